@@ -1,0 +1,96 @@
+// The fused Elman RNN sequence op: one autograd node for a whole layer-direction, with the
+// hand-derived BPTT of the tutorial's §4 as its backward (no per-time-step graph nodes).
+//
+// Legend: T time, B batch, I input features, H hidden units. x [T,B,I] is time-major.
+//   forward   z_t = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh,   h_t = f(z_t)
+//   backward  dh_t = ∂L/∂h_t (from the output) + dz_{t+1} W_hh,  dz_t = dh_t ⊙ f′(z_t)
+//             dW_ih = Σ_t dz_tᵀ x_t,  dW_hh = Σ_t dz_tᵀ h_{t−1},  db = Σ_t dz_t,
+//             dx_t = dz_t W_ih,  dh_0 = dz_1 W_hh
+// The input projection (all t at once) and the weight gradients are single large matmuls over
+// all T·B rows; only the recurrence h_{t−1} → h_t is a per-step (B×H·H×H) product.
+// A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}.
+import { alloc } from '../../tensor/dtype.js';
+import { kernels } from '../../tensor/kernels.js';
+import { fmtShape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { record } from '../engine.js';
+
+export type Nonlinearity = 'tanh' | 'relu';
+
+export interface RnnSequenceOptions {
+  nonlinearity: Nonlinearity;
+  reverse: boolean;
+}
+
+/** Runs one RNN layer in one direction over the sequence; returns all hidden states [T,B,H]. */
+export function rnnSequence(
+  x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
+  opts: RnnSequenceOptions,
+): Tensor {
+  const [T, B, I] = x.shape as [number, number, number];
+  const H = wHh.shape[0]!;
+  if (x.ndim !== 3 || wIh.shape[1] !== I || wIh.shape[0] !== H || h0.shape[0] !== B || h0.shape[1] !== H) {
+    throw new RangeError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x [T,B,I], h0 [B,H], weight_ih [H,I])`);
+  }
+  const { gemm } = kernels();
+  const relu = opts.nonlinearity === 'relu';
+  const rev = opts.reverse;
+  const BH = B * H;
+  const out = new Tensor(alloc(x.dtype, T * BH), [T, B, H]);
+  const Y = out.data, W = wHh.data, X = x.data, Wi = wIh.data, H0 = h0.data;
+
+  // z = x W_ihᵀ + (b_ih + b_hh), all steps at once
+  const Z = alloc(x.dtype, T * BH);
+  if (bIh !== null || bHh !== null) {
+    for (let r = 0; r < T * B; r++) {
+      for (let j = 0; j < H; j++) Z[r * H + j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
+    }
+  }
+  if (I > 0) gemm(T * B, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, true);
+
+  for (let s = 0; s < T; s++) {
+    const t = rev ? T - 1 - s : s;
+    const zt = t * BH;
+    if (s === 0) gemm(B, H, H, H0, 0, H, 1, W, 0, 1, H, Z, zt, true);
+    else gemm(B, H, H, Y, (rev ? t + 1 : t - 1) * BH, H, 1, W, 0, 1, H, Z, zt, true);
+    if (relu) for (let k = zt; k < zt + BH; k++) { const v = Z[k]!; Y[k] = v > 0 ? v : 0; }
+    else for (let k = zt; k < zt + BH; k++) Y[k] = Math.tanh(Z[k]!);
+  }
+
+  const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  return record(out, 'rnnSequence', inputs, (G, acc) => {
+    const dZ = alloc(x.dtype, T * BH);
+    let carry = alloc(x.dtype, BH);
+    let next = alloc(x.dtype, BH);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = rev ? T - 1 - s : s;
+      const zt = t * BH;
+      // dz_t = (∂L/∂h_t + carry) ⊙ f′, f′ from the saved output
+      if (relu) for (let k = 0; k < BH; k++) dZ[zt + k] = Y[zt + k]! > 0 ? G[zt + k]! + carry[k]! : 0;
+      else for (let k = 0; k < BH; k++) { const y = Y[zt + k]!; dZ[zt + k] = (G[zt + k]! + carry[k]!) * (1 - y * y); }
+      // carry into the previous step: dz_t W_hh
+      gemm(B, H, H, dZ, zt, H, 1, W, 0, H, 1, next, 0, false);
+      const tmp = carry; carry = next; next = tmp;
+    }
+    const gh0 = acc(h0);
+    if (gh0) for (let k = 0; k < BH; k++) gh0[k] += carry[k]!;
+    const gx = acc(x);
+    if (gx && I > 0) gemm(T * B, I, H, dZ, 0, H, 1, Wi, 0, I, 1, gx, 0, true);
+    const gWi = acc(wIh);
+    if (gWi && I > 0) gemm(H, I, T * B, dZ, 0, 1, H, X, 0, I, 1, gWi, 0, true);
+    const gW = acc(wHh);
+    if (gW) {
+      // Σ_t dz_tᵀ h_prev(t): the steps whose previous state is an output form one contiguous block
+      if (T > 1) {
+        if (!rev) gemm(H, H, (T - 1) * B, dZ, BH, 1, H, Y, 0, H, 1, gW, 0, true);
+        else gemm(H, H, (T - 1) * B, dZ, 0, 1, H, Y, BH, H, 1, gW, 0, true);
+      }
+      gemm(H, H, B, dZ, (rev ? T - 1 : 0) * BH, 1, H, H0, 0, H, 1, gW, 0, true);
+    }
+    for (const b of [bIh, bHh]) {
+      const gb = b ? acc(b) : null;
+      if (!gb) continue;
+      for (let r = 0; r < T * B; r++) for (let j = 0; j < H; j++) gb[j] += dZ[r * H + j]!;
+    }
+  });
+}

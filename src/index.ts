@@ -1,0 +1,13 @@
+// The public surface of rnnkit. The CLI and the playground import only from here.
+export { Tensor, type NestedArray } from './tensor/tensor.js';
+export type { DType, Data } from './tensor/dtype.js';
+export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
+export {
+  tensor, fromData, zeros, ones, full, zerosLike, onesLike, arange, rand, randn, uniform,
+  type TensorOptions, type FromDataOptions, type RandomOptions,
+} from './tensor/creation.js';
+export { kernels, setKernels, jsKernels, type Kernels } from './tensor/kernels.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
+export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck.js';
+export { cat, stack } from './autograd/ops/shape.js';
+export { matmul, type MatmulOptions } from './autograd/ops/matmul.js';

@@ -1,0 +1,223 @@
+// Legend: shapes are row-major number arrays; a Tensor owns (or, for reshape views, shares) one
+// contiguous Float32Array or Float64Array.
+//
+// The methods are the user-facing entry points of the differentiable ops in src/autograd/ops/,
+// where each op's forward and backward sit side by side.
+import type { BackwardFn } from '../autograd/engine.js';
+import { runBackward } from '../autograd/engine.js';
+import * as E from '../autograd/ops/elementwise.js';
+import * as M from '../autograd/ops/matmul.js';
+import * as R from '../autograd/ops/reduce.js';
+import * as S from '../autograd/ops/shape.js';
+import * as X from '../autograd/ops/softmax.js';
+import type { Data, DType } from './dtype.js';
+import { alloc } from './dtype.js';
+import { fmtShape, numel } from './shape.js';
+
+export type Dims = number | readonly number[];
+
+export class Tensor {
+  /** Flat row-major values. */
+  data: Data;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  requiresGrad: boolean;
+  /** Accumulated gradient (leaves, or tensors that called `retainGrad()`). */
+  grad: Tensor | null = null;
+
+  /** @internal inputs of the op that produced this tensor */
+  _inputs: readonly Tensor[] = [];
+  /** @internal backward closure of that op; null for leaves */
+  _backward: BackwardFn | null = null;
+  /** @internal op name, for error messages and debugging */
+  _op = '';
+  /** @internal */
+  _retainsGrad = false;
+
+  constructor(data: Data, shape: readonly number[], requiresGrad = false) {
+    if (data.length !== numel(shape)) {
+      throw new RangeError(`Tensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
+    }
+    this.data = data;
+    this.shape = shape;
+    this.dtype = data instanceof Float64Array ? 'float64' : 'float32';
+    this.requiresGrad = requiresGrad;
+  }
+
+  /** @internal */
+  _setGradFn(op: string, inputs: readonly Tensor[], backward: BackwardFn): void {
+    this.requiresGrad = true;
+    this._op = op;
+    this._inputs = inputs;
+    this._backward = backward;
+  }
+
+  /** @internal the `.grad` buffer, created on first use */
+  _leafGrad(): Data {
+    if (this.grad === null) this.grad = new Tensor(alloc(this.dtype, this.data.length), this.shape);
+    return this.grad.data;
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    return this.data.length;
+  }
+
+  size(dim?: number): number | readonly number[] {
+    if (dim === undefined) return this.shape;
+    return this.shape[dim < 0 ? dim + this.shape.length : dim]!;
+  }
+
+  /** True for tensors created by the user (no grad_fn). */
+  get isLeaf(): boolean {
+    return this._backward === null;
+  }
+
+  /** Sets requiresGrad in place, like `requires_grad_()`; only leaves may change it. */
+  requiresGrad_(flag = true): this {
+    if (!this.isLeaf) throw new Error(`requiresGrad_: only leaf tensors can change requiresGrad (this one comes from ${this._op})`);
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** Keeps `.grad` on a non-leaf tensor after backward, like `retain_grad()`. */
+  retainGrad(): this {
+    this._retainsGrad = true;
+    return this;
+  }
+
+  /**
+   * Backpropagates from this tensor. With no argument it must hold one value (the loss) and the
+   * seed is 1; otherwise `grad` has this tensor's shape. Gradients accumulate into `.grad`.
+   */
+  backward(grad?: Tensor): void {
+    let seed: Data;
+    if (grad === undefined) {
+      if (this.data.length !== 1) {
+        throw new Error(`backward: grad can be implicitly created only for a single-value tensor, got shape ${fmtShape(this.shape)}`);
+      }
+      seed = alloc(this.dtype, 1);
+      seed[0] = 1;
+    } else {
+      if (grad.data.length !== this.data.length) {
+        throw new RangeError(`backward: grad has shape ${fmtShape(grad.shape)} but the tensor has shape ${fmtShape(this.shape)}`);
+      }
+      seed = grad.data;
+    }
+    runBackward(this, seed);
+  }
+
+  /** A new leaf sharing this tensor's values, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** A copy with its own storage (differentiable). */
+  clone(): Tensor {
+    return S.clone(this);
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1) throw new RangeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.data.length} values, expected 1`);
+    return this.data[0]!;
+  }
+
+  /** Nested arrays of numbers (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const build = (dim: number, off: number): NestedArray => {
+      if (dim === this.shape.length) return this.data[off]!;
+      const n = this.shape[dim]!;
+      const step = numel(this.shape.slice(dim + 1));
+      const out: NestedArray[] = [];
+      for (let i = 0; i < n; i++) out.push(build(dim + 1, off + i * step));
+      return out;
+    };
+    return build(0, 0);
+  }
+
+  /** Flat copy of the values as a plain array. */
+  tolist(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** Same values converted to another dtype (differentiable). */
+  to(dtype: DType): Tensor {
+    return S.toDtype(this, dtype);
+  }
+
+  float(): Tensor {
+    return this.to('float32');
+  }
+
+  double(): Tensor {
+    return this.to('float64');
+  }
+
+  /** True when any value is NaN or ±Inf. */
+  hasNonFinite(): boolean {
+    const d = this.data;
+    for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return true;
+    return false;
+  }
+
+  toString(): string {
+    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+
+  // elementwise
+  add(other: Tensor | number): Tensor { return E.add(this, other); }
+  sub(other: Tensor | number): Tensor { return E.sub(this, other); }
+  mul(other: Tensor | number): Tensor { return E.mul(this, other); }
+  div(other: Tensor | number): Tensor { return E.div(this, other); }
+  pow(exponent: Tensor | number): Tensor { return E.pow(this, exponent); }
+  neg(): Tensor { return E.neg(this); }
+  exp(): Tensor { return E.exp(this); }
+  log(): Tensor { return E.log(this); }
+  tanh(): Tensor { return E.tanh(this); }
+  sigmoid(): Tensor { return E.sigmoid(this); }
+  relu(): Tensor { return E.relu(this); }
+  abs(): Tensor { return E.abs(this); }
+  sqrt(): Tensor { return E.sqrt(this); }
+  square(): Tensor { return E.mul(this, this); }
+  clamp(min: number | null, max: number | null): Tensor { return E.clamp(this, min, max); }
+
+  // linear algebra
+  matmul(other: Tensor): Tensor { return M.matmul(this, other); }
+
+  // reductions
+  sum(dim?: Dims, keepdim = false): Tensor { return R.sum(this, dim, keepdim); }
+  mean(dim?: Dims, keepdim = false): Tensor { return R.mean(this, dim, keepdim); }
+  softmax(dim: number): Tensor { return X.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return X.logSoftmax(this, dim); }
+
+  // shape
+  reshape(...shape: number[] | [readonly number[]]): Tensor { return S.reshape(this, flatArgs(shape)); }
+  view(...shape: number[] | [readonly number[]]): Tensor { return S.reshape(this, flatArgs(shape)); }
+  flatten(): Tensor { return S.reshape(this, [-1]); }
+  squeeze(dim?: number): Tensor { return S.squeeze(this, dim); }
+  unsqueeze(dim: number): Tensor { return S.unsqueeze(this, dim); }
+  transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
+  /** Transpose of a 2-D tensor. */
+  t(): Tensor {
+    if (this.ndim !== 2) throw new RangeError(`t: expects a 2-D tensor, got shape ${fmtShape(this.shape)}`);
+    return S.transpose(this, 0, 1);
+  }
+  permute(...dims: number[] | [readonly number[]]): Tensor { return S.permute(this, flatArgs(dims)); }
+  select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
+  /** Elements start..end-1 along `dim` (negative bounds count from the end), like `x[:, start:end]`. */
+  slice(dim: number, start: number, end?: number): Tensor { return S.slice(this, dim, start, end); }
+  narrow(dim: number, start: number, length: number): Tensor { return S.slice(this, dim, start, start + length); }
+  /** Gathers the entries `index` along `dim`, like `index_select`; repeated indices accumulate grads. */
+  index(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
+  indexSelect(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
+}
+
+export type NestedArray = number | NestedArray[];
+
+function flatArgs(args: number[] | [readonly number[]]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : (args as number[]);
+}

@@ -1,0 +1,139 @@
+// tokenize: English words (wink-nlp), characters, and Chinese words (jieba-wasm or Intl.Segmenter),
+// with mixed Chinese/English text split into script runs so each run goes to the right tokenizer.
+import { segmentChinese, type Segmenter } from './segment.js';
+import { winkTokens } from './english.js';
+
+export type Lang = 'en' | 'zh' | 'auto';
+
+export interface TokenizeOptions {
+  /** 'en': English only; 'zh': Chinese runs are segmented, other runs tokenized as English; 'auto' (default): 'zh' when the text contains Han characters. */
+  lang?: Lang;
+  /** 'word' (default) or 'char' (every non-space code point is a token). */
+  mode?: 'word' | 'char';
+  /** Chinese segmenter: 'jieba' (default, jieba-wasm) or 'intl' (Intl.Segmenter, zero-dependency, ICU-dependent). */
+  segmenter?: Segmenter;
+  /** jieba's HMM for out-of-dictionary words. Default true. */
+  hmm?: boolean;
+  /** Words that are always one token (Chinese or English), matched longest first before segmentation. */
+  userDict?: string[];
+  /** Lower-case every token. Default false. */
+  lowercase?: boolean;
+  /** Keep punctuation/symbol tokens. Default true. */
+  punctuation?: boolean;
+  /** 'split' (default): they'd → they 'd, weren't → were n't; 'keep': re-join clitics to their word. */
+  contractions?: 'split' | 'keep';
+  /** 'keep' (default): state-of-the-art is one token; 'split': words and '-' are separate tokens. */
+  hyphens?: 'keep' | 'split';
+  /** Emit English lemmas instead of surface forms (wink-nlp, context-aware). Default false. */
+  lemma?: boolean;
+}
+
+const LANGS: readonly string[] = ['en', 'zh', 'auto'];
+const RE_HAN = /\p{Script=Han}/u;
+// A "Chinese run": Han characters plus CJK and full-width punctuation between them.
+const RE_ZH_RUN = /[\p{Script=Han}\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]+/gu;
+const RE_PUNCT_ONLY = /^[\p{P}\p{S}]+$/u;
+
+export function assertLang(lang: string, where: string): asserts lang is Lang {
+  if (!LANGS.includes(lang)) throw new Error(`${where}: unknown language '${lang}' (expected zh, en or auto)`);
+}
+
+/** Tokenize one text. Whitespace never appears in a token, except inside a user-dictionary entry. */
+export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
+  if (typeof text !== 'string') throw new TypeError(`tokenize: expected a string, got ${typeof text}`);
+  const lang = options.lang ?? 'auto';
+  assertLang(lang, 'tokenize');
+  const mode = options.mode ?? 'word';
+  if (mode !== 'word' && mode !== 'char') throw new Error(`tokenize: unknown mode '${String(mode)}' (expected word or char)`);
+
+  let tokens: string[] = [];
+  if (mode === 'char') {
+    for (const ch of text) if (ch.trim() !== '') tokens.push(ch);
+  } else {
+    const dict = options.userDict?.filter((w) => w.length > 0) ?? [];
+    if (dict.length === 0) {
+      pushWords(text, lang, options, tokens);
+    } else {
+      // Cut at user-dictionary matches first (longest alternative first ⇒ leftmost-longest).
+      const alts = [...new Set(dict)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRe);
+      const re = new RegExp(alts.join('|'), 'gu');
+      let last = 0;
+      for (const m of text.matchAll(re)) {
+        pushWords(text.slice(last, m.index), lang, options, tokens);
+        tokens.push(m[0]);
+        last = m.index + m[0].length;
+      }
+      pushWords(text.slice(last), lang, options, tokens);
+    }
+  }
+  if (options.punctuation === false) tokens = tokens.filter((t) => !RE_PUNCT_ONLY.test(t));
+  if (options.lowercase) tokens = tokens.map((t) => t.toLowerCase());
+  return tokens;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function pushWords(text: string, lang: Lang, o: TokenizeOptions, out: string[]): void {
+  if (text.trim() === '') return;
+  const chinese = lang === 'zh' || (lang === 'auto' && RE_HAN.test(text));
+  if (!chinese) {
+    pushEnglish(text, o, out);
+    return;
+  }
+  let last = 0;
+  for (const m of text.matchAll(RE_ZH_RUN)) {
+    if (m.index > last) pushEnglish(text.slice(last, m.index), o, out);
+    for (const w of segmentChinese(m[0], o.segmenter ?? 'jieba', o.hmm ?? true)) out.push(w);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) pushEnglish(text.slice(last), o, out);
+}
+
+function pushEnglish(text: string, o: TokenizeOptions, out: string[]): void {
+  if (text.trim() === '') return;
+  const wt = winkTokens(text);
+  const keepClitics = o.contractions === 'keep';
+  const joinHyphens = (o.hyphens ?? 'keep') === 'keep';
+  const useLemma = o.lemma === true;
+  let i = 0;
+  while (i < wt.length) {
+    let surface = wt[i].text;
+    let lemma = wt[i].lemma;
+    let j = i + 1;
+    for (;;) {
+      // word-word (no spaces between) joined through '-' tokens, e.g. state - of - the - art.
+      if (joinHyphens && j + 1 < wt.length && wt[j].text === '-' && wt[j].attached && wt[j + 1].attached && isWordy(surface) && isWordy(wt[j + 1].text)) {
+        surface += '-' + wt[j + 1].text;
+        lemma += '-' + wt[j + 1].lemma;
+        j += 2;
+        continue;
+      }
+      if (keepClitics && j < wt.length && wt[j].attached && isClitic(wt[j].text)) {
+        surface += wt[j].text;
+        lemma += ' ' + wt[j].lemma;
+        j += 1;
+        continue;
+      }
+      break;
+    }
+    if (useLemma) {
+      for (const piece of lemma.split(' ')) out.push(piece);
+    } else if (!joinHyphens && surface.length > 1 && surface.includes('-') && isWordy(surface)) {
+      for (const piece of surface.split(/(-)/)) if (piece !== '') out.push(piece);
+    } else {
+      out.push(surface);
+    }
+    i = j;
+  }
+}
+
+const RE_WORDY = /[\p{L}\p{N}]/u;
+function isWordy(s: string): boolean {
+  return RE_WORDY.test(s);
+}
+function isClitic(s: string): boolean {
+  const l = s.toLowerCase();
+  return l === "n't" || l === "'s" || l === "'d" || l === "'ll" || l === "'re" || l === "'ve" || l === "'m" || l === "’s";
+}
