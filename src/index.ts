@@ -11,3 +11,6 @@ export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck.js';
 export { cat, stack } from './autograd/ops/shape.js';
 export { matmul, type MatmulOptions } from './autograd/ops/matmul.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';

@@ -1,6 +1,6 @@
 // English tokenization and lemmatization via wink-nlp with its lite web model (runs in browsers).
 // The model costs ~0.3 s to load, so it is created lazily and shared.
-import winkNLP from 'wink-nlp';
+import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 type Nlp = ReturnType<typeof winkNLP>;
@@ -26,7 +26,7 @@ export function winkTokens(text: string): WinkToken[] {
   const doc = n.readDoc(text);
   const texts = doc.tokens().out(its.value) as string[];
   const lemmas = doc.tokens().out(its.lemma) as string[];
-  const spaces = doc.tokens().out(its.precedingSpaces) as string[];
+  const spaces = doc.tokens().out(its.precedingSpaces as unknown as ItsFunction<string>) as string[]; // wink's typings omit this its-function
   const out: WinkToken[] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) out[i] = { text: texts[i], lemma: lemmas[i], attached: i > 0 && spaces[i] === '' };
   return out;

@@ -1,0 +1,6 @@
+export { Module, Parameter, StateDictError, type StateDict, type LoadResult, type TensorLike } from './module.js';
+export { Linear, ReLU, Tanh, Sigmoid, Identity, Dropout, Sequential, type LinearOptions, type Layer } from './layers.js';
+export { RNN, RNNCell, type RNNOptions, type RNNCellOptions, type Nonlinearity } from './rnn.js';
+export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, type LossOptions } from './loss.js';
+export * as functional from './functional.js';
+export * as init from './init.js';

@@ -1,0 +1,99 @@
+// Legend: N batch (any leading dims), I in_features, O out_features.
+import * as E from '../autograd/ops/elementwise.js';
+import { matmul } from '../autograd/ops/matmul.js';
+import { reshape } from '../autograd/ops/shape.js';
+import { zeros } from '../tensor/creation.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { fmtShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { dropout } from './functional.js';
+import { uniform_ } from './init.js';
+import { Module, type Parameter } from './module.js';
+
+export interface LinearOptions {
+  bias?: boolean;
+  dtype?: 'float32' | 'float64';
+}
+
+/** y = x Wᵀ + b, with W [O,I] as PyTorch stores it (read transposed by index, not copied). */
+export class Linear extends Module {
+  readonly weight: Parameter; // [O,I]
+  readonly bias: Parameter | null; // [O]
+
+  constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
+    super();
+    const k = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', uniform_(zeros([outFeatures, inFeatures], opts), -k, k));
+    this.bias = opts.bias ?? true ? this.registerParameter('bias', uniform_(zeros([outFeatures], opts), -k, k)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const I = this.inFeatures;
+    if (x.ndim === 0 || x.shape[x.ndim - 1] !== I) {
+      throw new RangeError(`Linear.forward: input has shape ${fmtShape(x.shape)} but expects [..., ${I}]`);
+    }
+    const lead = x.shape.slice(0, -1);
+    const x2 = x.ndim === 2 ? x : reshape(x, [-1, I]);
+    let y = matmul(x2, this.weight, { transB: true });
+    if (this.bias) y = E.add(y, this.bias);
+    return x.ndim === 2 ? y : reshape(y, [...lead, this.outFeatures]);
+  }
+}
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return E.relu(x);
+  }
+}
+
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return E.tanh(x);
+  }
+}
+
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return E.sigmoid(x);
+  }
+}
+
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+/** Zeroes each value with probability p in training and scales the rest by 1/(1−p); identity in eval. */
+export class Dropout extends Module {
+  constructor(readonly p = 0.5, readonly generator: Generator = defaultGenerator) {
+    super();
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: p must be in [0, 1], got ${p}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training, this.generator);
+  }
+}
+
+/** Anything with a single-tensor forward. */
+export interface Layer {
+  forward(x: Tensor): Tensor;
+}
+
+/** Runs its modules in order; they are named "0", "1", … as in PyTorch. */
+export class Sequential extends Module {
+  readonly layers: (Module & Layer)[];
+
+  constructor(...layers: (Module & Layer)[]) {
+    super();
+    this.layers = layers;
+    layers.forEach((m, i) => this.registerModule(String(i), m));
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const m of this.layers) y = m.forward(y);
+    return y;
+  }
+}

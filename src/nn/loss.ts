@@ -1,0 +1,47 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { crossEntropy, l1Loss, mseLoss, nllLoss, type NllOptions, type Reduction } from './functional.js';
+import { Module } from './module.js';
+
+export interface LossOptions {
+  reduction?: Reduction;
+}
+
+export class MSELoss extends Module {
+  readonly reduction: Reduction;
+  constructor(opts: LossOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, this.reduction);
+  }
+}
+
+export class L1Loss extends Module {
+  readonly reduction: Reduction;
+  constructor(opts: LossOptions = {}) {
+    super();
+    this.reduction = opts.reduction ?? 'mean';
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, this.reduction);
+  }
+}
+
+export class NLLLoss extends Module {
+  constructor(readonly opts: NllOptions = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor | ArrayLike<number>): Tensor {
+    return nllLoss(input, target, this.opts);
+  }
+}
+
+export class CrossEntropyLoss extends Module {
+  constructor(readonly opts: NllOptions = {}) {
+    super();
+  }
+  forward(input: Tensor, target: Tensor | ArrayLike<number>): Tensor {
+    return crossEntropy(input, target, this.opts);
+  }
+}

@@ -1,0 +1,184 @@
+// Elman RNN layers with PyTorch's options, semantics and parameter names.
+// Legend: T time, B batch, I input_size, H hidden_size, L num_layers, D directions (1 or 2).
+//   input  [T,B,I] ([B,T,I] with batchFirst; [T,I] unbatched)
+//   h0     [L·D,B,H] ([L·D,H] unbatched), zeros when omitted
+//   output [T,B,D·H] ([B,T,D·H] with batchFirst),  hN [L·D,B,H]
+import * as E from '../autograd/ops/elementwise.js';
+import { matmul } from '../autograd/ops/matmul.js';
+import { type Nonlinearity, rnnSequence } from '../autograd/ops/rnn.js';
+import { cat, select, stack, transpose, unsqueeze, squeeze } from '../autograd/ops/shape.js';
+import { zeros } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { fmtShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { dropout } from './functional.js';
+import { uniform_ } from './init.js';
+import { Module, type Parameter } from './module.js';
+
+export type { Nonlinearity };
+
+export interface RNNCellOptions {
+  bias?: boolean;
+  nonlinearity?: Nonlinearity;
+  dtype?: DType;
+}
+
+/** One step: h′ = f(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). Composed from primitives (the reference). */
+export class RNNCell extends Module {
+  readonly weight_ih: Parameter; // [H,I]
+  readonly weight_hh: Parameter; // [H,H]
+  readonly bias_ih: Parameter | null; // [H]
+  readonly bias_hh: Parameter | null; // [H]
+  readonly nonlinearity: Nonlinearity;
+
+  constructor(readonly inputSize: number, readonly hiddenSize: number, opts: RNNCellOptions = {}) {
+    super();
+    this.nonlinearity = checkNonlinearity(opts.nonlinearity ?? 'tanh', 'RNNCell');
+    const k = 1 / Math.sqrt(hiddenSize);
+    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k);
+    this.weight_ih = this.registerParameter('weight_ih', u([hiddenSize, inputSize]));
+    this.weight_hh = this.registerParameter('weight_hh', u([hiddenSize, hiddenSize]));
+    const bias = opts.bias ?? true;
+    this.bias_ih = bias ? this.registerParameter('bias_ih', u([hiddenSize])) : null;
+    this.bias_hh = bias ? this.registerParameter('bias_hh', u([hiddenSize])) : null;
+  }
+
+  /** x [B,I] or [I]; h [B,H] or [H] (zeros when omitted) → h′ of h's shape. */
+  forward(x: Tensor, h?: Tensor): Tensor {
+    const { inputSize: I, hiddenSize: H } = this;
+    if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== I) {
+      throw new RangeError(`RNNCell.forward: input has shape ${fmtShape(x.shape)} but expects [B,${I}] or [${I}]`);
+    }
+    const unbatched = x.ndim === 1;
+    const xb = unbatched ? unsqueeze(x, 0) : x;
+    const B = xb.shape[0]!;
+    let hb = h === undefined ? zeros([B, H], { dtype: x.dtype }) : unbatched ? unsqueeze(h, 0) : h;
+    if (hb.ndim !== 2 || hb.shape[0] !== B || hb.shape[1] !== H) {
+      throw new RangeError(`RNNCell.forward: hidden state has shape ${fmtShape(h!.shape)} but expects ${unbatched ? `[${H}]` : `[${B},${H}]`}`);
+    }
+    let z = E.add(matmul(xb, this.weight_ih, { transB: true }), matmul(hb, this.weight_hh, { transB: true }));
+    if (this.bias_ih) z = E.add(z, this.bias_ih);
+    if (this.bias_hh) z = E.add(z, this.bias_hh);
+    hb = this.nonlinearity === 'tanh' ? E.tanh(z) : E.relu(z);
+    return unbatched ? squeeze(hb, 0) : hb;
+  }
+}
+
+export interface RNNOptions {
+  numLayers?: number;
+  nonlinearity?: Nonlinearity;
+  bias?: boolean;
+  batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training mode. */
+  dropout?: number;
+  bidirectional?: boolean;
+  dtype?: DType;
+  /** Generator for the inter-layer dropout masks. */
+  generator?: Generator;
+}
+
+interface LayerParams {
+  wIh: Parameter;
+  wHh: Parameter;
+  bIh: Parameter | null;
+  bHh: Parameter | null;
+}
+
+/**
+ * Multi-layer Elman RNN. Each layer and direction runs as one fused autograd op whose backward is
+ * the hand-derived BPTT (src/autograd/ops/rnn.ts).
+ */
+export class RNN extends Module {
+  readonly numLayers: number;
+  readonly nonlinearity: Nonlinearity;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly generator: Generator;
+  private readonly cells: LayerParams[] = []; // index l·D + d
+
+  constructor(readonly inputSize: number, readonly hiddenSize: number, opts: RNNOptions = {}) {
+    super();
+    this.numLayers = opts.numLayers ?? 1;
+    this.nonlinearity = checkNonlinearity(opts.nonlinearity ?? 'tanh', 'RNN');
+    this.bias = opts.bias ?? true;
+    this.batchFirst = opts.batchFirst ?? false;
+    this.dropout = opts.dropout ?? 0;
+    this.bidirectional = opts.bidirectional ?? false;
+    this.generator = opts.generator ?? defaultGenerator;
+    for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', this.numLayers]] as const) {
+      if (!Number.isInteger(v) || v < (name === 'inputSize' ? 0 : 1)) throw new RangeError(`RNN: ${name} must be a positive integer, got ${v}`);
+    }
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`RNN: dropout must be in [0, 1], got ${this.dropout}`);
+    const H = hiddenSize, D = this.numDirections;
+    const k = 1 / Math.sqrt(H);
+    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k);
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < D; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        const inSize = l === 0 ? inputSize : H * D;
+        this.cells.push({
+          wIh: this.registerParameter(`weight_ih${sfx}`, u([H, inSize])),
+          wHh: this.registerParameter(`weight_hh${sfx}`, u([H, H])),
+          bIh: this.bias ? this.registerParameter(`bias_ih${sfx}`, u([H])) : null,
+          bHh: this.bias ? this.registerParameter(`bias_hh${sfx}`, u([H])) : null,
+        });
+      }
+    }
+  }
+
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /** Runs the whole sequence; returns [output, hN] as described in the legend. */
+  forward(input: Tensor, h0?: Tensor): [Tensor, Tensor] {
+    const { inputSize: I, hiddenSize: H, numLayers: L, numDirections: D } = this;
+    const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
+    if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== I) {
+      throw new RangeError(`RNN.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
+    }
+    const p0 = this.cells[0]!.wIh;
+    if (input.dtype !== p0.dtype) {
+      throw new TypeError(`RNN.forward: input is ${input.dtype} but the parameters are ${p0.dtype}; convert one with .to()`);
+    }
+    const unbatched = input.ndim === 2;
+    let x = unbatched ? unsqueeze(input, 1) : this.batchFirst ? transpose(input, 0, 1) : input; // [T,B,I]
+    const B = x.shape[1]!;
+    let h: Tensor;
+    if (h0 === undefined) h = zeros([L * D, B, H], { dtype: input.dtype });
+    else {
+      const want = unbatched ? [L * D, H] : [L * D, B, H];
+      if (h0.ndim !== want.length || h0.shape.some((s, i) => s !== want[i])) {
+        throw new RangeError(`RNN.forward: h0 has shape ${fmtShape(h0.shape)} but expects ${fmtShape(want)}`);
+      }
+      h = unbatched ? unsqueeze(h0, 1) : h0;
+    }
+    const T = x.shape[0]!;
+    const finals: Tensor[] = [];
+    for (let l = 0; l < L; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const c = this.cells[l * D + d]!;
+        const seq = rnnSequence(x, select(h, 0, l * D + d), c.wIh, c.wHh, c.bIh, c.bHh, {
+          nonlinearity: this.nonlinearity,
+          reverse: d === 1,
+        });
+        outs.push(seq);
+        finals.push(T > 0 ? select(seq, 0, d === 1 ? 0 : T - 1) : select(h, 0, l * D + d));
+      }
+      x = D === 1 ? outs[0]! : cat(outs, 2);
+      if (l < L - 1 && this.dropout > 0) x = dropout(x, this.dropout, this.training, this.generator);
+    }
+    const hN = stack(finals, 0);
+    if (unbatched) return [squeeze(x, 1), squeeze(hN, 1)];
+    return [this.batchFirst ? transpose(x, 0, 1) : x, hN];
+  }
+}
+
+function checkNonlinearity(n: string, op: string): Nonlinearity {
+  if (n !== 'tanh' && n !== 'relu') throw new RangeError(`${op}: nonlinearity must be 'tanh' or 'relu', got '${n}'`);
+  return n;
+}

@@ -1,0 +1,75 @@
+// Adam (Kingma & Ba 2015, Algorithm 1) and AdamW (Loshchilov & Hutter 2019) as torch.optim 1.13's
+// single-tensor path computes them, line by line:
+//   t ← t + 1
+//   g ← g + λθ                         (Adam's L2 weight decay)  |  θ ← θ(1 − γλ)  (AdamW, decoupled)
+//   m ← β₁m + (1 − β₁)g
+//   v ← β₂v + (1 − β₂)g²
+//   v̂max ← max(v̂max, v)                (amsgrad)
+//   θ ← θ − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+import type { Data } from '../tensor/dtype.js';
+import { Optimizer, type ParamState, type Params } from './optimizer.js';
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+function check(o: AdamOptions, name: string): void {
+  if (!(o.lr >= 0)) throw new RangeError(`${name}: invalid learning rate ${o.lr}`);
+  if (!(o.eps >= 0)) throw new RangeError(`${name}: invalid eps ${o.eps}`);
+  for (const b of o.betas) if (!(b >= 0 && b < 1)) throw new RangeError(`${name}: invalid beta ${b} (must be in [0, 1))`);
+  if (!(o.weightDecay >= 0)) throw new RangeError(`${name}: invalid weightDecay ${o.weightDecay}`);
+}
+
+function adamStep(theta: Data, grad: Data, state: ParamState, o: AdamOptions, decoupled: boolean, buf: (k: string) => Data): void {
+  const { lr, eps, weightDecay: wd, amsgrad, maximize } = o;
+  const [b1, b2] = o.betas;
+  const t = ((state.step as number | undefined) ?? 0) + 1;
+  state.step = t;
+  const m = buf('expAvg'), v = buf('expAvgSq');
+  const vmax = amsgrad ? buf('maxExpAvgSq') : null;
+  const stepSize = lr / (1 - Math.pow(b1, t));
+  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+  const decay = decoupled ? 1 - lr * wd : 1;
+  for (let i = 0; i < theta.length; i++) {
+    let g = maximize ? -grad[i]! : grad[i]!;
+    if (decoupled) theta[i] *= decay;
+    else if (wd !== 0) g += wd * theta[i]!;
+    m[i] = b1 * m[i]! + (1 - b1) * g;
+    v[i] = b2 * v[i]! + (1 - b2) * g * g;
+    let vi = v[i]!;
+    if (vmax) {
+      if (vi > vmax[i]!) vmax[i] = vi;
+      vi = vmax[i]!;
+    }
+    theta[i] -= (stepSize * m[i]!) / (Math.sqrt(vi) / bc2Sqrt + eps);
+  }
+}
+
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts };
+    check(o, 'Adam');
+    super(params, o, 'Adam');
+  }
+
+  protected update(theta: Data, grad: Data, state: ParamState, o: AdamOptions): void {
+    adamStep(theta, grad, state, o, false, (k) => this.buffer(state, k, theta));
+  }
+}
+
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts };
+    check(o, 'AdamW');
+    super(params, o, 'AdamW');
+  }
+
+  protected update(theta: Data, grad: Data, state: ParamState, o: AdamOptions): void {
+    adamStep(theta, grad, state, o, true, (k) => this.buffer(state, k, theta));
+  }
+}

@@ -1,0 +1,4 @@
+export { Optimizer, type ParamGroup, type Params, type OptimizerStateDict } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { clipGradNorm_, clipGradValue_, hasNonFinite, type ClipGradNormOptions } from './clip.js';

@@ -1,0 +1,120 @@
+// Optimizer base: parameter groups with per-group options, per-parameter state, state dicts in
+// PyTorch's layout ({ state: {index: {...}}, paramGroups: [{...options, params: [indices]}] }).
+import type { Data } from '../tensor/dtype.js';
+import { alloc } from '../tensor/dtype.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export type ParamGroup<O> = { params: Tensor[] } & Partial<O>;
+export type Params<O> = Iterable<Tensor> | ParamGroup<O>[];
+
+export type ParamState = Record<string, Data | number>;
+
+export interface OptimizerStateDict<O> {
+  state: Record<number, Record<string, number[] | number>>;
+  paramGroups: (O & { params: number[] })[];
+}
+
+export abstract class Optimizer<O extends object> {
+  readonly paramGroups: ({ params: Tensor[] } & O)[];
+  readonly state = new Map<Tensor, ParamState>();
+
+  constructor(params: Params<O>, defaults: O, name: string) {
+    const list = [...params] as (Tensor | ParamGroup<O>)[];
+    if (list.length === 0) throw new RangeError(`${name}: got an empty parameter list`);
+    const groups: ParamGroup<O>[] = isGroup(list[0]!) ? (list as ParamGroup<O>[]) : [{ params: list as Tensor[] } as ParamGroup<O>];
+    this.paramGroups = groups.map((g) => ({ ...defaults, ...g, params: [...g.params] }));
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (seen.has(p)) throw new RangeError(`${name}: a parameter appears in more than one group`);
+        seen.add(p);
+      }
+    }
+  }
+
+  /** Zeroes gradients in place (PyTorch 1.13's default) or drops them with setToNone. */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (opts.setToNone) p.grad = null;
+        else p.grad?.data.fill(0);
+      }
+    }
+  }
+
+  /** One update of every parameter that has a gradient. */
+  step(): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (p.grad === null) continue;
+        let s = this.state.get(p);
+        if (s === undefined) {
+          s = {};
+          this.state.set(p, s);
+        }
+        this.update(p.data, p.grad.data, s, g, p);
+      }
+    }
+  }
+
+  protected abstract update(param: Data, grad: Data, state: ParamState, group: O, p: Tensor): void;
+
+  /** A zero buffer shaped like the parameter, created on first use. */
+  protected buffer(state: ParamState, key: string, like: Data): Data {
+    let b = state[key];
+    if (b === undefined || typeof b === 'number') {
+      b = alloc(like instanceof Float64Array ? 'float64' : 'float32', like.length);
+      state[key] = b;
+    }
+    return b;
+  }
+
+  stateDict(): OptimizerStateDict<O> {
+    const index = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const { params, ...opts } = g;
+      return { ...(opts as unknown as O), params: params.map((p) => index.get(p) ?? index.set(p, index.size).get(p)!) };
+    });
+    const state: OptimizerStateDict<O>['state'] = {};
+    for (const [p, s] of this.state) {
+      state[index.get(p)!] = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, typeof v === 'number' ? v : Array.from(v)]));
+    }
+    return { state, paramGroups };
+  }
+
+  loadStateDict(sd: OptimizerStateDict<O>): void {
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new RangeError(`loadStateDict: the state has ${sd.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    sd.paramGroups.forEach((g, gi) => {
+      const own = this.paramGroups[gi]!;
+      if (g.params.length !== own.params.length) {
+        throw new RangeError(`loadStateDict: group ${gi} has ${g.params.length} parameters in the state, ${own.params.length} in the optimizer`);
+      }
+      g.params.forEach((idx, k) => byIndex.set(idx, own.params[k]!));
+      const { params: _ignored, ...opts } = g;
+      Object.assign(own, opts);
+    });
+    this.state.clear();
+    for (const [idx, s] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(idx));
+      if (!p) throw new RangeError(`loadStateDict: state for unknown parameter index ${idx}`);
+      const ps: ParamState = {};
+      for (const [k, v] of Object.entries(s)) {
+        if (typeof v === 'number') ps[k] = v;
+        else {
+          if (v.length !== p.data.length) throw new RangeError(`loadStateDict: state '${k}' of parameter ${idx} has ${v.length} values, the parameter ${p.data.length}`);
+          const b = alloc(p.dtype, v.length);
+          b.set(v);
+          ps[k] = b;
+        }
+      }
+      this.state.set(p, ps);
+    }
+  }
+}
+
+function isGroup<O>(x: Tensor | ParamGroup<O>): x is ParamGroup<O> {
+  return !('data' in x) && Array.isArray((x as ParamGroup<O>).params);
+}
