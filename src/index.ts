@@ -14,3 +14,5 @@ export { matmul, type MatmulOptions } from './autograd/ops/matmul.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as data from './data/index.js';
+export * as models from './models/index.js';

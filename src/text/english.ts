@@ -25,8 +25,8 @@ export function winkTokens(text: string): WinkToken[] {
   const its = n.its;
   const doc = n.readDoc(text);
   const texts = doc.tokens().out(its.value) as string[];
-  const lemmas = doc.tokens().out(its.lemma) as string[];
-  const spaces = doc.tokens().out(its.precedingSpaces as unknown as ItsFunction<string>) as string[]; // wink's typings omit this its-function
+  const lemmas = doc.tokens().out(its.lemma as unknown as ItsFunction<string>) as string[];
+  const spaces = doc.tokens().out(its.precedingSpaces as unknown as ItsFunction<string>) as string[]; // wink's typings reject these its-functions
   const out: WinkToken[] = new Array(texts.length);
   for (let i = 0; i < texts.length; i++) out[i] = { text: texts[i], lemma: lemmas[i], attached: i > 0 && spaces[i] === '' };
   return out;

@@ -1,0 +1,1 @@
+export { TutorialRNN } from './tutorial-rnn.js';

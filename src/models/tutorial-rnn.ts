@@ -1,0 +1,23 @@
+// The tutorial's RNN forecaster (§5.2): y = Linear(relu(RNN(x))) at every step.
+// Legend: B batch, T time, H hidden. x [B,T,1] → y [B,T,1]. Attribute names `rnn` and `linear`
+// match the tutorial's PyTorch class, so its state_dict loads with no renaming.
+import { Linear } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+import { RNN } from '../nn/rnn.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export class TutorialRNN extends Module {
+  readonly rnn: RNN;
+  readonly linear: Linear;
+
+  constructor(readonly inputSize = 1, readonly hiddenSize = 10, readonly numLayers = 1) {
+    super();
+    this.rnn = this.registerModule('rnn', new RNN(inputSize, hiddenSize, { numLayers, batchFirst: true }));
+    this.linear = this.registerModule('linear', new Linear(hiddenSize, 1));
+  }
+
+  forward(x: Tensor, h0?: Tensor): Tensor {
+    const [output] = this.rnn.forward(x, h0);
+    return this.linear.forward(output.relu());
+  }
+}
