@@ -6,7 +6,7 @@
 import * as E from '../autograd/ops/elementwise.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import { type Nonlinearity, rnnSequence } from '../autograd/ops/rnn.js';
-import { cat, select, stack, transpose, unsqueeze, squeeze } from '../autograd/ops/shape.js';
+import { cat, reshape as reshapeTo, select, stack, unsqueeze, squeeze } from '../autograd/ops/shape.js';
 import { zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -145,8 +145,11 @@ export class RNN extends Module {
       throw new TypeError(`RNN.forward: input is ${input.dtype} but the parameters are ${p0.dtype}; convert one with .to()`);
     }
     const unbatched = input.ndim === 2;
-    let x = unbatched ? unsqueeze(input, 1) : this.batchFirst ? transpose(input, 0, 1) : input; // [T,B,I]
-    const B = x.shape[1]!;
+    // unbatched input is [T,I] whatever batchFirst says, as in PyTorch
+    const bf = this.batchFirst && !unbatched;
+    const timeDim = bf ? 1 : 0;
+    let x = unbatched ? unsqueeze(input, 1) : input;
+    const B = x.shape[bf ? 0 : 1]!;
     let h: Tensor;
     if (h0 === undefined) h = zeros([L * D, B, H], { dtype: input.dtype });
     else {
@@ -156,25 +159,27 @@ export class RNN extends Module {
       }
       h = unbatched ? unsqueeze(h0, 1) : h0;
     }
-    const T = x.shape[0]!;
+    const T = x.shape[timeDim]!;
     const finals: Tensor[] = [];
     for (let l = 0; l < L; l++) {
       const outs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const c = this.cells[l * D + d]!;
-        const seq = rnnSequence(x, select(h, 0, l * D + d), c.wIh, c.wHh, c.bIh, c.bHh, {
+        const hd = L * D === 1 ? reshapeTo(h, [B, H]) : select(h, 0, l * D + d);
+        const seq = rnnSequence(x, hd, c.wIh, c.wHh, c.bIh, c.bHh, {
           nonlinearity: this.nonlinearity,
           reverse: d === 1,
+          batchFirst: bf,
         });
         outs.push(seq);
-        finals.push(T > 0 ? select(seq, 0, d === 1 ? 0 : T - 1) : select(h, 0, l * D + d));
+        finals.push(T > 0 ? select(seq, timeDim, d === 1 ? 0 : T - 1) : hd);
       }
       x = D === 1 ? outs[0]! : cat(outs, 2);
       if (l < L - 1 && this.dropout > 0) x = dropout(x, this.dropout, this.training, this.generator);
     }
-    const hN = stack(finals, 0);
+    const hN = finals.length === 1 ? unsqueeze(finals[0]!, 0) : stack(finals, 0);
     if (unbatched) return [squeeze(x, 1), squeeze(hN, 1)];
-    return [this.batchFirst ? transpose(x, 0, 1) : x, hN];
+    return [x, hN];
   }
 }
 

@@ -43,6 +43,8 @@ export interface GloveResult {
   countSeconds: number;
   /** Seconds per training iteration (mean). */
   secondsPerIteration: number;
+  /** Seconds of each iteration. */
+  iterationSeconds: number[];
 }
 
 /** Sparse co-occurrence counts in coordinate form, entries in first-seen order. */
@@ -156,16 +158,19 @@ export function trainGlove(sentences: readonly (readonly string[])[], options: G
   for (let i = 0; i < W.length; i++) W[i] = (rng.next() - 0.5) / D;
   const G = new Float32Array(2 * V * S).fill(1); // AdaGrad sums of squared gradients
   const losses: number[] = [];
+  const iterationSeconds: number[] = [];
   const t0 = performance.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
+    const ti = performance.now();
     const cost = gloveIteration(W, G, ci, cj, fx, lx, V, D, eta);
+    iterationSeconds.push((performance.now() - ti) / 1000);
     losses.push(cost / Z);
     options.onProgress?.({ epoch, progress: (epoch + 1) / epochs, lr: eta, loss: cost / Z });
   }
   const secondsPerIteration = (performance.now() - t0) / 1000 / epochs;
   const out = new Float32Array(V * D);
   for (let i = 0; i < V; i++) for (let d = 0; d < D; d++) out[i * D + d] = W[i * S + d] + W[(V + i) * S + d];
-  return { vectors: new WordVectors(corpus.words, D, out), losses, nonZero: Z, countSeconds, secondsPerIteration };
+  return { vectors: new WordVectors(corpus.words, D, out), losses, nonZero: Z, countSeconds, secondsPerIteration, iterationSeconds };
 }
 
 function gloveIteration(W: Float32Array, G: Float32Array, ci: Int32Array, cj: Int32Array, fx: Float32Array, lx: Float32Array, V: number, D: number, eta: number): number {

@@ -44,7 +44,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const brs = transB ? 1 : N, bcs = transB ? K : 1;
   const gemm = kernels().gemm;
   const A = a.data, B = b.data, C = out.data;
-  if (M * N > 0) for (let p = 0; p < nb; p++) gemm(M, N, K, A, offA(p), ars, acs, B, offB(p), brs, bcs, C, p * M * N, false);
+  if (M * N > 0) for (let p = 0; p < nb; p++) gemm(M, N, K, A, offA(p), ars, acs, B, offB(p), brs, bcs, C, p * M * N, N, false);
 
   return record(out, 'matmul', [a, b], (g, acc) => {
     const ga = acc(a);
@@ -53,13 +53,13 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
       const og = p * M * N, oa = offA(p), ob = offB(p);
       if (ga) {
         // dA = G·op(B)ᵀ, stored transposed when transA
-        if (!transA) gemm(M, K, N, g, og, N, 1, B, ob, bcs, brs, ga, oa, true);
-        else gemm(K, M, N, B, ob, brs, bcs, g, og, 1, N, ga, oa, true);
+        if (!transA) gemm(M, K, N, g, og, N, 1, B, ob, bcs, brs, ga, oa, K, true);
+        else gemm(K, M, N, B, ob, brs, bcs, g, og, 1, N, ga, oa, M, true);
       }
       if (gb) {
         // dB = op(A)ᵀ·G, stored transposed when transB
-        if (!transB) gemm(K, N, M, A, oa, acs, ars, g, og, N, 1, gb, ob, true);
-        else gemm(N, K, M, g, og, 1, N, A, oa, ars, acs, gb, ob, true);
+        if (!transB) gemm(K, N, M, A, oa, acs, ars, g, og, N, 1, gb, ob, N, true);
+        else gemm(N, K, M, g, og, 1, N, A, oa, ars, acs, gb, ob, K, true);
       }
     }
   });

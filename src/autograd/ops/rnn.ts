@@ -20,77 +20,93 @@ export type Nonlinearity = 'tanh' | 'relu';
 export interface RnnSequenceOptions {
   nonlinearity: Nonlinearity;
   reverse: boolean;
+  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
+  batchFirst?: boolean;
 }
 
-/** Runs one RNN layer in one direction over the sequence; returns all hidden states [T,B,H]. */
+/** Runs one RNN layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst). */
 export function rnnSequence(
   x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
   opts: RnnSequenceOptions,
 ): Tensor {
-  const [T, B, I] = x.shape as [number, number, number];
+  const bf = opts.batchFirst ?? false;
+  const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
   const H = wHh.shape[0]!;
   if (x.ndim !== 3 || wIh.shape[1] !== I || wIh.shape[0] !== H || h0.shape[0] !== B || h0.shape[1] !== H) {
-    throw new RangeError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x [T,B,I], h0 [B,H], weight_ih [H,I])`);
+    throw new RangeError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [H,I])`);
   }
   const { gemm } = kernels();
   const relu = opts.nonlinearity === 'relu';
   const rev = opts.reverse;
-  const BH = B * H;
-  const out = new Tensor(alloc(x.dtype, T * BH), [T, B, H]);
+  const BH = B * H, TB = T * B;
+  // row of (t, b) in the [T·B, ·] matrix view: step t's rows start at rowOf(t), rs rows apart
+  const rs = bf ? T : 1;
+  const rowOf = (t: number) => (bf ? t : t * B);
+  const out = new Tensor(alloc(x.dtype, TB * H), bf ? [B, T, H] : [T, B, H]);
   const Y = out.data, W = wHh.data, X = x.data, Wi = wIh.data, H0 = h0.data;
 
   // z = x W_ihᵀ + (b_ih + b_hh), all steps at once
-  const Z = alloc(x.dtype, T * BH);
+  const Z = alloc(x.dtype, TB * H);
   if (bIh !== null || bHh !== null) {
-    for (let r = 0; r < T * B; r++) {
-      for (let j = 0; j < H; j++) Z[r * H + j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
-    }
+    for (let j = 0; j < H; j++) Z[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
+    for (let r = 1; r < TB; r++) Z.copyWithin(r * H, 0, H);
   }
-  if (I > 0) gemm(T * B, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, true);
+  if (I > 0) gemm(TB, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, H, true);
 
+  // W_hhᵀ once, so every step's product reads a contiguous right operand
+  const Wt = alloc(x.dtype, H * H);
+  for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) Wt[j * H + i] = W[i * H + j]!;
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
-    const zt = t * BH;
-    if (s === 0) gemm(B, H, H, H0, 0, H, 1, W, 0, 1, H, Z, zt, true);
-    else gemm(B, H, H, Y, (rev ? t + 1 : t - 1) * BH, H, 1, W, 0, 1, H, Z, zt, true);
-    if (relu) for (let k = zt; k < zt + BH; k++) { const v = Z[k]!; Y[k] = v > 0 ? v : 0; }
-    else for (let k = zt; k < zt + BH; k++) Y[k] = Math.tanh(Z[k]!);
+    const zt = rowOf(t) * H;
+    if (s === 0) gemm(B, H, H, H0, 0, H, 1, Wt, 0, H, 1, Z, zt, rs * H, true);
+    else gemm(B, H, H, Y, rowOf(rev ? t + 1 : t - 1) * H, rs * H, 1, Wt, 0, H, 1, Z, zt, rs * H, true);
+    for (let b = 0; b < B; b++) {
+      const k0 = zt + b * rs * H;
+      if (relu) for (let k = k0; k < k0 + H; k++) { const v = Z[k]!; Y[k] = v > 0 ? v : 0; }
+      else for (let k = k0; k < k0 + H; k++) Y[k] = Math.tanh(Z[k]!);
+    }
   }
 
   const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   return record(out, 'rnnSequence', inputs, (G, acc) => {
-    const dZ = alloc(x.dtype, T * BH);
+    const dZ = alloc(x.dtype, TB * H);
     let carry = alloc(x.dtype, BH);
     let next = alloc(x.dtype, BH);
     for (let s = T - 1; s >= 0; s--) {
       const t = rev ? T - 1 - s : s;
-      const zt = t * BH;
+      const zt = rowOf(t) * H;
       // dz_t = (∂L/∂h_t + carry) ⊙ f′, f′ from the saved output
-      if (relu) for (let k = 0; k < BH; k++) dZ[zt + k] = Y[zt + k]! > 0 ? G[zt + k]! + carry[k]! : 0;
-      else for (let k = 0; k < BH; k++) { const y = Y[zt + k]!; dZ[zt + k] = (G[zt + k]! + carry[k]!) * (1 - y * y); }
+      for (let b = 0; b < B; b++) {
+        const k0 = zt + b * rs * H, c0 = b * H;
+        if (relu) for (let j = 0; j < H; j++) dZ[k0 + j] = Y[k0 + j]! > 0 ? G[k0 + j]! + carry[c0 + j]! : 0;
+        else for (let j = 0; j < H; j++) { const y = Y[k0 + j]!; dZ[k0 + j] = (G[k0 + j]! + carry[c0 + j]!) * (1 - y * y); }
+      }
       // carry into the previous step: dz_t W_hh
-      gemm(B, H, H, dZ, zt, H, 1, W, 0, H, 1, next, 0, false);
+      gemm(B, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, next, 0, H, false);
       const tmp = carry; carry = next; next = tmp;
     }
     const gh0 = acc(h0);
     if (gh0) for (let k = 0; k < BH; k++) gh0[k] += carry[k]!;
     const gx = acc(x);
-    if (gx && I > 0) gemm(T * B, I, H, dZ, 0, H, 1, Wi, 0, I, 1, gx, 0, true);
+    if (gx && I > 0) gemm(TB, I, H, dZ, 0, H, 1, Wi, 0, I, 1, gx, 0, I, true);
     const gWi = acc(wIh);
-    if (gWi && I > 0) gemm(H, I, T * B, dZ, 0, 1, H, X, 0, I, 1, gWi, 0, true);
+    if (gWi && I > 0) gemm(H, I, TB, dZ, 0, 1, H, X, 0, I, 1, gWi, 0, I, true);
     const gW = acc(wHh);
     if (gW) {
-      // Σ_t dz_tᵀ h_prev(t): the steps whose previous state is an output form one contiguous block
+      // Σ_t dz_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
+      // contiguous block of rows; batch-first: one such block per sequence.
       if (T > 1) {
-        if (!rev) gemm(H, H, (T - 1) * B, dZ, BH, 1, H, Y, 0, H, 1, gW, 0, true);
-        else gemm(H, H, (T - 1) * B, dZ, 0, 1, H, Y, BH, H, 1, gW, 0, true);
+        const [dzRow, yRow] = rev ? [0, 1] : [1, 0];
+        if (!bf) gemm(H, H, (T - 1) * B, dZ, dzRow * BH, 1, H, Y, yRow * BH, H, 1, gW, 0, H, true);
+        else for (let b = 0; b < B; b++) gemm(H, H, T - 1, dZ, (b * T + dzRow) * H, 1, H, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
       }
-      gemm(H, H, B, dZ, (rev ? T - 1 : 0) * BH, 1, H, H0, 0, H, 1, gW, 0, true);
+      gemm(H, H, B, dZ, rowOf(rev ? T - 1 : 0) * H, 1, rs * H, H0, 0, H, 1, gW, 0, H, true);
     }
     for (const b of [bIh, bHh]) {
       const gb = b ? acc(b) : null;
       if (!gb) continue;
-      for (let r = 0; r < T * B; r++) for (let j = 0; j < H; j++) gb[j] += dZ[r * H + j]!;
+      for (let r = 0; r < TB; r++) for (let j = 0; j < H; j++) gb[j] += dZ[r * H + j]!;
     }
   });
 }

@@ -15,6 +15,10 @@ export function make(dtype: DType, shape: readonly number[]): Tensor {
   return new Tensor(alloc(dtype, numel(shape)), shape);
 }
 
+// Broadcast maps depend only on the two shapes and are read-only, so a training loop that repeats
+// the same shapes every step reuses them (a small bounded cache).
+const mapCache = new Map<string, Int32Array>();
+
 /**
  * For each flat index of `out`, the flat index of the broadcast input `shape`; null when the shapes
  * are equal (identity). Used by forward (gather) and backward (scatter-add) alike.
@@ -22,7 +26,12 @@ export function make(dtype: DType, shape: readonly number[]): Tensor {
 export function broadcastMap(shape: Shape, out: Shape): Int32Array | null {
   if (sameShape(shape, out)) return null;
   const n = numel(out);
+  const key = `${shape.join(',')}|${out.join(',')}`;
+  const hit = mapCache.get(key);
+  if (hit !== undefined) return hit;
   const map = new Int32Array(n);
+  if (mapCache.size >= 256) mapCache.clear();
+  mapCache.set(key, map);
   if (numel(shape) === 1) return map;
   const st = broadcastStrides(shape, out);
   const nd = out.length;

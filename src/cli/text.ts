@@ -1,0 +1,493 @@
+// `rnnkit text …` and `rnnkit embed …`: the text pipeline and word embeddings from the command line.
+// Node-only (files, progress bar); the work itself is done by src/text, which also runs in browsers.
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { CliError } from './errors.js';
+import {
+  TfidfVectorizer, Vocab, WordVectors, bagOfWords, charNgrams, clean, countNgrams, ngrams, removeStopwords,
+  stemTokens, tokenize, trainGlove, trainWord2Vec, type CleanOptions, type Lang, type TokenizeOptions, type TrainProgress,
+} from '../text/index.js';
+
+/** Where command output goes; tests pass their own. */
+export interface TextCliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Draw a progress bar (only when true, and never with --json/--quiet). Default: process.stderr.isTTY. */
+  progress?: boolean;
+}
+
+const defaultIO: TextCliIO = {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Input, output and option parsing
+
+/** Read a UTF-8 text file; empty, binary or non-UTF-8 input is a one-line CliError. */
+export function readTextFile(file: string, where: string): string {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
+    throw new CliError(`${where}: cannot read ${file}: ${why}`);
+  }
+  const nul = buf.indexOf(0);
+  if (nul >= 0) throw new CliError(`${where}: ${file} looks binary (NUL byte at offset ${nul}); expected UTF-8 text`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf);
+  } catch {
+    throw new CliError(`${where}: ${file} is not valid UTF-8 (byte offset ${firstInvalidUtf8(buf)})`);
+  }
+  if (text.trim() === '') throw new CliError(`${where}: ${file} is empty`);
+  return text;
+}
+
+function firstInvalidUtf8(buf: Buffer): number {
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0, hi = buf.length; // the longest valid prefix ends within a few bytes of the first bad byte
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      dec.decode(buf.subarray(0, mid), { stream: true });
+      dec.decode(); // reset
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
+/** Lines of a file without the final empty line. */
+function fileLines(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Write a file atomically: a temporary file in the same folder, then rename over the target. */
+export function writeFileAtomic(file: string, data: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (e) {
+    try { unlinkSync(tmp); } catch { /* already gone */ }
+    throw new CliError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+function intOpt(name: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
+  return Number(v);
+}
+
+function numOpt(name: string, v: string | undefined, ok: (x: number) => boolean, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (v.trim() === '' || !Number.isFinite(x) || !ok(x)) throw new CliError(`--${name} must be ${what}, got '${v}'`);
+  return x;
+}
+
+function choiceOpt<T extends string>(name: string, v: string | undefined, choices: readonly T[]): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(choices as readonly string[]).includes(v)) throw new CliError(`--${name}: unknown value '${v}' (expected ${choices.join(', ')})`);
+  return v as T;
+}
+
+function langOpt(v: string | undefined): Lang {
+  if (v === undefined) return 'auto';
+  if (v !== 'zh' && v !== 'en' && v !== 'auto') throw new CliError(`unknown language '${v}' (expected zh, en or auto)`);
+  return v;
+}
+
+/** "2" → [2, 2]; "1-3" → [1, 3]. */
+function rangeOpt(name: string, v: string | undefined): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(v);
+  const lo = m ? Number(m[1]) : NaN;
+  const hi = m ? Number(m[2] ?? m[1]) : NaN;
+  if (!m || lo < 1 || hi < lo) throw new CliError(`--${name} must be N or MIN-MAX with 1 ≤ MIN ≤ MAX, got '${v}'`);
+  return [lo, hi];
+}
+
+function withErrors<A extends unknown[]>(fn: (...a: A) => void | Promise<void>): (...a: A) => Promise<void> {
+  return async (...a: A) => {
+    try {
+      await fn(...a);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      // Library validation errors are user errors here (bad option values, unreadable vector files).
+      if (e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError)) throw new CliError(e.message);
+      throw e;
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared token options
+
+interface TokenFlags {
+  lang?: string;
+  mode?: string;
+  segmenter?: string;
+  userDict?: string;
+  lowercase?: boolean;
+  punctuation?: boolean;
+  clean?: boolean;
+  stopwords?: boolean;
+  stopwordsFile?: string;
+  stem?: boolean;
+  stemmer?: string;
+  lemmatize?: boolean;
+  json?: boolean;
+}
+
+function addTokenOptions(cmd: Command): Command {
+  return cmd
+    .option('--lang <lang>', 'zh, en or auto (Chinese segmentation when the text has Han characters)', 'auto')
+    .option('--mode <mode>', 'word or char', 'word')
+    .option('--segmenter <name>', 'Chinese segmenter: jieba or intl (Intl.Segmenter)', 'jieba')
+    .option('--user-dict <file>', 'words (one per line) always kept as one token')
+    .option('--lowercase', 'lower-case tokens')
+    .option('--no-punctuation', 'drop punctuation and symbol tokens')
+    .option('--clean', 'clean each line first (NFKC, strip HTML, URLs, e-mails, emoji)')
+    .option('--stopwords', 'remove English and Chinese stop words')
+    .option('--stopwords-file <file>', 'extra stop words, one per line (implies --stopwords)')
+    .option('--stem', 'stem English tokens (Porter)')
+    .option('--stemmer <algorithm>', 'porter or porter2 (implies --stem)')
+    .option('--lemmatize', 'replace English tokens by their lemmas (wink-nlp)')
+    .option('--json', 'print JSON');
+}
+
+/** Build the line → tokens function for the shared flags. */
+function tokenizerFor(o: TokenFlags, where: string): (line: string) => string[] {
+  const lang = langOpt(o.lang);
+  const mode = choiceOpt('mode', o.mode, ['word', 'char'] as const) ?? 'word';
+  const segmenter = choiceOpt('segmenter', o.segmenter, ['jieba', 'intl'] as const) ?? 'jieba';
+  const stem = choiceOpt('stemmer', o.stemmer, ['porter', 'porter2'] as const) ?? (o.stem ? 'porter' : undefined);
+  const userDict = o.userDict ? fileLines(readTextFile(o.userDict, where)).map((l) => l.trim()).filter(Boolean) : undefined;
+  const extra = o.stopwordsFile ? fileLines(readTextFile(o.stopwordsFile, where)).map((l) => l.trim()).filter(Boolean) : undefined;
+  const topts: TokenizeOptions = {
+    lang, mode, segmenter, userDict, lowercase: o.lowercase === true, punctuation: o.punctuation !== false, lemma: o.lemmatize === true,
+  };
+  return (line) => {
+    let toks = tokenize(o.clean ? clean(line) : line, topts);
+    if (o.stopwords || extra) toks = removeStopwords(toks, { extra });
+    if (stem) toks = stemTokens(toks, { algorithm: stem });
+    return toks;
+  };
+}
+
+function vocabFlags(o: { minFreq?: string; maxFreq?: string; maxDocFreq?: string; maxSize?: string; specials?: boolean }) {
+  return {
+    minFreq: intOpt('min-freq', o.minFreq, 1),
+    maxFreq: intOpt('max-freq', o.maxFreq, 1),
+    maxDocFreq: numOpt('max-doc-freq', o.maxDocFreq, (x) => x > 0 && x <= 1, 'a fraction in (0, 1]'),
+    maxSize: intOpt('max-size', o.maxSize, 1),
+    specials: o.specials === false ? [] : undefined,
+  };
+}
+
+function buildVocab(docs: string[][], o: Parameters<typeof vocabFlags>[0]): Vocab {
+  const f = vocabFlags(o);
+  return Vocab.build(docs, Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)));
+}
+
+function addVocabOptions(cmd: Command): Command {
+  return cmd
+    .option('--min-freq <n>', 'keep tokens seen at least n times', undefined)
+    .option('--max-freq <n>', 'keep tokens seen at most n times')
+    .option('--max-doc-freq <f>', 'keep tokens in at most this fraction of lines (0, 1]')
+    .option('--max-size <n>', 'vocabulary size, reserved tokens included')
+    .option('--no-specials', 'no reserved tokens (<pad> <unk> <bos> <eos>)');
+}
+
+const round = (x: number, d = 6) => Number(x.toFixed(d));
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+/** Adds `text clean|tokenize|vocab|bow|ngrams|tfidf` and `embed train|similar|analogy` to `program`. */
+export function registerTextCommands(program: Command, io: TextCliIO = defaultIO): void {
+  const out = (s: string) => io.stdout(s.endsWith('\n') ? s : s + '\n');
+  const json = (v: unknown) => out(JSON.stringify(v));
+
+  const text = program.command('text').description('text preprocessing: clean, tokenize, vocabulary, bag-of-words, n-grams, TF-IDF');
+
+  text.command('clean')
+    .description('normalise each line: NFKC, strip HTML, URLs, e-mails, emoji, control characters, collapse spaces')
+    .argument('<file>', 'UTF-8 text file')
+    .option('--lang <lang>', 'zh, en or auto (accepted for symmetry; cleaning is language-independent)', 'auto')
+    .option('--lowercase', 'lower-case')
+    .option('--digits', 'remove digits')
+    .option('--punctuation', 'replace punctuation and symbols by spaces')
+    .option('--no-nfkc', 'keep full-width forms')
+    .option('--no-html', 'keep HTML tags')
+    .option('--no-urls', 'keep URLs')
+    .option('--no-emails', 'keep e-mail addresses')
+    .option('--no-emoji', 'keep emoji')
+    .option('--rule <regex>', 'also delete matches of this regular expression (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--json', 'print {"lines": [...]}')
+    .action(withErrors((file: string, o: Record<string, unknown>) => {
+      langOpt(o.lang as string);
+      const rules = (o.rule as string[]).map((r) => {
+        try {
+          return { pattern: new RegExp(r, 'gu') };
+        } catch (e) {
+          throw new CliError(`--rule: invalid regular expression '${r}': ${(e as Error).message}`);
+        }
+      });
+      const opts: CleanOptions = {
+        lowercase: o.lowercase === true, digits: o.digits === true, punctuation: o.punctuation === true,
+        nfkc: o.nfkc !== false, html: o.html !== false, urls: o.urls !== false, emails: o.emails !== false, emoji: o.emoji !== false, rules,
+      };
+      const lines = fileLines(readTextFile(file, 'text clean')).map((l) => clean(l, opts));
+      if (o.json) json({ lines });
+      else out(lines.join('\n'));
+    }));
+
+  addTokenOptions(text.command('tokenize')
+    .description('tokenize each line (English words, Chinese segmentation, characters)')
+    .argument('<file>', 'UTF-8 text file'))
+    .action(withErrors((file: string, o: TokenFlags) => {
+      const tok = tokenizerFor(o, 'text tokenize');
+      const tokens = fileLines(readTextFile(file, 'text tokenize')).map(tok);
+      if (o.json) json({ tokens });
+      else out(tokens.map((t) => t.join(' ')).join('\n'));
+    }));
+
+  addVocabOptions(addTokenOptions(text.command('vocab')
+    .description('build a vocabulary (each line is a document): ids by frequency, then token')
+    .argument('<file>', 'UTF-8 text file')))
+    .option('--out <file>', 'also save the vocabulary as JSON')
+    .action(withErrors((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { out?: string }) => {
+      const tok = tokenizerFor(o, 'text vocab');
+      const docs = fileLines(readTextFile(file, 'text vocab')).filter((l) => l.trim() !== '').map(tok);
+      const v = buildVocab(docs, o);
+      if (o.out) writeFileAtomic(o.out, JSON.stringify(v.toJSON()) + '\n');
+      if (o.json) json({ tokens: v.tokens, counts: v.counts });
+      else out(v.tokens.map((t, i) => `${i}\t${t}\t${v.counts[i]}`).join('\n'));
+    }));
+
+  addVocabOptions(addTokenOptions(text.command('bow')
+    .description('bag-of-words per line over a vocabulary (built from the file, or --vocab)')
+    .argument('<file>', 'UTF-8 text file')))
+    .option('--vocab <file>', 'vocabulary JSON written by `text vocab --out`')
+    .option('--binary', 'presence (1) instead of counts')
+    .option('--dense', 'dense rows (with --json: "matrix"; otherwise tab-separated)')
+    .action(withErrors((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { vocab?: string; binary?: boolean; dense?: boolean }) => {
+      const tok = tokenizerFor(o, 'text bow');
+      const docs = fileLines(readTextFile(file, 'text bow')).map(tok);
+      let v: Vocab;
+      if (o.vocab) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(readTextFile(o.vocab, 'text bow'));
+        } catch (e) {
+          throw e instanceof CliError ? e : new CliError(`text bow: ${o.vocab} is not JSON: ${(e as Error).message}`);
+        }
+        v = Vocab.fromJSON(parsed);
+      } else {
+        v = buildVocab(docs.filter((d) => d.length > 0), o);
+      }
+      const m = bagOfWords(docs, v, { binary: o.binary === true });
+      const rows = docs.map((_, r) => ({ indices: [...m.indices.subarray(m.indptr[r], m.indptr[r + 1])], values: [...m.data.subarray(m.indptr[r], m.indptr[r + 1])] }));
+      const dense = () => rows.map((row) => {
+        const d = new Array<number>(v.size).fill(0);
+        row.indices.forEach((c, k) => (d[c] = row.values[k]));
+        return d;
+      });
+      if (o.json) json(o.dense ? { vocab: v.tokens, matrix: dense() } : { vocab: v.tokens, rows });
+      else if (o.dense) out(dense().map((d) => d.join('\t')).join('\n'));
+      else out(rows.map((row) => row.indices.map((c, k) => `${c}:${row.values[k]}`).join(' ')).join('\n'));
+    }));
+
+  addTokenOptions(text.command('ngrams')
+    .description('count word (or --char) n-grams over the file, most frequent first')
+    .argument('<file>', 'UTF-8 text file'))
+    .option('-n, --n <n>', 'n or a range MIN-MAX', '2')
+    .option('--char', 'character n-grams of each line instead of word n-grams')
+    .option('--top <k>', 'print only the k most frequent')
+    .action(withErrors((file: string, o: TokenFlags & { n: string; char?: boolean; top?: string }) => {
+      const n = rangeOpt('n', o.n)!;
+      const top = intOpt('top', o.top, 1);
+      const lines = fileLines(readTextFile(file, 'text ngrams'));
+      let res: { ngrams: string[]; counts: number[] };
+      if (o.char) {
+        const docs = lines.map((l) => charNgrams(o.clean ? clean(l) : l, { n }));
+        res = countNgrams(docs.map((d) => d), { n: 1 });
+      } else {
+        const tok = tokenizerFor(o, 'text ngrams');
+        res = countNgrams(lines.map(tok), { n });
+      }
+      if (top !== undefined) res = { ngrams: res.ngrams.slice(0, top), counts: res.counts.slice(0, top) };
+      if (o.json) json(res);
+      else out(res.ngrams.map((g, i) => `${res.counts[i]}\t${g}`).join('\n'));
+    }));
+
+  addTokenOptions(text.command('tfidf')
+    .description('TF-IDF per line (scikit-learn TfidfVectorizer numbers); prints the top terms of each line')
+    .argument('<file>', 'UTF-8 text file'))
+    .option('--ngram-range <r>', 'word n-gram range, N or MIN-MAX', '1')
+    .option('--min-df <n>', 'keep terms in at least n lines', '1')
+    .option('--max-df <f>', 'keep terms in at most this fraction of lines', '1')
+    .option('--max-features <n>', 'keep the n most frequent terms')
+    .option('--norm <norm>', 'l2, l1 or none', 'l2')
+    .option('--sublinear-tf', 'use 1 + ln(tf)')
+    .option('--no-smooth-idf', 'idf = ln(N/df) + 1 instead of ln((1+N)/(1+df)) + 1')
+    .option('--top <k>', 'terms printed per line (text output)', '5')
+    .action(withErrors((file: string, o: TokenFlags & Record<string, string | boolean | undefined>) => {
+      const tok = tokenizerFor(o, 'text tfidf');
+      const docs = fileLines(readTextFile(file, 'text tfidf')).map(tok);
+      const norm = choiceOpt('norm', o.norm as string, ['l2', 'l1', 'none'] as const)!;
+      const v = new TfidfVectorizer({
+        ngramRange: rangeOpt('ngram-range', o.ngramRange as string),
+        minDf: intOpt('min-df', o.minDf as string, 1),
+        maxDf: numOpt('max-df', o.maxDf as string, (x) => x > 0 && x <= 1, 'a fraction in (0, 1]'),
+        maxFeatures: intOpt('max-features', o.maxFeatures as string | undefined, 1),
+        norm: norm === 'none' ? null : norm,
+        sublinearTf: o.sublinearTf === true,
+        smoothIdf: o.smoothIdf !== false,
+      });
+      const m = v.fitTransform(docs);
+      const rows = docs.map((_, r) => ({
+        indices: [...m.indices.subarray(m.indptr[r], m.indptr[r + 1])],
+        values: [...m.data.subarray(m.indptr[r], m.indptr[r + 1])],
+      }));
+      if (o.json) {
+        json({ vocabulary: v.vocabulary, idf: [...v.idf], rows });
+        return;
+      }
+      const top = intOpt('top', o.top as string, 1)!;
+      out(rows.map((row) => row.indices.map((c, k) => [v.vocabulary[c], row.values[k]] as const)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top)
+        .map(([t, x]) => `${t}:${x.toFixed(4)}`).join(' ')).join('\n'));
+    }));
+
+  registerEmbedCommands(program, io, out, json);
+}
+
+function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string) => void, json: (v: unknown) => void): void {
+  const embed = program.command('embed').description('word embeddings: train word2vec/GloVe, query neighbours');
+
+  embed.command('train')
+    .description('train word vectors on a text file (one sentence per line) and save them in word2vec text format')
+    .argument('<file>', 'UTF-8 text file')
+    .requiredOption('--out <file>', 'output vectors (word2vec text format)')
+    .option('--method <m>', 'skipgram, cbow or glove', 'skipgram')
+    .option('--dim <n>', 'vector size', '100')
+    .option('--window <n>', 'context window (default 5; GloVe 10)')
+    .option('--epochs <n>', 'passes over the corpus (default 5; GloVe 15)')
+    .option('--min-count <n>', 'ignore words rarer than this', '5')
+    .option('--negative <n>', 'word2vec: negative samples', '5')
+    .option('--sample <t>', 'word2vec: subsampling threshold (0 = off)', '1e-3')
+    .option('--lr <x>', 'starting learning rate (default 0.025 skip-gram, 0.05 CBOW/GloVe)')
+    .option('--x-max <x>', 'GloVe: weighting cut-off', '100')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--lang <lang>', 'zh, en or auto', 'auto')
+    .option('--mode <mode>', 'word or char tokens', 'word')
+    .option('--pretokenized', 'split lines on whitespace instead of tokenizing (as the C tools do)')
+    .option('--keep-case', 'do not lower-case')
+    .option('--json', 'print a JSON summary')
+    .option('--quiet', 'no progress bar')
+    .action(withErrors((file: string, o: Record<string, string | boolean | undefined>) => {
+      const method = choiceOpt('method', o.method as string, ['skipgram', 'cbow', 'glove'] as const)!;
+      const lang = langOpt(o.lang as string);
+      const mode = choiceOpt('mode', o.mode as string, ['word', 'char'] as const)!;
+      const dim = intOpt('dim', o.dim as string, 1)!;
+      const window = intOpt('window', o.window as string | undefined, 1);
+      const epochs = intOpt('epochs', o.epochs as string | undefined, 1);
+      const minCount = intOpt('min-count', o.minCount as string, 1)!;
+      const negative = intOpt('negative', o.negative as string, 1)!;
+      const sample = numOpt('sample', o.sample as string, (x) => x >= 0, 'a number ≥ 0')!;
+      const lr = numOpt('lr', o.lr as string | undefined, (x) => x > 0, 'a number > 0');
+      const xMax = numOpt('x-max', o.xMax as string, (x) => x > 0, 'a number > 0')!;
+      const seed = intOpt('seed', o.seed as string, 0)!;
+      const lower = o.keepCase !== true;
+      const lines = fileLines(readTextFile(file, 'embed train'));
+      const sentences = lines.map((l) => {
+        const toks = o.pretokenized ? l.split(/\s+/).filter(Boolean) : tokenize(l, { lang, mode, punctuation: false });
+        return lower ? toks.map((t) => t.toLowerCase()) : toks;
+      }).filter((s) => s.length > 0);
+
+      const showBar = (io.progress ?? process.stderr.isTTY === true) && !o.json && !o.quiet;
+      const bar = showBar
+        ? new cliProgress.SingleBar({ stream: process.stderr, format: `${method} [{bar}] {percentage}% | {info}`, hideCursor: true }, cliProgress.Presets.shades_classic)
+        : undefined;
+      bar?.start(1000, 0, { info: '' });
+      const onProgress = (p: TrainProgress) => bar?.update(Math.round(p.progress * 1000), {
+        info: p.wordsPerSecond !== undefined ? `${Math.round(p.wordsPerSecond / 1000)}k words/s` : p.loss !== undefined ? `epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)}` : 'counting',
+      });
+      let vectors: WordVectors;
+      let summary: Record<string, unknown>;
+      const t0 = performance.now();
+      try {
+        if (method === 'glove') {
+          const r = trainGlove(sentences, { dim, window, epochs, minCount, lr, xMax, seed, onProgress });
+          vectors = r.vectors;
+          summary = { nonZero: r.nonZero, secondsPerIteration: round(r.secondsPerIteration, 3), finalLoss: round(r.losses[r.losses.length - 1]) };
+        } else {
+          const r = trainWord2Vec(sentences, { method, dim, window, epochs, minCount, negative, sample, lr, seed, onProgress });
+          vectors = r.vectors;
+          summary = { trainWords: r.trainWords, wordsPerSecond: Math.round(r.wordsPerSecond) };
+        }
+      } finally {
+        bar?.stop();
+      }
+      writeFileAtomic(o.out as string, vectors.toWord2vecText());
+      const seconds = round((performance.now() - t0) / 1000, 3);
+      const res = { method, vocabSize: vectors.size, dim, seconds, ...summary, out: o.out };
+      if (o.json) json(res);
+      else out(`${method}: ${vectors.size} words × ${dim} in ${seconds} s → ${String(o.out)}`);
+    }));
+
+  const loadVectors = (file: string, where: string): WordVectors => {
+    try {
+      return WordVectors.fromWord2vecText(readTextFile(file, where));
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError(`${where}: ${file}: ${(e as Error).message}`);
+    }
+  };
+  const need = (wv: WordVectors, w: string, file: string, where: string) => {
+    if (!wv.has(w)) throw new CliError(`${where}: '${w}' is not in ${file} (${wv.size} words)`);
+  };
+
+  embed.command('similar')
+    .description('the words nearest to WORD by cosine similarity')
+    .argument('<vectors>', 'word2vec text file')
+    .argument('<word>', 'query word')
+    .option('-k, --k <k>', 'number of neighbours', '10')
+    .option('--json', 'print {"word", "neighbours": [{"word", "similarity"}]}')
+    .action(withErrors((file: string, word: string, o: { k: string; json?: boolean }) => {
+      const k = intOpt('k', o.k, 1)!;
+      const wv = loadVectors(file, 'embed similar');
+      need(wv, word, file, 'embed similar');
+      const nb = wv.mostSimilar(word, k).map((n) => ({ word: n.word, similarity: round(n.similarity) }));
+      if (o.json) json({ word, neighbours: nb });
+      else out(nb.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
+    }));
+
+  embed.command('analogy')
+    .description('A is to B as C is to ? (nearest to B − A + C)')
+    .argument('<vectors>', 'word2vec text file')
+    .argument('<a>').argument('<b>').argument('<c>')
+    .option('-k, --k <k>', 'number of answers', '5')
+    .option('--json', 'print {"query": [a, b, c], "answers": [{"word", "similarity"}]}')
+    .action(withErrors((file: string, a: string, b: string, c: string, o: { k: string; json?: boolean }) => {
+      const k = intOpt('k', o.k, 1)!;
+      const wv = loadVectors(file, 'embed analogy');
+      for (const w of [a, b, c]) need(wv, w, file, 'embed analogy');
+      const ans = wv.analogy(a, b, c, k).map((n) => ({ word: n.word, similarity: round(n.similarity) }));
+      if (o.json) json({ query: [a, b, c], answers: ans });
+      else out(ans.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
+    }));
+}

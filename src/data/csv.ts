@@ -1,0 +1,265 @@
+// CSV reader for time series: FRED's download format (`DATE,GS10` or `observation_date,GS10`,
+// '.' for a missing value) and any CSV with a date column and one or more numeric columns.
+// Browser-safe: it takes the file's text; reading the file is the caller's job (the CLI's).
+//
+// Row numbers in messages are the file's line numbers, as a spreadsheet or editor shows them: the
+// header is row 1, the first data row is row 2 (a quoted field spanning lines counts from its
+// first line).
+
+/** A problem with input data (a CSV file, a download): one line, naming the file, row and column. */
+export class DataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DataError';
+  }
+}
+
+export type FillMode = 'ffill' | 'interpolate' | 'drop';
+
+export interface ParseSeriesCsvOptions {
+  /** The file name (or URL) the text came from, for error messages. Default 'CSV'. */
+  source?: string;
+  /** Value columns to read, in this order. Default: every column except the date column. */
+  columns?: string[];
+  /** The column to forecast; one of `columns`. Default: the first of `columns`. */
+  target?: string;
+  /**
+   * How to repair missing cells ('.', empty, NA, N/A, #N/A, NaN, null). Without it, a missing
+   * value is an error naming the first rows that have one.
+   * - 'ffill': the last value before it (a missing first value is an error);
+   * - 'interpolate': linear in the row position between the nearest values on each side, like
+   *   pandas' `interpolate()` (a missing first or last value is an error);
+   * - 'drop': drops every row with a missing cell in any selected column.
+   */
+  fill?: FillMode;
+}
+
+export interface SeriesTable {
+  /** The date cells as written in the file, ascending. */
+  dates: string[];
+  /** The selected value columns, in the order selected, each as long as `dates`. */
+  columns: Record<string, number[]>;
+  target: string;
+  /** The name of the date column that was detected. */
+  dateColumn: string;
+}
+
+const DATE_NAMES = new Set(['date', 'dates', 'datetime', 'time', 'timestamp', 'observation_date', 'period', 'month', 'year', 'day', 'ds']);
+const MISSING = new Set(['.', '', 'na', 'n/a', '#n/a', 'nan', 'null', 'none']);
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const FILL_MODES: readonly FillMode[] = ['ffill', 'interpolate', 'drop'];
+const SHOW_ROWS = 5;
+
+/** Parses a time-series CSV into dates and numeric columns; every problem is a one-line `DataError`. */
+export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): SeriesTable {
+  const src = opts.source ?? 'CSV';
+  const fail = (msg: string): never => {
+    throw new DataError(`${src}: ${msg}`);
+  };
+  if (opts.fill !== undefined && !FILL_MODES.includes(opts.fill)) {
+    fail(`unknown fill "${String(opts.fill)}"; expected ffill, interpolate or drop`);
+  }
+
+  const records = splitRecords(text, src);
+  if (records.length === 0) fail('empty file (no header, no data)');
+  const header = records[0]!.fields.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  header.forEach((h, j) => {
+    if (h === '') fail(`row ${records[0]!.row}: column ${j + 1} has an empty name in the header`);
+    if (seen.has(h)) fail(`row ${records[0]!.row}: column "${h}" appears twice in the header (columns ${seen.get(h)! + 1} and ${j + 1})`);
+    seen.set(h, j);
+  });
+  const rows = records.slice(1);
+  if (rows.length === 0) fail(`header only, no data rows (header: ${header.join(', ')})`);
+  for (const r of rows) {
+    if (r.fields.length !== header.length) {
+      fail(`row ${r.row} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'} but the header has ${header.length} (${header.join(', ')})`);
+    }
+  }
+
+  // The date column: a conventional name, else the first column whose cells all parse as dates.
+  let dateCol = header.findIndex((h) => DATE_NAMES.has(h.toLowerCase()));
+  const byName = dateCol >= 0;
+  if (!byName) dateCol = header.findIndex((_, j) => rows.every((r) => parseDate(r.fields[j]!.trim(), false) !== null));
+  if (dateCol < 0) fail(`no date column: none is named date/DATE/observation_date/time/… and no column holds dates in every row (header: ${header.join(', ')})`);
+  const dateName = header[dateCol]!;
+  const valueNames = header.filter((_, j) => j !== dateCol);
+  if (valueNames.length === 0) fail(`no value columns besides the date column "${dateName}"`);
+
+  const selected = opts.columns ?? valueNames;
+  if (selected.length === 0) fail('option columns is empty; name at least one column');
+  for (const c of selected) {
+    if (c === dateName) fail(`column "${c}" is the date column; available value columns: ${valueNames.join(', ')}`);
+    if (!seen.has(c)) fail(`no column "${c}"; available: ${valueNames.join(', ')}`);
+  }
+  if (new Set(selected).size !== selected.length) fail(`option columns names a column twice (${selected.join(', ')})`);
+  const target = opts.target ?? selected[0]!;
+  if (!selected.includes(target)) {
+    fail(seen.has(target) && target !== dateName
+      ? `target "${target}" is not among the selected columns (${selected.join(', ')})`
+      : `no column "${target}" (target); available: ${valueNames.join(', ')}`);
+  }
+
+  // Dates: strictly increasing (no duplicates), all in one form (all calendar dates or all numbers).
+  const dates = rows.map((r) => r.fields[dateCol]!.trim());
+  const keys = parseDateColumn(dates, rows, dateName, byName, fail);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i] === keys[i - 1]) fail(`row ${rows[i]!.row}, column "${dateName}": duplicate date ${dates[i]} (also on row ${rows[i - 1]!.row})`);
+    if (keys[i]! < keys[i - 1]!) {
+      fail(`row ${rows[i]!.row}, column "${dateName}": date ${dates[i]} comes after ${dates[i - 1]} on row ${rows[i - 1]!.row}; dates must be in increasing order`);
+    }
+  }
+
+  // Values: numbers, or missing (NaN until filled).
+  const columns: Record<string, number[]> = {};
+  const missing: { i: number; col: string }[] = [];
+  for (const name of selected) {
+    const j = seen.get(name)!;
+    const out = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const cell = rows[i]!.fields[j]!.trim();
+      if (MISSING.has(cell.toLowerCase())) {
+        out[i] = NaN;
+        missing.push({ i, col: name });
+      } else if (NUMBER.test(cell)) {
+        out[i] = Number(cell);
+      } else {
+        fail(`row ${rows[i]!.row}, column "${name}": "${cell}" is not a number`);
+      }
+    }
+    columns[name] = out;
+  }
+  if (missing.length === 0) return { dates, columns, target, dateColumn: dateName };
+
+  if (opts.fill === undefined) {
+    missing.sort((a, b) => a.i - b.i);
+    const shown = missing.slice(0, SHOW_ROWS).map((m) => `row ${rows[m.i]!.row} (${m.col})`).join(', ');
+    const more = missing.length > SHOW_ROWS ? ` and ${missing.length - SHOW_ROWS} more` : '';
+    fail(`${missing.length} missing value${missing.length === 1 ? '' : 's'}: ${shown}${more}; set fill to ffill, interpolate or drop (--fill on the command line)`);
+  }
+  if (opts.fill === 'drop') {
+    const keep = rows.map((_, i) => selected.every((c) => !Number.isNaN(columns[c]![i]!)));
+    const kept = keep.filter(Boolean).length;
+    if (kept === 0) fail(`every row has a missing value in ${selected.join(', ')}; nothing is left after fill 'drop'`);
+    const out: Record<string, number[]> = {};
+    for (const c of selected) out[c] = columns[c]!.filter((_, i) => keep[i]);
+    return { dates: dates.filter((_, i) => keep[i]), columns: out, target, dateColumn: dateName };
+  }
+  for (const c of selected) {
+    const bad = opts.fill === 'ffill' ? forwardFill(columns[c]!) : interpolate(columns[c]!);
+    if (bad !== null) {
+      fail(`row ${rows[bad.i]!.row}, column "${c}": missing value at the ${bad.edge} of the series cannot be ${opts.fill === 'ffill' ? 'forward-filled' : 'interpolated'}; use fill 'drop'`);
+    }
+  }
+  return { dates, columns, target, dateColumn: dateName };
+}
+
+interface CsvRecord {
+  /** The line the record starts on (1-based). */
+  row: number;
+  fields: string[];
+}
+
+/** RFC 4180 records: quoted fields (with "" escapes, commas, line breaks), CRLF or LF, BOM, blank lines skipped. */
+function splitRecords(text: string, src: string): CsvRecord[] {
+  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const records: CsvRecord[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let line = 1, start = 1;
+  let quoted = false, wasQuoted = false;
+  const endRecord = () => {
+    fields.push(field);
+    // A blank line is no record (a trailing newline, an empty line between blocks).
+    if (!(fields.length === 1 && fields[0]!.trim() === '' && !wasQuoted)) records.push({ row: start, fields });
+    fields = [];
+    field = '';
+    wasQuoted = false;
+  };
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (s[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+    } else if (ch === '"' && field.trim() === '') {
+      quoted = true;
+      wasQuoted = true;
+      field = '';
+    } else if (ch === ',') {
+      fields.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && s[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      start = line;
+    } else {
+      field += ch;
+    }
+  }
+  if (quoted) throw new DataError(`${src}: row ${start}: a quoted field is never closed (missing ")`);
+  if (field !== '' || fields.length > 0 || wasQuoted) endRecord();
+  return records;
+}
+
+/**
+ * Sort keys for the date column. Calendar dates (YYYY-MM-DD, YYYY-MM, YYYY/MM/DD, optional time;
+ * a bare YYYY only in a column named like a date) become UTC milliseconds; a column named like a
+ * date may instead hold plain numbers (a time index), used as they are.
+ */
+function parseDateColumn(dates: string[], rows: CsvRecord[], name: string, byName: boolean, fail: (m: string) => never): number[] {
+  const asDates = dates.map((d) => parseDate(d, byName));
+  if (asDates.every((k) => k !== null)) return asDates as number[];
+  if (byName && dates.every((d) => NUMBER.test(d))) return dates.map(Number);
+  const i = asDates.findIndex((k) => k === null);
+  return fail(`row ${rows[i]!.row}, column "${name}": "${dates[i]}" is not a date (expected YYYY-MM-DD)`);
+}
+
+const DATE_RE = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
+
+function parseDate(s: string, allowYear: boolean): number | null {
+  const m = DATE_RE.exec(s);
+  if (m === null) return null;
+  if (m[2] === undefined && !allowYear) return null;
+  const y = Number(m[1]), mo = m[2] === undefined ? 1 : Number(m[2]), d = m[3] === undefined ? 1 : Number(m[3]);
+  const h = Number(m[4] ?? 0), mi = Number(m[5] ?? 0), sec = Number(m[6] ?? 0);
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return null;
+  const t = Date.UTC(y, mo - 1, d, h, mi, sec);
+  if (new Date(t).getUTCDate() !== d) return null; // 2021-02-30
+  return t;
+}
+
+/** Fills NaNs with the previous value in place; returns the first unfillable position (a leading NaN). */
+function forwardFill(v: number[]): { i: number; edge: string } | null {
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isNaN(v[i]!)) continue;
+    if (i === 0) return { i, edge: 'start' };
+    v[i] = v[i - 1]!;
+  }
+  return null;
+}
+
+/** Linear interpolation in the row position, in place; a NaN with no value on one side is unfillable. */
+function interpolate(v: number[]): { i: number; edge: string } | null {
+  let prev = -1;
+  for (let i = 0; i < v.length; i++) {
+    if (Number.isNaN(v[i]!)) continue;
+    if (i - prev > 1) {
+      if (prev < 0) return { i: 0, edge: 'start' };
+      const a = v[prev]!, b = v[i]!, span = i - prev;
+      for (let k = prev + 1; k < i; k++) v[k] = a + ((b - a) * (k - prev)) / span;
+    }
+    prev = i;
+  }
+  if (prev < v.length - 1) return { i: prev < 0 ? 0 : prev + 1, edge: prev < 0 ? 'start' : 'end' };
+  return null;
+}

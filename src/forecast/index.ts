@@ -1,0 +1,2 @@
+export { mae, mape, metrics, rmse, type Metrics } from './metrics.js';
+export type * from './types.js';

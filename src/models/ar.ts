@@ -1,0 +1,150 @@
+// AR(p): y_t = c + φ_1 y_{t−1} + … + φ_p y_{t−p} + ε_t, fitted by ordinary least squares on the
+// training span (the conditional MLE, as statsmodels' AutoReg(y, lags=p, trend='c')), in float64.
+// Legend: n training values, m = n − p equations, k = p + 1 unknowns [c, φ_1 … φ_p].
+import type { EpochRecord, Forecaster } from '../forecast/types.js';
+
+export interface AROptions {
+  /** Number of lags. */
+  p: number;
+}
+
+export class ARForecaster implements Forecaster {
+  readonly name = 'ar';
+  readonly p: number;
+  /** c, after fit. */
+  intercept = NaN;
+  /** [φ_1 … φ_p] (φ_1 multiplies the most recent value), after fit. */
+  coef: number[] = [];
+
+  constructor(opts: AROptions) {
+    if (!Number.isInteger(opts.p) || opts.p < 1) throw new RangeError(`AR: option p must be a positive integer, got ${opts.p}`);
+    this.p = opts.p;
+  }
+
+  /** Least squares over the whole training span; `val` is not used (no epochs, nothing to stop early). */
+  fit(train: readonly number[], _val?: readonly number[]): EpochRecord[] {
+    const p = this.p, n = train.length, k = p + 1, m = n - p;
+    if (m < k) throw new RangeError(`AR.fit: p = ${p} needs at least ${2 * p + 1} training values (${k} parameters), got ${n}`);
+    checkFinite('AR.fit', train);
+    // Row t of X is [1, y_{t−1}, …, y_{t−p}] for t = p … n−1; the right-hand side is y_t.
+    const X = new Float64Array(m * k), y = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      const t = r + p;
+      X[r * k] = 1;
+      for (let i = 1; i <= p; i++) X[r * k + i] = train[t - i]!;
+      y[r] = train[t]!;
+    }
+    const beta = leastSquaresQR(X, y, m, k, p);
+    this.intercept = beta[0]!;
+    this.coef = Array.from(beta.subarray(1));
+    return [];
+  }
+
+  /** ŷ_t = c + Σ φ_i series[t−i] for t = start … length−1, from the true lags (dynamic=False). */
+  predictOneStep(series: readonly number[], start: number): number[] {
+    this.checkFitted('predictOneStep');
+    if (!Number.isInteger(start) || start < this.p || start > series.length) {
+      throw new RangeError(`AR.predictOneStep: start must be an integer in [p = ${this.p}, ${series.length}] (the first p values have no lags), got ${start}`);
+    }
+    const out: number[] = [];
+    for (let t = start; t < series.length; t++) out.push(this.step(series, t));
+    return out;
+  }
+
+  /** Recursive forecast: each prediction becomes a lag of the next. */
+  forecast(history: readonly number[], steps: number): number[] {
+    this.checkFitted('forecast');
+    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`AR.forecast: steps must be a non-negative integer, got ${steps}`);
+    if (history.length < this.p) throw new RangeError(`AR.forecast: needs at least p = ${this.p} history values, got ${history.length}`);
+    const buf = history.slice(-this.p);
+    const out: number[] = [];
+    for (let s = 0; s < steps; s++) {
+      const yhat = this.step(buf, buf.length);
+      out.push(yhat);
+      buf.push(yhat);
+    }
+    return out;
+  }
+
+  toJSON(): { name: 'ar'; p: number; intercept: number; coef: number[] } {
+    this.checkFitted('toJSON');
+    return { name: 'ar', p: this.p, intercept: this.intercept, coef: [...this.coef] };
+  }
+
+  static fromJSON(json: unknown): ARForecaster {
+    const o = json as { name?: unknown; p?: unknown; intercept?: unknown; coef?: unknown } | null;
+    if (o === null || typeof o !== 'object' || o.name !== 'ar') throw new RangeError(`AR.fromJSON: not an AR model (name ${JSON.stringify(o?.name)})`);
+    const model = new ARForecaster({ p: o.p as number });
+    const coef = o.coef;
+    if (typeof o.intercept !== 'number' || !Number.isFinite(o.intercept)) throw new RangeError('AR.fromJSON: intercept must be a finite number');
+    if (!Array.isArray(coef) || coef.length !== model.p || !coef.every((c) => typeof c === 'number' && Number.isFinite(c))) {
+      throw new RangeError(`AR.fromJSON: coef must be ${model.p} finite numbers (p = ${model.p})`);
+    }
+    model.intercept = o.intercept;
+    model.coef = [...(coef as number[])];
+    return model;
+  }
+
+  private step(series: readonly number[], t: number): number {
+    let s = this.intercept;
+    for (let i = 1; i <= this.p; i++) s += this.coef[i - 1]! * series[t - i]!;
+    return s;
+  }
+
+  private checkFitted(op: string): void {
+    if (Number.isNaN(this.intercept)) throw new Error(`AR.${op}: not fitted; call fit(train) first`);
+  }
+}
+
+/**
+ * argmin ‖Xβ − y‖ for X [m,k] (row-major, m ≥ k) by Householder QR: Q^T is applied to X and y
+ * together, then Rβ = (Q^T y)[0:k] by back substitution. QR rather than the normal equations
+ * (X^T X)β = X^T y, whose condition number is the square of X's — lags of a slowly moving series
+ * are nearly collinear. X and y are overwritten.
+ */
+function leastSquaresQR(X: Float64Array, y: Float64Array, m: number, k: number, p: number): Float64Array {
+  let scale = 0;
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += X[i * k + j]! ** 2;
+    scale = Math.max(scale, Math.sqrt(s));
+  }
+  for (let j = 0; j < k; j++) {
+    // Householder vector v for column j below the diagonal: H = I − 2vv^T/(v^T v) maps it to ∓‖x‖e_1.
+    let norm = 0;
+    for (let i = j; i < m; i++) norm += X[i * k + j]! ** 2;
+    norm = Math.sqrt(norm);
+    if (norm <= 1e-12 * scale) {
+      throw new RangeError(`AR.fit: the lag matrix is rank-deficient (column ${j} of [1, y_{t−1} … y_{t−${p}}] depends on the others; is the training series constant or too short for p = ${p}?)`);
+    }
+    const x0 = X[j * k + j]!;
+    const alpha = x0 > 0 ? -norm : norm; // the sign that avoids cancellation in v_0 = x_0 − α
+    const v = new Float64Array(m - j);
+    v[0] = x0 - alpha;
+    for (let i = j + 1; i < m; i++) v[i - j] = X[i * k + j]!;
+    let vv = 0;
+    for (let i = 0; i < v.length; i++) vv += v[i]! * v[i]!;
+    for (let c = j; c < k; c++) {
+      let d = 0;
+      for (let i = j; i < m; i++) d += v[i - j]! * X[i * k + c]!;
+      const f = (2 * d) / vv;
+      for (let i = j; i < m; i++) X[i * k + c]! -= f * v[i - j]!;
+    }
+    let d = 0;
+    for (let i = j; i < m; i++) d += v[i - j]! * y[i]!;
+    const f = (2 * d) / vv;
+    for (let i = j; i < m; i++) y[i]! -= f * v[i - j]!;
+  }
+  const beta = new Float64Array(k);
+  for (let j = k - 1; j >= 0; j--) {
+    let s = y[j]!;
+    for (let c = j + 1; c < k; c++) s -= X[j * k + c]! * beta[c]!;
+    beta[j] = s / X[j * k + j]!;
+  }
+  return beta;
+}
+
+function checkFinite(op: string, values: readonly number[]): void {
+  const i = values.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw new RangeError(`${op}: value ${i} is ${values[i]}; fill missing values first`);
+}

@@ -1,0 +1,11 @@
+// Browser-safe plotting: Vega-Lite specs, SVG rendering, the HTML report and terminal output.
+// The PNG helper is Node-only and lives in './png.js'.
+export {
+  lossCurvesSpec, actualVsPredictedSpec, gradientNormsSpec, BASE_CONFIG, PALETTE, ACTUAL_COLOR,
+  type TopLevelSpec, type LossHistory, type LossCurvesOptions, type DatedSeries,
+  type ActualVsPredictedInput, type GradientNormsOptions,
+} from './specs.js';
+export { renderSvg } from './render.js';
+export { htmlReport, escapeHtml, type ReportInput } from './report.js';
+export { terminalChart, metricsTable, type TerminalChartOptions } from './terminal.js';
+export { formatCell } from './format.js';

@@ -1,0 +1,322 @@
+// Vega-Lite specs for rnnkit's figures. Browser-safe: plain data in, plain JSON out.
+import type { TopLevelSpec } from 'vega-lite';
+
+export type { TopLevelSpec } from 'vega-lite';
+
+/** Categorical palette (Vega's tableau10); model i always gets colour i. */
+export const PALETTE = [
+  '#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b',
+  '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac',
+] as const;
+
+/** Colour of the observed series in actual-vs-predicted charts. */
+export const ACTUAL_COLOR = '#222222';
+
+/** Shared look: a generic font family (no font files needed), white background, quiet grid. */
+export const BASE_CONFIG = {
+  font: 'sans-serif',
+  background: 'white',
+  view: { stroke: null },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#e6e6e6', domainColor: '#888', tickColor: '#888' },
+  legend: { labelFontSize: 11, titleFontSize: 11, symbolStrokeWidth: 2, labelLimit: 240 },
+  title: { fontSize: 14, fontWeight: 'bold', anchor: 'start', offset: 10 },
+} as const;
+
+const DEFAULT_WIDTH = 640;
+const DEFAULT_HEIGHT = 300;
+
+export interface LossHistory {
+  train: number[];
+  val: (number | null)[] | null;
+}
+
+export interface LossCurvesOptions {
+  title?: string;
+  /** Log scale on the loss axis (non-positive values are dropped). */
+  logScale?: boolean;
+  /** Loss axis title; default "loss". */
+  yLabel?: string;
+  width?: number;
+  height?: number;
+}
+
+function colorFor(i: number): string {
+  return PALETTE[i % PALETTE.length]!;
+}
+
+function finite(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/**
+ * Loss per epoch for every model: colour = model, solid = train, dashed = validation.
+ * Epochs are 1-based. Missing (null / non-finite) validation values are left out.
+ */
+export function lossCurvesSpec(
+  histories: Record<string, LossHistory>,
+  opts: LossCurvesOptions = {},
+): TopLevelSpec {
+  const models = Object.keys(histories);
+  const logScale = opts.logScale ?? false;
+  const keep = (v: number | null | undefined): v is number => finite(v) && (!logScale || v > 0);
+  const values: { model: string; split: string; epoch: number; loss: number }[] = [];
+  let maxEpochs = 0;
+  for (const model of models) {
+    const h = histories[model]!;
+    h.train.forEach((loss, i) => {
+      if (keep(loss)) values.push({ model, split: 'train', epoch: i + 1, loss });
+    });
+    maxEpochs = Math.max(maxEpochs, h.train.length);
+    if (h.val) {
+      h.val.forEach((loss, i) => {
+        if (keep(loss)) values.push({ model, split: 'validation', epoch: i + 1, loss });
+      });
+      maxEpochs = Math.max(maxEpochs, h.val.length);
+    }
+  }
+  const splits = ['train', 'validation'].filter((s) => values.some((v) => v.split === s));
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title !== undefined ? { title: opts.title } : {}),
+    width: opts.width ?? DEFAULT_WIDTH,
+    height: opts.height ?? DEFAULT_HEIGHT,
+    config: BASE_CONFIG,
+    data: { values },
+    encoding: {
+      x: {
+        field: 'epoch', type: 'quantitative', title: 'epoch',
+        scale: { domain: [1, Math.max(2, maxEpochs)], nice: false },
+        axis: { tickMinStep: 1, format: 'd' },
+      },
+      y: {
+        field: 'loss', type: 'quantitative', title: opts.yLabel ?? 'loss',
+        scale: logScale ? { type: 'log' } : { zero: false },
+      },
+      color: {
+        field: 'model', type: 'nominal', title: 'model',
+        scale: { domain: models, range: models.map((_, i) => colorFor(i)) },
+        legend: { symbolType: 'stroke', symbolSize: 300 },
+      },
+      tooltip: [
+        { field: 'model' }, { field: 'split' }, { field: 'epoch' }, { field: 'loss', format: '.4g' },
+      ],
+    },
+    layer: [
+      {
+        mark: { type: 'line', strokeWidth: 2 },
+        encoding: {
+          strokeDash: {
+            field: 'split', type: 'nominal', title: 'split',
+            scale: { domain: splits, range: splits.map((s) => (s === 'train' ? [1, 0] : [6, 4])) },
+            legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolSize: 300 },
+          },
+          detail: { field: 'split' },
+          order: { field: 'epoch' },
+        },
+      },
+      ...(maxEpochs <= 40 ? [{ mark: { type: 'point', filled: true, size: 16, opacity: 1 } }] : []),
+    ],
+  };
+  return spec as TopLevelSpec;
+}
+
+export interface DatedSeries {
+  dates: string[];
+  values: number[];
+}
+
+export interface ActualVsPredictedInput {
+  /** Dates (ISO `YYYY-MM-DD…`, or numeric indices) of the observed series. */
+  dates: string[];
+  actual: number[];
+  /** One-step-ahead predictions per model. */
+  predictions: Record<string, DatedSeries>;
+  /** Free-running (recursive) forecasts per model, usually past the last observation. */
+  forecast?: Record<string, DatedSeries>;
+  /** First date of the test span: drawn as a shaded region with a rule. */
+  testStart?: string;
+  title?: string;
+  yLabel?: string;
+  width?: number;
+  height?: number;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}(-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?)?$/;
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+const KIND_ACTUAL = 'observed';
+const KIND_ONE_STEP = 'one-step prediction';
+const KIND_FORECAST = 'free-running forecast';
+
+type XKind = 'temporal' | 'quantitative' | 'ordinal';
+
+function xKind(dates: string[]): XKind {
+  if (dates.length > 0 && dates.every((d) => ISO_DATE.test(d))) return 'temporal';
+  if (dates.length > 0 && dates.every((d) => NUMERIC.test(d.trim()))) return 'quantitative';
+  return 'ordinal';
+}
+
+function checkLengths(name: string, s: DatedSeries): void {
+  if (s.dates.length !== s.values.length) {
+    throw new RangeError(`${name}: ${s.dates.length} dates but ${s.values.length} values`);
+  }
+}
+
+/**
+ * Observed series vs each model's one-step predictions (solid) and free-running forecast
+ * (dashed), with the test span shaded from `testStart` to the last observation.
+ */
+export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSpec {
+  checkLengths('actual', { dates: input.dates, values: input.actual });
+  const forecast = input.forecast ?? {};
+  const models: string[] = [];
+  for (const m of [...Object.keys(input.predictions), ...Object.keys(forecast)]) {
+    if (!models.includes(m)) models.push(m);
+  }
+  const rows: { date: string | number; value: number; series: string; kind: string }[] = [];
+  const allDates: string[] = [...input.dates];
+  for (const [m, s] of Object.entries(input.predictions)) { checkLengths(`predictions.${m}`, s); allDates.push(...s.dates); }
+  for (const [m, s] of Object.entries(forecast)) { checkLengths(`forecast.${m}`, s); allDates.push(...s.dates); }
+  if (input.testStart !== undefined) allDates.push(input.testStart);
+  const kind = xKind(allDates);
+  const x = (d: string): string | number => (kind === 'quantitative' ? Number(d) : d);
+
+  const push = (series: string, k: string, dates: string[], values: number[]): void => {
+    dates.forEach((d, i) => {
+      const v = values[i];
+      if (finite(v)) rows.push({ date: x(d), value: v, series, kind: k });
+    });
+  };
+  push('actual', KIND_ACTUAL, input.dates, input.actual);
+  for (const [m, s] of Object.entries(input.predictions)) push(m, KIND_ONE_STEP, s.dates, s.values);
+  for (const [m, s] of Object.entries(forecast)) {
+    // Join the forecast to the last observation so the dashed line starts where the data ends.
+    const lastI = input.dates.length - 1;
+    const first = s.dates[0];
+    if (lastI >= 0 && first !== undefined && finite(input.actual[lastI]) && !input.dates.includes(first)) {
+      rows.push({ date: x(input.dates[lastI]!), value: input.actual[lastI]!, series: m, kind: KIND_FORECAST });
+    }
+    push(m, KIND_FORECAST, s.dates, s.values);
+  }
+
+  const kinds = [KIND_ACTUAL, KIND_ONE_STEP, KIND_FORECAST].filter((k) => rows.some((r) => r.kind === k));
+  const seriesDomain = ['actual', ...models];
+  const xEnc = {
+    field: 'date',
+    type: kind,
+    title: kind === 'temporal' ? 'date' : 'time step',
+    ...(kind === 'temporal' ? { scale: { type: 'utc' } } : {}),
+    ...(kind === 'quantitative' ? { scale: { zero: false, nice: false } } : {}),
+  };
+
+  const layers: object[] = [];
+  if (input.testStart !== undefined && input.dates.length > 0) {
+    const end = input.dates[input.dates.length - 1]!;
+    layers.push({
+      data: { values: [{ start: x(input.testStart), end: x(end), label: 'test span' }] },
+      layer: [
+        {
+          mark: { type: 'rect', color: '#4c78a8', opacity: 0.07 },
+          encoding: { x: { ...xEnc, field: 'start' }, x2: { field: 'end' } },
+        },
+        {
+          mark: { type: 'rule', color: '#777', strokeDash: [2, 2] },
+          encoding: { x: { ...xEnc, field: 'start' } },
+        },
+        {
+          mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, color: '#555', fontSize: 11 },
+          encoding: { x: { ...xEnc, field: 'start' }, text: { field: 'label' } },
+        },
+      ],
+    });
+  }
+  layers.push({
+    mark: { type: 'line', strokeWidth: 1.8 },
+    encoding: {
+      x: xEnc,
+      y: { field: 'value', type: 'quantitative', title: input.yLabel ?? 'value', scale: { zero: false } },
+      color: {
+        field: 'series', type: 'nominal', title: 'series',
+        scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((_, i) => colorFor(i))] },
+        legend: { symbolType: 'stroke', symbolSize: 300 },
+      },
+      strokeDash: {
+        field: 'kind', type: 'nominal', title: 'line',
+        scale: { domain: kinds, range: kinds.map((k) => (k === KIND_FORECAST ? [6, 4] : [1, 0])) },
+        legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolSize: 300 },
+      },
+      detail: { field: 'kind' },
+      tooltip: [
+        { field: 'series' }, { field: 'kind' },
+        kind === 'temporal' ? { field: 'date', type: 'temporal', format: '%Y-%m-%d', formatType: 'utc' } : { field: 'date' },
+        { field: 'value', format: '.4g' },
+      ],
+    },
+  });
+
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(input.title !== undefined ? { title: input.title } : {}),
+    width: input.width ?? DEFAULT_WIDTH,
+    height: input.height ?? DEFAULT_HEIGHT,
+    config: BASE_CONFIG,
+    data: { values: rows },
+    layer: layers,
+  };
+  return spec as TopLevelSpec;
+}
+
+export interface GradientNormsOptions {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * Heatmap of ‖∂L/∂h_t‖: one row per epoch (1-based), one column per time step (1-based),
+ * log colour scale. Non-positive and non-finite norms are left blank.
+ */
+export function gradientNormsSpec(norms: number[][], opts: GradientNormsOptions = {}): TopLevelSpec {
+  const values: { epoch: number; t: number; norm: number }[] = [];
+  let steps = 0;
+  norms.forEach((row, e) => {
+    steps = Math.max(steps, row.length);
+    row.forEach((norm, t) => {
+      if (finite(norm) && norm > 0) values.push({ epoch: e + 1, t: t + 1, norm });
+    });
+  });
+  const every = (n: number): number[] => {
+    const k = Math.max(1, Math.ceil(n / 20));
+    const out: number[] = [];
+    for (let i = 1; i <= n; i += k) out.push(i);
+    return out;
+  };
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: opts.title ?? 'Gradient norm ‖∂L/∂h_t‖ per time step',
+    width: opts.width ?? DEFAULT_WIDTH,
+    height: opts.height ?? Math.min(DEFAULT_HEIGHT, Math.max(120, norms.length * 14)),
+    config: BASE_CONFIG,
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      x: {
+        field: 't', type: 'ordinal', title: 'time step t',
+        scale: { domain: Array.from({ length: steps }, (_, i) => i + 1) },
+        axis: { values: every(steps), labelAngle: 0 },
+      },
+      y: {
+        field: 'epoch', type: 'ordinal', title: 'epoch',
+        scale: { domain: Array.from({ length: norms.length }, (_, i) => i + 1) },
+        axis: { values: every(norms.length) },
+      },
+      color: {
+        field: 'norm', type: 'quantitative', title: '‖∂L/∂h_t‖',
+        scale: { type: 'log', scheme: 'viridis' },
+        legend: { format: '.1e' },
+      },
+      tooltip: [{ field: 'epoch' }, { field: 't' }, { field: 'norm', format: '.3e' }],
+    },
+  };
+  return spec as TopLevelSpec;
+}

@@ -1,0 +1,99 @@
+// The plain-JS kernels: correct for float32 and float64, fastest for small products.
+import type { Data } from './dtype.js';
+import type { Kernels } from './kernels.js';
+
+// 4×4 register-blocked scalar GEMM: 16 multiply-adds per 8 loads, accumulators kept in
+// registers (JS numbers are doubles, so the sum is rounded once, when stored).
+function gemm(
+  M: number, N: number, K: number,
+  A: Data, aOff: number, ars: number, acs: number,
+  B: Data, bOff: number, brs: number, bcs: number,
+  C: Data, cOff: number, crs: number, accumulate: boolean,
+): void {
+  const M4 = M - (M & 3);
+  const N4 = N - (N & 3);
+  const b1 = bcs, b2 = 2 * bcs, b3 = 3 * bcs;
+  for (let i = 0; i < M4; i += 4) {
+    const a0 = aOff + i * ars, a1 = a0 + ars, a2 = a1 + ars, a3 = a2 + ars;
+    const r0 = cOff + i * crs, r1 = r0 + crs, r2 = r1 + crs, r3 = r2 + crs;
+    for (let j = 0; j < N4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+      let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+      let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      let pa = 0;
+      let pb = bOff + j * bcs;
+      for (let k = 0; k < K; k++) {
+        const x0 = A[a0 + pa]!, x1 = A[a1 + pa]!, x2 = A[a2 + pa]!, x3 = A[a3 + pa]!;
+        const y0 = B[pb]!, y1 = B[pb + b1]!, y2 = B[pb + b2]!, y3 = B[pb + b3]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        pa += acs;
+        pb += brs;
+      }
+      if (accumulate) {
+        C[r0 + j] += c00; C[r0 + j + 1] += c01; C[r0 + j + 2] += c02; C[r0 + j + 3] += c03;
+        C[r1 + j] += c10; C[r1 + j + 1] += c11; C[r1 + j + 2] += c12; C[r1 + j + 3] += c13;
+        C[r2 + j] += c20; C[r2 + j + 1] += c21; C[r2 + j + 2] += c22; C[r2 + j + 3] += c23;
+        C[r3 + j] += c30; C[r3 + j + 1] += c31; C[r3 + j + 2] += c32; C[r3 + j + 3] += c33;
+      } else {
+        C[r0 + j] = c00; C[r0 + j + 1] = c01; C[r0 + j + 2] = c02; C[r0 + j + 3] = c03;
+        C[r1 + j] = c10; C[r1 + j + 1] = c11; C[r1 + j + 2] = c12; C[r1 + j + 3] = c13;
+        C[r2 + j] = c20; C[r2 + j + 1] = c21; C[r2 + j + 2] = c22; C[r2 + j + 3] = c23;
+        C[r3 + j] = c30; C[r3 + j + 1] = c31; C[r3 + j + 2] = c32; C[r3 + j + 3] = c33;
+      }
+    }
+    for (let j = N4; j < N; j++) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let pa = 0;
+      let pb = bOff + j * bcs;
+      for (let k = 0; k < K; k++) {
+        const y = B[pb]!;
+        c0 += A[a0 + pa]! * y; c1 += A[a1 + pa]! * y; c2 += A[a2 + pa]! * y; c3 += A[a3 + pa]! * y;
+        pa += acs;
+        pb += brs;
+      }
+      if (accumulate) {
+        C[r0 + j] += c0; C[r1 + j] += c1; C[r2 + j] += c2; C[r3 + j] += c3;
+      } else {
+        C[r0 + j] = c0; C[r1 + j] = c1; C[r2 + j] = c2; C[r3 + j] = c3;
+      }
+    }
+  }
+  for (let i = M4; i < M; i++) {
+    const a0 = aOff + i * ars;
+    const r0 = cOff + i * crs;
+    for (let j = 0; j < N4; j += 4) {
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      let pa = a0;
+      let pb = bOff + j * bcs;
+      for (let k = 0; k < K; k++) {
+        const x = A[pa]!;
+        c0 += x * B[pb]!; c1 += x * B[pb + b1]!; c2 += x * B[pb + b2]!; c3 += x * B[pb + b3]!;
+        pa += acs;
+        pb += brs;
+      }
+      if (accumulate) {
+        C[r0 + j] += c0; C[r0 + j + 1] += c1; C[r0 + j + 2] += c2; C[r0 + j + 3] += c3;
+      } else {
+        C[r0 + j] = c0; C[r0 + j + 1] = c1; C[r0 + j + 2] = c2; C[r0 + j + 3] = c3;
+      }
+    }
+    for (let j = N4; j < N; j++) {
+      let c = 0;
+      let pa = a0;
+      let pb = bOff + j * bcs;
+      for (let k = 0; k < K; k++) {
+        c += A[pa]! * B[pb]!;
+        pa += acs;
+        pb += brs;
+      }
+      if (accumulate) C[r0 + j] += c;
+      else C[r0 + j] = c;
+    }
+  }
+}
+
+export const jsKernels: Kernels = { gemm };
