@@ -360,7 +360,11 @@ function combine(paths: string[]): Report {
   for (const r of first.rows) {
     const same = reports.map((x) => x.rows.find((y) => y.workload === r.workload && y.framework === r.framework)).filter((y): y is Row => !!y);
     const values = same.map((y) => y.value);
-    rows.push({ workload: r.workload, framework: r.framework, source: r.source, unit: r.unit, value: median(values), perRun: values, ...(r.note ? { note: r.note } : {}) });
+    const loads = same.map((y) => y.foreignCores).filter((x): x is number => typeof x === 'number');
+    rows.push({
+      workload: r.workload, framework: r.framework, source: r.source, unit: r.unit, value: median(values), perRun: values,
+      ...(loads.length ? { foreignCores: Math.max(...loads) } : {}), ...(r.note ? { note: r.note } : {}),
+    });
   }
   const checks = first.checks.map((c) => {
     const all = reports.map((x) => x.checks.find((y) => y.workload === c.workload)).filter((y): y is LossCheck => !!y);
@@ -447,13 +451,14 @@ function tableRows(r: Report): string[][] {
       const row = find(r, w, fw);
       if (!row) continue;
       const ratio = base && fw !== 'rnnkit' && fw !== 'rnnkit-gemm' ? fmtRatio(speedup(base, row)) : '';
-      out.push([w, LABELS[fw], fmtValue(row.value, row.unit), spread(row), ratio]);
+      const load = typeof row.foreignCores === 'number' ? row.foreignCores.toFixed(2) : '';
+      out.push([w, LABELS[fw], fmtValue(row.value, row.unit), spread(row), ratio, load]);
     }
   }
   return out;
 }
 
-const HEAD = ['workload', 'framework', 'median', 'spread (min–max)', 'rnnkit is'];
+const HEAD = ['workload', 'framework', 'median', 'spread (min–max)', 'rnnkit is', 'other load'];
 const TARGET_HEAD = ['target', 'measured', 'result'];
 
 function targetCells(t: TargetResult): string[] {
@@ -498,6 +503,7 @@ function printText(r: Report): void {
     textTable(HEAD, tableRows(r)),
     '',
     'PyTorch: measured separately by tools/reference/bench_torch.py (1 thread). brain.js: quoted from peers-results.md, not run, different math.',
+    'spread: min–max over repeats (one run) or over runs (--from). other load: cores used by other processes while timing (max over runs).',
     '',
     'targets (issue 2, "Speed"):',
     textTable(TARGET_HEAD, r.targets.map(targetCells)),
@@ -513,7 +519,7 @@ function printMarkdown(r: Report): void {
     '',
     ...sameLossLines(r).map((l) => `- ${l}`),
     '',
-    mdTable(HEAD, tableRows(r), ['---', '---', '--:', '--:', '--:']),
+    mdTable(HEAD, tableRows(r), ['---', '---', '--:', '--:', '--:', '--:']),
     '',
     mdTable(TARGET_HEAD, r.targets.map(targetCells), ['---', '--:', ':-:']),
     '',

@@ -16,3 +16,6 @@ export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';
+export * as train from './train/index.js';
+export * as forecast from './forecast/index.js';
+export * as plot from './plot/index.js';

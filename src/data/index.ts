@@ -6,3 +6,4 @@ export { applySplit, timeSplit, type Span, type SplitSpans, type TimeSplitOption
 export { IdentityScaler, makeScaler, MinMaxScaler, scalerFromJSON, StandardScaler, type Scaler, type ScalerJSON, type ScalerKind } from './scaler.js';
 export { windowsHorizon } from './horizon.js';
 export { DataLoader, TensorDataset, type BatchDataset, type DataLoaderOptions } from './loader.js';
+export { nextDates } from './dates.js';

@@ -48,6 +48,10 @@ export function metrics(actual: ArrayLike<number>, predicted: ArrayLike<number>)
 }
 
 function check(op: string, actual: ArrayLike<number>, predicted: ArrayLike<number>): void {
-  if (actual.length !== predicted.length) throw new RangeError(`${op}: actual has ${actual.length} values but predicted has ${predicted.length}`);
+  if (actual.length !== predicted.length) throw new RangeError(`${op}: actual has ${count(actual.length)} but predicted has ${count(predicted.length)}`);
   if (actual.length === 0) throw new RangeError(`${op}: no values (actual and predicted are empty)`);
+}
+
+function count(n: number): string {
+  return `${n} value${n === 1 ? '' : 's'}`;
 }

@@ -4,16 +4,17 @@
 import { Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { RNN } from '../nn/rnn.js';
+import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export class TutorialRNN extends Module {
   readonly rnn: RNN;
   readonly linear: Linear;
 
-  constructor(readonly inputSize = 1, readonly hiddenSize = 10, readonly numLayers = 1) {
+  constructor(readonly inputSize = 1, readonly hiddenSize = 10, readonly numLayers = 1, generator?: Generator) {
     super();
-    this.rnn = this.registerModule('rnn', new RNN(inputSize, hiddenSize, { numLayers, batchFirst: true }));
-    this.linear = this.registerModule('linear', new Linear(hiddenSize, 1));
+    this.rnn = this.registerModule('rnn', new RNN(inputSize, hiddenSize, { numLayers, batchFirst: true, generator }));
+    this.linear = this.registerModule('linear', new Linear(hiddenSize, 1, { generator }));
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {

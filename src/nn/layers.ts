@@ -13,6 +13,8 @@ import { Module, type Parameter } from './module.js';
 export interface LinearOptions {
   bias?: boolean;
   dtype?: 'float32' | 'float64';
+  /** Generator for the initial weights (default: the global one, see manualSeed). */
+  generator?: Generator;
 }
 
 /** y = x Wᵀ + b, with W [O,I] as PyTorch stores it (read transposed by index, not copied). */
@@ -23,8 +25,9 @@ export class Linear extends Module {
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
     super();
     const k = 1 / Math.sqrt(inFeatures);
-    this.weight = this.registerParameter('weight', uniform_(zeros([outFeatures, inFeatures], opts), -k, k));
-    this.bias = opts.bias ?? true ? this.registerParameter('bias', uniform_(zeros([outFeatures], opts), -k, k)) : null;
+    const g = opts.generator ?? defaultGenerator;
+    this.weight = this.registerParameter('weight', uniform_(zeros([outFeatures, inFeatures], opts), -k, k, g));
+    this.bias = opts.bias ?? true ? this.registerParameter('bias', uniform_(zeros([outFeatures], opts), -k, k, g)) : null;
   }
 
   forward(x: Tensor): Tensor {

@@ -22,6 +22,7 @@ export interface RNNCellOptions {
   bias?: boolean;
   nonlinearity?: Nonlinearity;
   dtype?: DType;
+  generator?: Generator;
 }
 
 /** One step: h′ = f(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). Composed from primitives (the reference). */
@@ -36,7 +37,7 @@ export class RNNCell extends Module {
     super();
     this.nonlinearity = checkNonlinearity(opts.nonlinearity ?? 'tanh', 'RNNCell');
     const k = 1 / Math.sqrt(hiddenSize);
-    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k);
+    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k, opts.generator);
     this.weight_ih = this.registerParameter('weight_ih', u([hiddenSize, inputSize]));
     this.weight_hh = this.registerParameter('weight_hh', u([hiddenSize, hiddenSize]));
     const bias = opts.bias ?? true;
@@ -74,7 +75,7 @@ export interface RNNOptions {
   dropout?: number;
   bidirectional?: boolean;
   dtype?: DType;
-  /** Generator for the inter-layer dropout masks. */
+  /** Generator for the initial weights and the inter-layer dropout masks (default: the global one). */
   generator?: Generator;
 }
 
@@ -114,7 +115,7 @@ export class RNN extends Module {
     if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`RNN: dropout must be in [0, 1], got ${this.dropout}`);
     const H = hiddenSize, D = this.numDirections;
     const k = 1 / Math.sqrt(H);
-    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k);
+    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k, this.generator);
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < D; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;

@@ -173,6 +173,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
   for (const m of [...Object.keys(input.predictions), ...Object.keys(forecast)]) {
     if (!models.includes(m)) models.push(m);
   }
+  if (models.includes('actual')) throw new RangeError("actualVsPredictedSpec: 'actual' is reserved for the observed series; rename the model");
   const rows: { date: string | number; value: number; series: string; kind: string }[] = [];
   const allDates: string[] = [...input.dates];
   for (const [m, s] of Object.entries(input.predictions)) { checkLengths(`predictions.${m}`, s); allDates.push(...s.dates); }
@@ -216,7 +217,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
       data: { values: [{ start: x(input.testStart), end: x(end), label: 'test span' }] },
       layer: [
         {
-          mark: { type: 'rect', color: '#4c78a8', opacity: 0.07 },
+          mark: { type: 'rect', color: '#4c78a8', opacity: 0.07, aria: false }, // its aria label would use local time
           encoding: { x: { ...xEnc, field: 'start' }, x2: { field: 'end' } },
         },
         {

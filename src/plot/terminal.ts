@@ -22,8 +22,9 @@ const LINE_STYLES: Symbols[] = [
   ['┼', '┤', '╶', '╴', '·', '·', '·', '·', '·', '·'],
 ];
 
-const COLORS = [
-  asciichart.default, asciichart.blue, asciichart.yellow, asciichart.red, asciichart.cyan,
+// undefined = the terminal's default colour (asciichart.default is shadowed by ESM interop).
+const COLORS: (string | undefined)[] = [
+  undefined, asciichart.blue, asciichart.yellow, asciichart.red, asciichart.cyan,
   asciichart.green, asciichart.magenta, asciichart.lightblue, asciichart.lightred,
 ];
 
@@ -104,10 +105,19 @@ export function terminalChart(series: Record<string, (number | null)[]>, opts: T
     });
   });
 
-  const paint = (s: string, j: number): string => (useColor && j >= 0 ? asciichart.colored(s, COLORS[j % COLORS.length]) : s);
+  const paint = (s: string, j: number): string => (useColor && j >= 0 && COLORS[j % COLORS.length] !== undefined ? asciichart.colored(s, COLORS[j % COLORS.length]) : s);
   const body = grid.map((gr, r) => {
     let line = labels[r]!.padStart(labelWidth) + ' ' + (r === rows ? '┼' : '┤');
-    for (let c = 1; c < gr.length; c++) line += gr[c] ? paint(gr[c]!.ch, gr[c]!.color) : ' ';
+    // Group runs of one colour so each run gets one pair of escape codes.
+    let run = '';
+    let runColor = -1;
+    for (let c = 1; c < gr.length; c++) {
+      const cell = gr[c] ?? { ch: ' ', color: -1 };
+      if (cell.color !== runColor && run !== '') { line += paint(run, runColor); run = ''; }
+      runColor = cell.color;
+      run += cell.ch;
+    }
+    line += paint(run.replace(/\s+$/, ''), runColor);
     return line.replace(/\s+$/, '');
   });
   const legend = ' '.repeat(labelWidth + 2) + names

@@ -133,6 +133,7 @@ export function trainGlove(sentences: readonly (readonly string[])[], options: G
   const tc = performance.now();
   const co = cooccurrence(corpus.ids, corpus.starts, V, window, options.distanceWeighting ?? true);
   const Z = co.rows.length;
+  if (Z === 0) throw new Error(`trainGlove: no two vocabulary words occur within window=${window} of each other in any sentence`);
   // Shuffle once, as shuffle.c does; precompute f(X) and ln X so the loop has no pow/log.
   const order = new Int32Array(Z);
   for (let z = 0; z < Z; z++) order[z] = z;

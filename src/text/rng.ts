@@ -41,13 +41,12 @@ export class Rng {
   }
 
   /** In-place Fisher–Yates shuffle. */
-  shuffle<T extends { length: number; [i: number]: number } | unknown[]>(a: T): T {
-    const arr = a as unknown as unknown[];
-    for (let i = arr.length - 1; i > 0; i--) {
+  shuffle<T>(a: T[]): T[] {
+    for (let i = a.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const t = arr[i];
-      arr[i] = arr[j];
-      arr[j] = t;
+      const t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
     return a;
   }

@@ -82,6 +82,7 @@ describe('word embeddings trained on the shipped corpora', () => {
     expect(() => trainWord2Vec(brown, { method: 'fasttext' as never })).toThrow("unknown method 'fasttext'");
     expect(() => trainWord2Vec(brown, { dim: 0 })).toThrow('dim must be an integer ≥ 1, got 0');
     expect(() => trainGlove(brown, { window: 1.5 })).toThrow('window must be an integer ≥ 1, got 1.5');
+    expect(() => trainGlove([['a'], ['b'], ['a'], ['b']], { minCount: 1 })).toThrow('no two vocabulary words occur within window=10');
   });
 });
 
@@ -141,5 +142,22 @@ describe('WordVectors', () => {
     expect(Math.abs(r.vectors[2])).toBeGreaterThan(0);
     expect(Math.abs(r.vectors[2])).toBeLessThanOrEqual(0.25);
     expect(wv.toEmbeddingWeights().vectors).toEqual(wv.vectors);
+  });
+});
+
+describe('Rng', () => {
+  it('is a seeded xorshift32 stream: same seed, same numbers; values in range', () => {
+    const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+    const xa = Array.from({ length: 5 }, () => a.nextU32());
+    expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(xa);
+    expect(Array.from({ length: 5 }, () => c.nextU32())).not.toEqual(xa);
+    const r = new Rng(0);
+    const ints = Array.from({ length: 10000 }, () => r.int(7));
+    expect(Math.min(...ints)).toBe(0);
+    expect(Math.max(...ints)).toBe(6);
+    const mean = ints.reduce((s, v) => s + v, 0) / ints.length;
+    expect(Math.abs(mean - 3)).toBeLessThan(0.1);
+    expect(new Rng(1).shuffle([1, 2, 3, 4, 5]).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(() => new Rng(NaN)).toThrow('seed must be a finite number');
   });
 });

@@ -1,0 +1,296 @@
+// `rnnkit demo`, `rnnkit train`, `rnnkit forecast` and `rnnkit fetch fred`: the time-series
+// forecasting workflow of the tutorial's §5, with an honest held-out test.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { data, forecast, io, models, plot, type Tensor } from '../node.js';
+import { svgToPng } from '../plot/png.js';
+import { CliError } from './errors.js';
+import { ensureDir, readText, writeDirAtomic, writeFileAtomic } from './fs.js';
+import { choiceOption, countOrFraction, floatOption, intOption, listOption } from './options.js';
+import { progressBar } from './progress.js';
+
+type Out = (s: string) => void;
+export interface CliIO {
+  stdout: Out;
+  stderr: Out;
+}
+
+const MODEL_NAMES = ['ar', 'mlp', 'rnn', 'persistence'] as const;
+type ModelName = (typeof MODEL_NAMES)[number];
+
+interface ModelFlags {
+  seqLen: number;
+  hidden: number;
+  layers: number;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  seed: number;
+  test: number;
+  val: number;
+  scaler: data.ScalerKind;
+  steps: number;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function makeModel(name: ModelName, f: ModelFlags, onProgress?: (e: import('../train/fit.js').ProgressEvent) => void): forecast.Forecaster {
+  const neural = { seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress } };
+  switch (name) {
+    case 'ar': return new models.ARForecaster({ p: f.seqLen });
+    case 'mlp': return new models.MLPForecaster(neural);
+    case 'rnn': return new models.RNNForecaster(neural);
+    case 'persistence': return new models.PersistenceForecaster();
+  }
+}
+
+/** Trains the models, evaluates on the held-out test span and forecasts past the end. */
+function runModels(values: number[], names: ModelName[], f: ModelFlags): { res: forecast.ExperimentResult; trained: Map<string, forecast.Forecaster> } {
+  const show = !f.quiet && !f.json;
+  const bars = names.map((n) => progressBar(n, show));
+  const list = names.map((n, i) => makeModel(n, f, bars[i]!.onProgress));
+  try {
+    const res = forecast.runExperiment(values, list, {
+      test: f.test, val: f.val, scaler: f.scaler, forecastSteps: f.steps, minTrain: f.seqLen + 1,
+      onModelStart: (n) => bars.forEach((b, i) => { if (names[i] !== n) b.stop(); }),
+    });
+    return { res, trained: new Map(list.map((m) => [m.name, m])) };
+  } finally {
+    for (const b of bars) b.stop();
+  }
+}
+
+interface Report {
+  files: Record<string, string>;
+}
+
+/** Writes loss curves and actual-vs-predicted (SVG and PNG), report.html and results.json into dir. */
+async function writeReport(dir: string, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, steps: number, summary: object): Promise<Report> {
+  ensureDir(dir);
+  const testStart = res.split.test[0];
+  const testDates = dates.slice(testStart);
+  const future = data.nextDates(dates, steps);
+  const histories = Object.fromEntries(Object.entries(res.models).filter(([, m]) => m.history.train.length > 0).map(([k, m]) => [k, { train: m.history.train, val: m.history.val.some((v) => v !== null) ? m.history.val : null }]));
+  const lossSvg = await plot.renderSvg(plot.lossCurvesSpec(histories, { title: `${title}: loss per epoch (per element, scaled units)`, logScale: true }));
+  const avpSvg = await plot.renderSvg(plot.actualVsPredictedSpec({
+    title: `${title}: test-span one-step predictions and ${steps}-step forecast`,
+    dates, actual: values, testStart: dates[testStart],
+    predictions: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: testDates, values: m.predictions }])),
+    forecast: steps > 0 ? Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: future, values: m.forecast }])) : undefined,
+  }));
+  const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.fitSeconds]);
+  const html = plot.htmlReport({
+    title: `rnnkit: ${title}`,
+    subtitle: `train ${res.split.train[1]} points · validation ${res.split.val[1] - res.split.val[0]} · test ${res.split.test[1] - res.split.test[0]} (one-step-ahead, original scale) · scaler ${res.scaler.kind} fitted on the training span`,
+    metrics: { columns: ['model', 'RMSE', 'MAE', 'MAPE %', 'fit s'], rows },
+    charts: [{ title: 'Loss curves (train solid, validation dashed)', svg: lossSvg }, { title: 'Actual vs predicted', svg: avpSvg }],
+    notes: [
+      'Test predictions are one-step-ahead: each uses the true values before it (statsmodels AutoReg dynamic=False). The forecast past the end is free-running: each prediction is fed back.',
+      'The tutorial printed its training-set loss as "validation"; here the validation loss is measured on a held-out span before the test span.',
+    ],
+  });
+  const files = {
+    lossSvg: join(dir, 'loss.svg'), lossPng: join(dir, 'loss.png'),
+    forecastSvg: join(dir, 'forecast.svg'), forecastPng: join(dir, 'forecast.png'),
+    report: join(dir, 'report.html'), results: join(dir, 'results.json'),
+  };
+  writeFileAtomic(files.lossSvg, lossSvg);
+  writeFileAtomic(files.lossPng, svgToPng(lossSvg));
+  writeFileAtomic(files.forecastSvg, avpSvg);
+  writeFileAtomic(files.forecastPng, svgToPng(avpSvg));
+  writeFileAtomic(files.report, html);
+  writeFileAtomic(files.results, JSON.stringify({ ...summary, files }, null, 2) + '\n');
+  return { files };
+}
+
+function summarize(res: forecast.ExperimentResult, dates: string[], steps: number) {
+  const future = data.nextDates(dates, steps);
+  const r6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
+  return {
+    split: { train: res.split.train, val: res.split.val, test: res.split.test, testDates: [dates[res.split.test[0]], dates[res.split.test[1] - 1]] },
+    scaler: res.scaler.toJSON(),
+    models: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, {
+      test: { rmse: r6(m.test.rmse), mae: r6(m.test.mae), mape: r6(m.test.mape) },
+      history: { train: m.history.train.map(r6), val: m.history.val.map((v) => (v === null ? null : r6(v))) },
+      predictions: m.predictions.map(r6),
+      forecast: m.forecast.map((v, i) => ({ date: future[i], value: r6(v) })),
+      fitSeconds: r6(m.fitSeconds),
+    }])),
+  };
+}
+
+function printHuman(io: CliIO, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, files: Record<string, string>): void {
+  const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape]);
+  const [t0, t1] = res.split.test;
+  io.stdout(`${title}: ${values.length} points ${dates[0]} .. ${dates.at(-1)}; test = last ${t1 - t0} (${dates[t0]} .. ${dates[t1 - 1]}), one-step-ahead\n\n`);
+  io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %'], rows) + '\n\n');
+  const series: Record<string, number[]> = { actual: values.slice(t0) };
+  for (const m of Object.values(res.models)) series[m.name] = m.predictions;
+  io.stdout(plot.terminalChart(series, { height: 10, colors: process.stdout.isTTY }) + '\n\n');
+  for (const [k, p] of Object.entries(files)) io.stdout(`${k.padEnd(12)} ${p}\n`);
+}
+
+function commonModelOptions(cmd: Command, d: { epochs: number }): Command {
+  return cmd
+    .option('--seq-len <n>', 'window length (lags for AR)', intOption('seq-len'), 6)
+    .option('--hidden <n>', 'hidden units', intOption('hidden'), 10)
+    .option('--layers <n>', 'RNN layers', intOption('layers'), 1)
+    .option('--epochs <n>', 'training epochs', intOption('epochs'), d.epochs)
+    .option('--lr <x>', 'Adam learning rate', floatOption('lr', { positive: true }), 0.01)
+    .option('--batch-size <n>', 'mini-batch size', intOption('batch-size'), 4)
+    .option('--seed <n>', 'seed for initial weights and shuffling', intOption('seed', 0), 0)
+    .option('--test <n>', 'test span: last N points, or a fraction', countOrFraction('test'), 12)
+    .option('--val <n>', 'validation span before the test span (neural models), N or a fraction; 0 for none', countOrFraction('val', true), 6)
+    .option('--scaler <kind>', 'standard, minmax or none (fitted on the training span)', choiceOption('scaler', ['standard', 'minmax', 'none'] as const), 'standard')
+    .option('--steps <n>', 'free-running forecast steps past the end', intOption('steps', 0), 12)
+    .option('--json', 'print one JSON object on stdout')
+    .option('-q, --quiet', 'no progress bars');
+}
+
+export function registerForecastCommands(program: Command, io: CliIO): void {
+  commonModelOptions(
+    program.command('demo').description("the tutorial's GS10 experiment: AR, MLP, RNN and persistence on a time-ordered split, with a report"),
+    { epochs: 20 },
+  )
+    .option('--out <dir>', 'report directory', 'rnnkit-out')
+    .action(async (o: ModelFlags & { out: string }) => {
+      const s = data.gs10();
+      const { res } = runModels(s.values, ['ar', 'mlp', 'rnn', 'persistence'], o);
+      const summary = { dataset: 'GS10 (bundled, FRED)', ...summarize(res, s.dates, o.steps) };
+      const { files } = await writeReport(resolve(o.out), 'GS10', s.dates, s.values, res, o.steps, summary);
+      if (o.json) io.stdout(JSON.stringify({ ...summary, files }) + '\n');
+      else printHuman(io, 'GS10 10-year treasury yield (%)', s.dates, s.values, res, files);
+    });
+
+  commonModelOptions(
+    program.command('train').description('train one model (plus the persistence baseline) on a CSV series'),
+    { epochs: 20 },
+  )
+    .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works)')
+    .option('--column <name>', 'target column (default: the only/first numeric column)', listOption)
+    .requiredOption('--model <name>', 'rnn, mlp or ar', choiceOption('model', ['rnn', 'mlp', 'ar'] as const))
+    .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
+    .option('--save <dir>', 'write the trained model directory here')
+    .option('--out <dir>', 'report directory', 'rnnkit-out')
+    .action(async (o: ModelFlags & { data: string; column?: string[]; model: 'rnn' | 'mlp' | 'ar'; fill?: data.FillMode; save?: string; out: string }) => {
+      const table = readSeries(o.data, o.column, o.fill);
+      const values = table.columns[table.target]!;
+      const { res, trained } = runModels(values, [o.model, 'persistence'], o);
+      if (o.save) saveModelDir(o.save, trained.get(o.model)!, res, o, table.target, { dates: table.dates, values });
+      const summary = { dataset: o.data, column: table.target, ...summarize(res, table.dates, o.steps) };
+      const { files } = await writeReport(resolve(o.out), table.target, table.dates, values, res, o.steps, summary);
+      const allFiles = o.save ? { ...files, model: resolve(o.save) } : files;
+      if (o.json) io.stdout(JSON.stringify({ ...summary, files: allFiles }) + '\n');
+      else printHuman(io, `${o.data} (${table.target})`, table.dates, values, res, allFiles);
+    });
+
+  program.command('forecast')
+    .description('forecast past the end of a CSV series with a saved model directory')
+    .requiredOption('--model <dir>', 'model directory written by `rnnkit train --save`')
+    .requiredOption('--data <file>', 'CSV with the series (the same column the model was trained on)')
+    .option('--column <name>', 'column (default: the one in the model config)', listOption)
+    .option('--fill <mode>', 'ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
+    .option('--steps <n>', 'steps past the end', intOption('steps'), 12)
+    .option('--json', 'print one JSON object on stdout')
+    .action((o: { model: string; data: string; column?: string[]; fill?: data.FillMode; steps: number; json?: boolean }) => {
+      const { model, scaler, config } = loadModelDir(o.model);
+      const table = readSeries(o.data, o.column ?? [config.column], o.fill);
+      const values = table.columns[table.target]!;
+      const z = scaler.transform(values);
+      const pred = scaler.inverseTransform(model.forecast(z, o.steps));
+      const dates = data.nextDates(table.dates, o.steps);
+      const rows = pred.map((v, i) => ({ date: dates[i]!, value: Number(v.toPrecision(6)) }));
+      if (o.json) io.stdout(JSON.stringify({ model: config.model, column: table.target, lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
+      else {
+        io.stdout(`${config.model} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running)\n\n`);
+        io.stdout(plot.metricsTable(['date', 'forecast'], rows.map((r) => [r.date, r.value])) + '\n');
+      }
+    });
+
+  const fetchCmd = program.command('fetch').description('download data');
+  fetchCmd.command('fred')
+    .description('download a FRED series as CSV (needs network access)')
+    .argument('<series>', 'FRED series id, e.g. GS10')
+    .option('--out <file>', 'output CSV (default: SERIES.csv)')
+    .option('--base-url <url>', 'FRED CSV endpoint (for mirrors and tests)')
+    .action(async (series: string, o: { out?: string; baseUrl?: string }) => {
+      const text = await data.fetchFredCsv(series, { baseUrl: o.baseUrl });
+      const out = o.out ?? `${series}.csv`;
+      writeFileAtomic(out, text);
+      const rows = text.trim().split(/\r?\n/).length - 1;
+      io.stdout(`wrote ${out} (${rows} rows)\n`);
+    });
+}
+
+function readSeries(file: string, columns: string[] | undefined, fill: data.FillMode | undefined): data.SeriesTable {
+  if (columns && columns.length > 1) {
+    throw new CliError(`--column: multivariate input (${columns.join(', ')}) is not supported yet; give one target column`);
+  }
+  const text = readText(file, 'data file');
+  return data.parseSeriesCsv(text, { source: file, columns, target: columns?.[0], fill });
+}
+
+interface ModelConfig {
+  format: 'rnnkit-forecaster';
+  version: 1;
+  model: ModelName;
+  column: string;
+  options: Record<string, unknown>;
+  scaler: data.ScalerJSON;
+  trainedOn: { points: number; first: string; last: string };
+  test: forecast.Metrics;
+}
+
+function saveModelDir(dir: string, m: forecast.Forecaster, res: forecast.ExperimentResult, f: ModelFlags, column: string, s: { dates: string[]; values: number[] }): void {
+  const name = m.name as ModelName;
+  const trained = res.models[name]!;
+  const files: Record<string, string | Uint8Array> = {};
+  const config: ModelConfig = {
+    format: 'rnnkit-forecaster', version: 1, model: name, column,
+    options: name === 'ar' ? (m as models.ARForecaster).toJSON() : { seqLen: f.seqLen, hidden: f.hidden, layers: f.layers },
+    scaler: res.scaler.toJSON(),
+    trainedOn: { points: s.values.length, first: s.dates[0]!, last: s.dates.at(-1)! },
+    test: trained.test,
+  };
+  if (name === 'mlp' || name === 'rnn') {
+    const net = (m as models.MLPForecaster | models.RNNForecaster).model;
+    files['weights.safetensors'] = io.saveSafetensorsBytes(net.stateDict() as Record<string, Tensor>, { format: 'rnnkit', model: name });
+  }
+  files['config.json'] = JSON.stringify(config, null, 2) + '\n';
+  files['scaler.json'] = JSON.stringify(res.scaler.toJSON(), null, 2) + '\n';
+  writeDirAtomic(dir, files);
+}
+
+function loadModelDir(dir: string): { model: forecast.Forecaster; scaler: data.Scaler; config: ModelConfig } {
+  if (!existsSync(dir)) throw new CliError(`--model: no such model directory ${dir}`);
+  let config: ModelConfig;
+  try {
+    config = JSON.parse(readText(join(dir, 'config.json'), 'model config'));
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${join(dir, 'config.json')}: not valid JSON (${(e as Error).message})`);
+  }
+  if (config.format !== 'rnnkit-forecaster') throw new CliError(`${dir}: not an rnnkit model directory (config.json has no format "rnnkit-forecaster")`);
+  const scaler = data.scalerFromJSON(config.scaler);
+  let model: forecast.Forecaster;
+  switch (config.model) {
+    case 'ar': model = models.ARForecaster.fromJSON(config.options); break;
+    case 'persistence': model = new models.PersistenceForecaster(); break;
+    case 'mlp': case 'rnn': {
+      const o = config.options as { seqLen: number; hidden: number; layers: number };
+      const f = config.model === 'mlp' ? new models.MLPForecaster(o) : new models.RNNForecaster(o);
+      const path = join(dir, 'weights.safetensors');
+      try {
+        f.model.loadStateDict(io.loadSafetensors(path).tensors);
+      } catch (e) {
+        throw new CliError(`${path}: ${(e as Error).message}`);
+      }
+      model = f;
+      break;
+    }
+    default: throw new CliError(`${dir}: unknown model '${String(config.model)}' in config.json`);
+  }
+  return { model, scaler, config };
+}
+

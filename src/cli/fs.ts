@@ -1,0 +1,72 @@
+// Node file helpers for the CLI: every file is written atomically (temp file + rename), and a
+// model directory appears whole or not at all.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CliError } from './errors.js';
+
+function tmpName(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Writes a file atomically: a temporary file in the same folder, then rename over the target. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = tmpName(path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new CliError(`cannot write ${path}: ${describe(e)}`);
+  }
+}
+
+/**
+ * Writes a directory of files atomically: everything goes into a temporary sibling directory,
+ * which then replaces `dir` (an existing one is moved aside first and removed after).
+ */
+export function writeDirAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
+  const tmp = tmpName(dir);
+  const old = existsSync(dir) ? tmpName(dir) + '.old' : null;
+  try {
+    mkdirSync(dirname(dir), { recursive: true });
+    mkdirSync(tmp);
+    for (const [name, data] of Object.entries(files)) writeFileSync(join(tmp, name), data);
+    if (old) renameSync(dir, old);
+    renameSync(tmp, dir);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (old && existsSync(old) && !existsSync(dir)) renameSync(old, dir);
+    throw new CliError(`cannot write ${dir}: ${describe(e)}`);
+  }
+  if (old) rmSync(old, { recursive: true, force: true });
+}
+
+/** Creates `dir` (and parents) or fails with a one-line error. */
+export function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`cannot create directory ${dir}: ${describe(e)}`);
+  }
+}
+
+export function readText(path: string, what = 'file'): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${what} ${path}: ${describe(e)}`);
+  }
+}
+
+export function describe(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  switch (err.code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'ENOTDIR': return 'a parent is not a directory';
+    case 'ENOSPC': return 'no space left on device';
+    default: return err.message ?? String(e);
+  }
+}
