@@ -5,6 +5,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
 
+/** Best-effort cleanup that never masks the original error. */
+function remove(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // nothing there to remove (or a parent is not a directory)
+  }
+}
+
 function tmpName(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
@@ -16,7 +25,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    remove(tmp);
     throw new CliError(`cannot write ${path}: ${describe(e)}`);
   }
 }
@@ -35,11 +44,11 @@ export function writeDirAtomic(dir: string, files: Record<string, string | Uint8
     if (old) renameSync(dir, old);
     renameSync(tmp, dir);
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    remove(tmp);
     if (old && existsSync(old) && !existsSync(dir)) renameSync(old, dir);
     throw new CliError(`cannot write ${dir}: ${describe(e)}`);
   }
-  if (old) rmSync(old, { recursive: true, force: true });
+  if (old) remove(old);
 }
 
 /** Creates `dir` (and parents) or fails with a one-line error. */
@@ -66,6 +75,7 @@ export function describe(e: unknown): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a directory';
     case 'ENOTDIR': return 'a parent is not a directory';
+    case 'EEXIST': return 'a file is in the way';
     case 'ENOSPC': return 'no space left on device';
     default: return err.message ?? String(e);
   }
