@@ -14,8 +14,12 @@
 //                                         other processes use < 0.25 cores (shared machines)
 //
 // The process exits 0 whatever the targets say; a target is a figure to read, not a test.
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { jsKernels, kernels } from '../src/index.js';
 import { checkMatmul, makeInit, rnnkitGemm, rnnkitMatmul, rnnkitTrainer } from './rnnkit-workloads.js';
 import { type Plan, type Timing, gflops, median, relDiff, setProcStatReader, startLoadProbe, timeSteps, waitForQuiet } from './timing.js';
 import { MATMUL_N, MEDIUM, type RnnSpec, TUTORIAL, WORKLOADS, type WorkloadName } from './workloads.js';
@@ -67,6 +71,10 @@ interface Report {
     nproc: number;
     tfjs: string;
     tfjsWasmBackend: string;
+    /** rnnkit's active kernels: 'js' (plain JS) or 'wasm' (anything else, i.e. the SIMD build). */
+    rnnkitKernels: string;
+    /** sha1 of src/**\/*.ts, 12 hex digits: runs with different rnnkit code must not be combined. */
+    srcHash: string;
     /** Cores' worth of CPU other processes used during the whole run (2 cores: ≥ 0.3 is noisy). */
     foreignCores: number | null;
     torchFile: string | null;
@@ -215,6 +223,7 @@ async function measure(o: Options): Promise<Report> {
   const rows: Row[] = [];
   const t0 = performance.now();
   const runProbe = startLoadProbe();
+  const hashAtStart = srcHash();
 
   // Importing tfjs is deferred so `--from` runs without it; the import also registers the backends.
   const tfjs = await import('./peers-tfjs.js');
@@ -325,6 +334,8 @@ async function measure(o: Options): Promise<Report> {
       nproc: os.availableParallelism(),
       tfjs: tfjs.tfjsVersion,
       tfjsWasmBackend: wasmLabel,
+      rnnkitKernels: kernels() === jsKernels ? 'js' : 'wasm',
+      srcHash: hashAtStart,
       foreignCores: runProbe.foreignCores(),
       torchFile: existsSync(o.torch) ? o.torch : null,
       matmulCheckRelErr: matmulCheck,
@@ -336,6 +347,23 @@ async function measure(o: Options): Promise<Report> {
   report.targets = evaluateTargets(report);
   log(`done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return report;
+}
+
+function srcHash(): string {
+  const h = createHash('sha1');
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) h.update(e.name).update(readFileSync(p));
+    }
+  };
+  try {
+    walk(fileURLToPath(new URL('../src', import.meta.url)));
+    return h.digest('hex').slice(0, 12);
+  } catch {
+    return '?';
+  }
 }
 
 function cpuModel(): string {
@@ -356,6 +384,8 @@ function cpuModel(): string {
 function combine(paths: string[]): Report {
   const reports = paths.map((p) => JSON.parse(readFileSync(p, 'utf8')) as Report);
   const first = reports[0]!;
+  const hashes = new Set(reports.map((x) => x.meta.srcHash ?? '?'));
+  if (hashes.size > 1) log(`bench: WARNING the runs measured different rnnkit sources (src hashes ${[...hashes].join(', ')}); their medians mix code versions`);
   const rows: Row[] = [];
   for (const r of first.rows) {
     const same = reports.map((x) => x.rows.find((y) => y.workload === r.workload && y.framework === r.framework)).filter((y): y is Row => !!y);
@@ -371,7 +401,7 @@ function combine(paths: string[]): Report {
     return { ...c, same: all.every((y) => y.same), firstRelDiff: Math.max(...all.map((y) => y.firstRelDiff)), maxRelDiff: Math.max(...all.map((y) => y.maxRelDiff)) };
   });
   const report: Report = {
-    meta: { ...first.meta, runs: reports.length, dates: reports.map((x) => x.meta.date), quick: reports.some((x) => x.meta.quick) },
+    meta: { ...first.meta, srcHash: [...hashes].join('+'), runs: reports.length, dates: reports.map((x) => x.meta.date), quick: reports.some((x) => x.meta.quick) },
     checks,
     rows,
     targets: [],
@@ -480,7 +510,8 @@ function metaLine(r: Report): string {
   const m = r.meta;
   const runs = m.runs > 1 ? `median of ${m.runs} runs (${(m.dates ?? []).join(', ')})` : `1 run, ${m.date}`;
   const load = m.foreignCores === null || m.foreignCores === undefined ? '' : `; other processes used ${m.foreignCores.toFixed(2)} cores on average${m.runs > 1 ? ' (first run)' : ''}`;
-  return `${m.cpu}, ${m.nproc} CPUs; Node ${m.node}; tfjs ${m.tfjs}, wasm backend: ${m.tfjsWasmBackend}; ${runs}${load}${m.quick ? '; QUICK (smoke test, not for reporting)' : ''}`;
+  const rk = m.rnnkitKernels ? `; rnnkit kernels: ${m.rnnkitKernels}${m.srcHash ? `, src ${m.srcHash}` : ''}` : '';
+  return `${m.cpu}, ${m.nproc} CPUs; Node ${m.node}; tfjs ${m.tfjs}, wasm backend: ${m.tfjsWasmBackend}${rk}; ${runs}${load}${m.quick ? '; QUICK (smoke test, not for reporting)' : ''}`;
 }
 
 function textTable(head: string[], rows: string[][]): string {
