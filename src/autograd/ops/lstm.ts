@@ -1,0 +1,166 @@
+// The fused LSTM sequence op: one autograd node for a whole layer-direction, with hand-derived BPTT
+// as its backward (no per-time-step graph nodes). Same layout and GEMM plan as rnnSequence.
+//
+// Legend: T time, B batch, I input features, H hidden units, G = 4H (gates i, f, g, o, PyTorch's
+// order along the rows of W_ih [G,I] and W_hh [G,H]). x [T,B,I] is time-major ([B,T,I] batchFirst).
+//   forward   a_t = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh = [a_i a_f a_g a_o]
+//             i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o)
+//             c_t = f ⊙ c_{t−1} + i ⊙ g,   h_t = o ⊙ tanh(c_t)
+//   backward  dh_t = ∂L/∂h_t + da_{t+1} W_hh
+//             dc_t = ∂L/∂c_t (only at the last step: from cN) + dc_{t+1} ⊙ f_{t+1}
+//                    + dh_t ⊙ o ⊙ (1 − tanh²c_t)
+//             da_i = dc_t ⊙ g ⊙ i(1−i),        da_f = dc_t ⊙ c_{t−1} ⊙ f(1−f)
+//             da_g = dc_t ⊙ i ⊙ (1−g²),         da_o = dh_t ⊙ tanh(c_t) ⊙ o(1−o)
+//             dW_ih = Σ_t da_tᵀ x_t,  dW_hh = Σ_t da_tᵀ h_{t−1},  db = Σ_t da_t,
+//             dx_t = da_t W_ih,  dh_0 = da_1 W_hh,  dc_0 = dc_1 ⊙ f_1
+// The input projection (all t at once), dx and the weight gradients are single large matmuls over
+// all T·B rows; only h_{t−1} W_hhᵀ (all four gates at once, B×H·H×4H) is a per-step product.
+// A reverse direction walks t = T−1 … 0, and its "previous" state is that of t+1.
+import type { Data } from '../../tensor/dtype.js';
+import { alloc } from '../../tensor/dtype.js';
+import { kernels } from '../../tensor/kernels.js';
+import { fmtShape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { record } from '../engine.js';
+
+export interface LstmSequenceOptions {
+  reverse: boolean;
+  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
+  batchFirst?: boolean;
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/**
+ * Runs one LSTM layer in one direction over the sequence. Returns [output, cN]: all hidden states
+ * [T,B,H] ([B,T,H] batchFirst) and the final cell state [B,H]; hN is the output's last step.
+ */
+export function lstmSequence(
+  x: Tensor, h0: Tensor, c0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
+  opts: LstmSequenceOptions,
+): [Tensor, Tensor] {
+  const bf = opts.batchFirst ?? false;
+  const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
+  const H = wHh.shape[1]!, G = 4 * H;
+  const isBH = (t: Tensor) => t.ndim === 2 && t.shape[0] === B && t.shape[1] === H;
+  const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
+  if (x.ndim !== 3 || wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
+    || !isBH(h0) || !isBH(c0) || !isG(bIh) || !isG(bHh)) {
+    throw new RangeError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
+  }
+  const { gemm } = kernels();
+  const dt = x.dtype;
+  const rev = opts.reverse;
+  const BH = B * H, TB = T * B;
+  // row of (t, b) in the [T·B, ·] matrix views: step t's rows start at rowOf(t), rs rows apart
+  const rs = bf ? T : 1;
+  const rowOf = (t: number) => (bf ? t : t * B);
+  const out = new Tensor(alloc(dt, TB * H), bf ? [B, T, H] : [T, B, H]);
+  const Y = out.data, X = x.data, Wi = wIh.data, W = wHh.data, H0 = h0.data, C0 = c0.data;
+  // the state a step reads: h0/c0 (rows H apart) for the first step, else the neighbouring step
+  const prev = (s: number, t: number, seq: Data, init: Data): [Data, number, number] =>
+    s === 0 ? [init, 0, H] : [seq, rowOf(rev ? t + 1 : t - 1) * H, rs * H];
+
+  // A [T·B,G]: gate pre-activations x W_ihᵀ + (b_ih + b_hh) for all steps at once; each step adds
+  // its recurrent term and then overwrites the row with the activations i, f, g, o for backward.
+  const A = alloc(dt, TB * G);
+  if (TB > 0 && (bIh !== null || bHh !== null)) {
+    for (let j = 0; j < G; j++) A[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
+    for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
+  }
+  if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true);
+  // cell states c_t and tanh(c_t), same row layout as the output
+  const C = alloc(dt, TB * H), TC = alloc(dt, TB * H);
+  // W_hhᵀ [H,G] once, so every step's product reads a contiguous right operand
+  const Wt = alloc(dt, H * G);
+  for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
+  for (let s = 0; s < T; s++) {
+    const t = rev ? T - 1 - s : s;
+    const [hp, hOff, hStride] = prev(s, t, Y, H0);
+    const [cp, cOff, cStride] = prev(s, t, C, C0);
+    gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, A, rowOf(t) * G, rs * G, true);
+    for (let b = 0; b < B; b++) {
+      const row = rowOf(t) + b * rs, a = row * G, k = row * H, q = cOff + b * cStride;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(A[a + j]!), f = sigmoid(A[a + H + j]!), g = Math.tanh(A[a + 2 * H + j]!), o = sigmoid(A[a + 3 * H + j]!);
+        A[a + j] = i; A[a + H + j] = f; A[a + 2 * H + j] = g; A[a + 3 * H + j] = o;
+        const c = f * cp[q + j]! + i * g;
+        C[k + j] = c;
+        const tc = Math.tanh(c);
+        TC[k + j] = tc;
+        Y[k + j] = o * tc;
+      }
+    }
+  }
+  const cN = new Tensor(alloc(dt, BH), [B, H]);
+  if (T === 0) cN.data.set(C0);
+  else {
+    const last = rowOf(rev ? 0 : T - 1);
+    for (let b = 0; b < B; b++) cN.data.set(C.subarray((last + b * rs) * H, (last + b * rs + 1) * H), b * H);
+  }
+
+  // Two outputs from one node. The engine hands a backward only the gradient of the tensor it is
+  // recorded on, so cN is recorded as a second, tiny node that consumes `out`: its backward only
+  // parks ∂L/∂cN in `gradCN` (and asks for out's gradient buffer, so that out's backward runs even
+  // when the loss uses cN alone). A consumer's backward always runs before its producer's, so the
+  // BPTT below finds the parked gradient, starts dc from it, and clears it for the next pass.
+  let gradCN: Data | null = null;
+  const inputs = [x, h0, c0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  record(out, 'lstmSequence', inputs, (gY, acc) => {
+    const dA = alloc(dt, TB * G);
+    let dh = alloc(dt, BH); // da_{t+1} W_hh, the recurrent part of ∂L/∂h_t
+    let next = alloc(dt, BH);
+    const dc = alloc(dt, BH); // ∂L/∂c_t from the later steps
+    if (gradCN !== null) dc.set(gradCN);
+    gradCN = null;
+    for (let s = T - 1; s >= 0; s--) {
+      const t = rev ? T - 1 - s : s;
+      const [cp, cOff, cStride] = prev(s, t, C, C0);
+      for (let b = 0; b < B; b++) {
+        const row = rowOf(t) + b * rs, a = row * G, k = row * H, q = cOff + b * cStride;
+        for (let j = 0; j < H; j++) {
+          const i = A[a + j]!, f = A[a + H + j]!, g = A[a + 2 * H + j]!, o = A[a + 3 * H + j]!, tc = TC[k + j]!;
+          const dhj = gY[k + j]! + dh[b * H + j]!;
+          const dcj = dc[b * H + j]! + dhj * o * (1 - tc * tc);
+          dA[a + j] = dcj * g * i * (1 - i);
+          dA[a + H + j] = dcj * cp[q + j]! * f * (1 - f);
+          dA[a + 2 * H + j] = dcj * i * (1 - g * g);
+          dA[a + 3 * H + j] = dhj * tc * o * (1 - o);
+          dc[b * H + j] = dcj * f;
+        }
+      }
+      gemm(B, H, G, dA, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, false);
+      const tmp = dh; dh = next; next = tmp;
+    }
+    const gh0 = acc(h0);
+    if (gh0) for (let k = 0; k < BH; k++) gh0[k] += dh[k]!;
+    const gc0 = acc(c0);
+    if (gc0) for (let k = 0; k < BH; k++) gc0[k] += dc[k]!;
+    if (TB === 0) return;
+    const gx = acc(x);
+    if (gx && I > 0) gemm(TB, I, G, dA, 0, G, 1, Wi, 0, I, 1, gx, 0, I, true);
+    const gWi = acc(wIh);
+    if (gWi && I > 0) gemm(G, I, TB, dA, 0, 1, G, X, 0, I, 1, gWi, 0, I, true);
+    const gW = acc(wHh);
+    if (gW) {
+      // Σ_t da_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
+      // contiguous block of rows; batch-first: one such block per sequence.
+      if (T > 1) {
+        const [aRow, yRow] = rev ? [0, 1] : [1, 0];
+        if (!bf) gemm(G, H, (T - 1) * B, dA, aRow * B * G, 1, G, Y, yRow * BH, H, 1, gW, 0, H, true);
+        else for (let b = 0; b < B; b++) gemm(G, H, T - 1, dA, (b * T + aRow) * G, 1, G, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
+      }
+      gemm(G, H, B, dA, rowOf(rev ? T - 1 : 0) * G, 1, rs * G, H0, 0, H, 1, gW, 0, H, true);
+    }
+    for (const bias of [bIh, bHh]) {
+      const gb = bias ? acc(bias) : null;
+      if (!gb) continue;
+      for (let r = 0; r < TB; r++) for (let j = 0; j < G; j++) gb[j] += dA[r * G + j]!;
+    }
+  });
+  record(cN, 'lstmSequence.cN', [out], (g, acc) => {
+    acc(out);
+    gradCN = g;
+  });
+  return [out, cN];
+}
