@@ -19,4 +19,3 @@ export * as models from './models/index.js';
 export * as train from './train/index.js';
 export * as forecast from './forecast/index.js';
 export * as plot from './plot/index.js';
-export * as text from './text/index.js';

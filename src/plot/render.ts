@@ -1,7 +1,10 @@
 // Vega-Lite spec → SVG string, in pure JS (no canvas, no DOM): works in Node and in browsers.
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View } from 'vega';
+// vega and vega-lite are loaded on first render: they take ~0.5 s to import, which every user of
+// the library would otherwise pay at `import 'rnnkit'`.
+import type { TopLevelSpec } from 'vega-lite';
 import { BASE_CONFIG } from './specs.js';
+
+let vegaModules: Promise<[typeof import('vega-lite'), typeof import('vega')]> | undefined;
 
 /**
  * Vega numbers clip paths and gradients from process-wide counters, so the same chart rendered
@@ -23,6 +26,7 @@ function normalizeIds(svg: string): string {
  * The spec's own `config` wins; missing keys fall back to rnnkit's defaults (generic sans-serif font).
  */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [{ compile }, { parse, View }] = await (vegaModules ??= Promise.all([import('vega-lite'), import('vega')]));
   const withConfig = { ...spec, config: { ...BASE_CONFIG, ...(spec.config ?? {}) } } as TopLevelSpec;
   const vgSpec = compile(withConfig).spec;
   const view = new View(parse(vgSpec), { renderer: 'none', logLevel: 0 });

@@ -23,7 +23,7 @@ describe('README', () => {
     const code = /```ts\n([\s\S]*?)```/.exec(readme)![1]!;
     const dir = mkdtempSync(join(tmpdir(), 'rnnkit-readme-'));
     const out = join(dir, 'rnn.safetensors');
-    const file = join(dir, 'example.ts');
+    const file = join(dir, 'example.mts');
     writeFileSync(file, code.replace("from 'rnnkit'", `from ${JSON.stringify(join(ROOT, 'src/node.ts'))}`).replace("'rnn.safetensors'", JSON.stringify(out)));
     const r = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stderr).toBe('');

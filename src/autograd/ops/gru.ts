@@ -1,0 +1,139 @@
+// The fused GRU sequence op: one autograd node for a whole layer-direction, with hand-derived BPTT
+// as its backward (no per-time-step graph nodes). Same layout and GEMM plan as rnnSequence.
+//
+// Legend: T time, B batch, I input features, H hidden units, G = 3H (gates r, z, n, PyTorch's order
+// along the rows of W_ih [G,I] and W_hh [G,H]). x [T,B,I] is time-major ([B,T,I] batchFirst).
+//   forward   u_t = x_t W_ihᵀ + b_ih = [u_r u_z u_n],   v_t = h_{t−1} W_hhᵀ + b_hh = [v_r v_z v_n]
+//             r = σ(u_r + v_r),  z = σ(u_z + v_z),  n = tanh(u_n + r ⊙ v_n)
+//             h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}     (computed as (h_{t−1} − n) ⊙ z + n, as ATen does)
+//   backward  dh_t = ∂L/∂h_t + dh_{t+1} ⊙ z_{t+1} + dv_{t+1} W_hh
+//             dn' = dh_t ⊙ (1 − z) ⊙ (1 − n²)            (n' = u_n + r ⊙ v_n)
+//             dz' = dh_t ⊙ (h_{t−1} − n) ⊙ z(1 − z),   dr' = dn' ⊙ v_n ⊙ r(1 − r)
+//             du = [dr' dz' dn'],   dv = [dr' dz' dn' ⊙ r]
+//             dW_ih = Σ_t du_tᵀ x_t,  db_ih = Σ_t du_t,  dx_t = du_t W_ih,
+//             dW_hh = Σ_t dv_tᵀ h_{t−1},  db_hh = Σ_t dv_t
+// v_n = W_hn h + b_hn is kept from the forward: r's gradient needs it (b_hn sits inside r ⊙ (·),
+// which is why the two biases are not merged as they are for the RNN and the LSTM).
+// The input projection (all t at once), dx and the weight gradients are single large matmuls over
+// all T·B rows; only h_{t−1} W_hhᵀ (all three gates at once, B×H·H×3H) is a per-step product.
+// A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}.
+import type { Data } from '../../tensor/dtype.js';
+import { alloc } from '../../tensor/dtype.js';
+import { kernels } from '../../tensor/kernels.js';
+import { fmtShape } from '../../tensor/shape.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { record } from '../engine.js';
+
+export interface GruSequenceOptions {
+  reverse: boolean;
+  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
+  batchFirst?: boolean;
+}
+
+const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+
+/** Runs one GRU layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst). */
+export function gruSequence(
+  x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
+  opts: GruSequenceOptions,
+): Tensor {
+  const bf = opts.batchFirst ?? false;
+  const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
+  const H = wHh.shape[1]!, G = 3 * H;
+  const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
+  if (x.ndim !== 3 || wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
+    || h0.ndim !== 2 || h0.shape[0] !== B || h0.shape[1] !== H || !isG(bIh) || !isG(bHh)) {
+    throw new RangeError(`gruSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [3H,I], weight_hh [3H,H], biases [3H])`);
+  }
+  const { gemm } = kernels();
+  const dt = x.dtype;
+  const rev = opts.reverse;
+  const BH = B * H, TB = T * B;
+  // row of (t, b) in the [T·B, ·] matrix views: step t's rows start at rowOf(t), rs rows apart
+  const rs = bf ? T : 1;
+  const rowOf = (t: number) => (bf ? t : t * B);
+  const out = new Tensor(alloc(dt, TB * H), bf ? [B, T, H] : [T, B, H]);
+  const Y = out.data, X = x.data, Wi = wIh.data, W = wHh.data, H0 = h0.data;
+  // h_{t−1} as the step reads it: h0 (rows H apart) for the first step, else the neighbouring output
+  const prev = (s: number, t: number): [Data, number, number] =>
+    s === 0 ? [H0, 0, H] : [Y, rowOf(rev ? t + 1 : t - 1) * H, rs * H];
+
+  // A [T·B,G]: u = x W_ihᵀ + b_ih for all steps at once, overwritten step by step with r, z, n
+  const A = alloc(dt, TB * G);
+  if (TB > 0 && bIh !== null) {
+    A.set(bIh.data);
+    for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
+  }
+  if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true);
+  const VN = alloc(dt, TB * H); // v_n = W_hn h_{t−1} + b_hn, same row layout as the output
+  const V = alloc(dt, B * G); // one step's v
+  // W_hhᵀ [H,G] once, so every step's product reads a contiguous right operand
+  const Wt = alloc(dt, H * G);
+  for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
+  for (let s = 0; s < T; s++) {
+    const t = rev ? T - 1 - s : s;
+    const [hp, hOff, hStride] = prev(s, t);
+    if (bHh) for (let b = 0; b < B; b++) V.set(bHh.data, b * G);
+    gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, V, 0, G, bHh !== null);
+    for (let b = 0; b < B; b++) {
+      const row = rowOf(t) + b * rs, a = row * G, k = row * H, v = b * G, p = hOff + b * hStride;
+      for (let j = 0; j < H; j++) {
+        const r = sigmoid(A[a + j]! + V[v + j]!), z = sigmoid(A[a + H + j]! + V[v + H + j]!);
+        const vn = V[v + 2 * H + j]!;
+        const n = Math.tanh(A[a + 2 * H + j]! + r * vn);
+        A[a + j] = r; A[a + H + j] = z; A[a + 2 * H + j] = n;
+        VN[k + j] = vn;
+        Y[k + j] = (hp[p + j]! - n) * z + n;
+      }
+    }
+  }
+
+  const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  return record(out, 'gruSequence', inputs, (gY, acc) => {
+    const dU = alloc(dt, TB * G), dV = alloc(dt, TB * G);
+    let dh = alloc(dt, BH); // the part of ∂L/∂h_t that comes from step t+1
+    let next = alloc(dt, BH);
+    for (let s = T - 1; s >= 0; s--) {
+      const t = rev ? T - 1 - s : s;
+      const [hp, hOff, hStride] = prev(s, t);
+      for (let b = 0; b < B; b++) {
+        const row = rowOf(t) + b * rs, a = row * G, k = row * H, p = hOff + b * hStride;
+        for (let j = 0; j < H; j++) {
+          const r = A[a + j]!, z = A[a + H + j]!, n = A[a + 2 * H + j]!;
+          const dhj = gY[k + j]! + dh[b * H + j]!;
+          const dn = dhj * (1 - z) * (1 - n * n);
+          const dz = dhj * (hp[p + j]! - n) * z * (1 - z);
+          const dr = dn * VN[k + j]! * r * (1 - r);
+          dU[a + j] = dr; dU[a + H + j] = dz; dU[a + 2 * H + j] = dn;
+          dV[a + j] = dr; dV[a + H + j] = dz; dV[a + 2 * H + j] = dn * r;
+          next[b * H + j] = dhj * z;
+        }
+      }
+      gemm(B, H, G, dV, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, true);
+      const tmp = dh; dh = next; next = tmp;
+    }
+    const gh0 = acc(h0);
+    if (gh0) for (let k = 0; k < BH; k++) gh0[k] += dh[k]!;
+    if (TB === 0) return;
+    const gx = acc(x);
+    if (gx && I > 0) gemm(TB, I, G, dU, 0, G, 1, Wi, 0, I, 1, gx, 0, I, true);
+    const gWi = acc(wIh);
+    if (gWi && I > 0) gemm(G, I, TB, dU, 0, 1, G, X, 0, I, 1, gWi, 0, I, true);
+    const gW = acc(wHh);
+    if (gW) {
+      // Σ_t dv_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
+      // contiguous block of rows; batch-first: one such block per sequence.
+      if (T > 1) {
+        const [vRow, yRow] = rev ? [0, 1] : [1, 0];
+        if (!bf) gemm(G, H, (T - 1) * B, dV, vRow * B * G, 1, G, Y, yRow * BH, H, 1, gW, 0, H, true);
+        else for (let b = 0; b < B; b++) gemm(G, H, T - 1, dV, (b * T + vRow) * G, 1, G, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
+      }
+      gemm(G, H, B, dV, rowOf(rev ? T - 1 : 0) * G, 1, rs * G, H0, 0, H, 1, gW, 0, H, true);
+    }
+    for (const [bias, d] of [[bIh, dU], [bHh, dV]] as const) {
+      const gb = bias ? acc(bias) : null;
+      if (!gb) continue;
+      for (let r = 0; r < TB; r++) for (let j = 0; j < G; j++) gb[j] += d[r * G + j]!;
+    }
+  });
+}

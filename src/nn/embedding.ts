@@ -1,0 +1,122 @@
+// A lookup table of vectors, PyTorch's nn.Embedding. Legend: V num_embeddings (vocabulary),
+// E embedding_dim, [...S] the shape of the index tensor.
+//   weight  [V,E] ~ N(0, 1), row paddingIdx zeroed;   forward: indices [...S] → [...S,E]
+// The gather and its backward (a scatter-add: repeated indices accumulate) are one op here; the
+// padding row never receives a gradient, as in PyTorch.
+import { record } from '../autograd/engine.js';
+import { alloc, type DType } from '../tensor/dtype.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { fmtShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { normal_ } from './init.js';
+import { Module, type Parameter } from './module.js';
+
+export interface EmbeddingOptions {
+  /** Row whose vector is zero at init and never receives a gradient; negative counts from the end. */
+  paddingIdx?: number;
+  dtype?: DType;
+  /** Generator for the initial weights (default: the global one). */
+  generator?: Generator;
+}
+
+/** What `fromPretrained` accepts besides a [V,E] tensor: the text pipeline's `embeddingWeights()`. */
+export interface PretrainedVectors {
+  /** V·E values, row-major. */
+  vectors: Float32Array;
+  dim: number;
+  /** Token of each row, kept as `embedding.vocab`. */
+  vocab?: string[];
+}
+
+export interface FromPretrainedOptions {
+  /** No gradient for the table (default true, as in PyTorch). */
+  freeze?: boolean;
+  paddingIdx?: number;
+}
+
+export class Embedding extends Module {
+  readonly weight: Parameter; // [V,E]
+  readonly paddingIdx: number | null;
+  /** Token of each row when built from pretrained vectors that carry a vocabulary. */
+  vocab: string[] | null = null;
+
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingOptions = {}) {
+    super();
+    for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
+    }
+    this.paddingIdx = normPaddingIdx(opts.paddingIdx, numEmbeddings);
+    const w = new Tensor(alloc(opts.dtype ?? 'float32', numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim]);
+    normal_(w, 0, 1, opts.generator ?? defaultGenerator);
+    if (this.paddingIdx !== null) w.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+    this.weight = this.registerParameter('weight', w);
+  }
+
+  /**
+   * A table holding the given vectors (copied), like `Embedding.from_pretrained`: frozen by
+   * default, and the paddingIdx row is kept as given (PyTorch does not zero it here).
+   */
+  static fromPretrained(weights: Tensor | PretrainedVectors, opts: FromPretrainedOptions = {}): Embedding {
+    let data: ArrayLike<number>, V: number, E: number, dtype: DType;
+    if (weights instanceof Tensor) {
+      if (weights.ndim !== 2) throw new RangeError(`Embedding.fromPretrained: weights have shape ${fmtShape(weights.shape)} but expects [V,E]`);
+      [V, E] = weights.shape as [number, number];
+      data = weights.data;
+      dtype = weights.dtype;
+    } else {
+      E = weights.dim;
+      if (!Number.isInteger(E) || E < 1 || weights.vectors.length % E !== 0) {
+        throw new RangeError(`Embedding.fromPretrained: ${weights.vectors.length} values do not split into rows of dim ${E}`);
+      }
+      V = weights.vectors.length / E;
+      if (weights.vocab && weights.vocab.length !== V) {
+        throw new RangeError(`Embedding.fromPretrained: vocab has ${weights.vocab.length} tokens but there are ${V} vectors`);
+      }
+      data = weights.vectors;
+      dtype = 'float32';
+    }
+    const emb = new Embedding(V, E, { paddingIdx: opts.paddingIdx, dtype });
+    emb.weight.data.set(data);
+    emb.weight.requiresGrad = !(opts.freeze ?? true);
+    if (!(weights instanceof Tensor) && weights.vocab) emb.vocab = [...weights.vocab];
+    return emb;
+  }
+
+  /**
+   * indices: a Tensor (its shape is kept) or a flat list with an optional shape (default [n]).
+   * Returns [...shape, E] in the weight's dtype.
+   */
+  forward(indices: Tensor | ArrayLike<number>, shape?: readonly number[]): Tensor {
+    const { numEmbeddings: V, embeddingDim: E, paddingIdx: pad } = this;
+    const idx = indices instanceof Tensor ? indices.data : indices;
+    const lead = shape ?? (indices instanceof Tensor ? indices.shape : [idx.length]);
+    const n = lead.reduce((a, b) => a * b, 1);
+    if (n !== idx.length) throw new RangeError(`Embedding.forward: ${idx.length} indices do not fill shape ${fmtShape(lead)}`);
+    const rows = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const v = idx[k]!;
+      if (!Number.isInteger(v) || v < 0 || v >= V) {
+        throw new RangeError(`Embedding.forward: index ${v} (at position ${k}) is out of range for ${V} embeddings`);
+      }
+      rows[k] = v;
+    }
+    const W = this.weight.data;
+    const out = new Tensor(alloc(this.weight.dtype, n * E), [...lead, E]);
+    const o = out.data;
+    for (let k = 0; k < n; k++) o.set(W.subarray(rows[k]! * E, (rows[k]! + 1) * E), k * E);
+    return record(out, 'embedding', [this.weight], (g, acc) => {
+      const gw = acc(this.weight)!;
+      for (let k = 0; k < n; k++) {
+        const r = rows[k]!;
+        if (r === pad) continue;
+        for (let j = 0; j < E; j++) gw[r * E + j] += g[k * E + j]!;
+      }
+    });
+  }
+}
+
+function normPaddingIdx(p: number | undefined, V: number): number | null {
+  if (p === undefined) return null;
+  if (!Number.isInteger(p) || p < -V || p >= V) throw new RangeError(`Embedding: paddingIdx ${p} must be within [${-V}, ${V})`);
+  return p < 0 ? p + V : p;
+}
