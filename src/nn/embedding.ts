@@ -17,6 +17,8 @@ export interface EmbeddingOptions {
   dtype?: DType;
   /** Generator for the initial weights (default: the global one). */
   generator?: Generator;
+  /** Initial values [V,E] (copied) instead of the N(0,1) draw; the paddingIdx row is kept as given (PyTorch's `_weight`). */
+  weight?: Tensor;
 }
 
 /** What `fromPretrained` accepts besides a [V,E] tensor: the text pipeline's `embeddingWeights()`. */
@@ -46,9 +48,16 @@ export class Embedding extends Module {
       if (!Number.isInteger(v) || v < 0) throw new RangeError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
     }
     this.paddingIdx = normPaddingIdx(opts.paddingIdx, numEmbeddings);
-    const w = new Tensor(alloc(opts.dtype ?? 'float32', numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim]);
-    normal_(w, 0, 1, opts.generator ?? defaultGenerator);
-    if (this.paddingIdx !== null) w.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+    const w = new Tensor(alloc(opts.dtype ?? opts.weight?.dtype ?? 'float32', numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim]);
+    if (opts.weight) {
+      if (opts.weight.ndim !== 2 || opts.weight.shape[0] !== numEmbeddings || opts.weight.shape[1] !== embeddingDim) {
+        throw new RangeError(`Embedding: weight has shape ${fmtShape(opts.weight.shape)} but expects ${fmtShape(w.shape)}`);
+      }
+      w.data.set(opts.weight.data);
+    } else {
+      normal_(w, 0, 1, opts.generator ?? defaultGenerator);
+      if (this.paddingIdx !== null) w.data.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+    }
     this.weight = this.registerParameter('weight', w);
   }
 
@@ -57,26 +66,22 @@ export class Embedding extends Module {
    * default, and the paddingIdx row is kept as given (PyTorch does not zero it here).
    */
   static fromPretrained(weights: Tensor | PretrainedVectors, opts: FromPretrainedOptions = {}): Embedding {
-    let data: ArrayLike<number>, V: number, E: number, dtype: DType;
+    let w: Tensor;
     if (weights instanceof Tensor) {
       if (weights.ndim !== 2) throw new RangeError(`Embedding.fromPretrained: weights have shape ${fmtShape(weights.shape)} but expects [V,E]`);
-      [V, E] = weights.shape as [number, number];
-      data = weights.data;
-      dtype = weights.dtype;
+      w = weights;
     } else {
-      E = weights.dim;
+      const E = weights.dim;
       if (!Number.isInteger(E) || E < 1 || weights.vectors.length % E !== 0) {
         throw new RangeError(`Embedding.fromPretrained: ${weights.vectors.length} values do not split into rows of dim ${E}`);
       }
-      V = weights.vectors.length / E;
+      const V = weights.vectors.length / E;
       if (weights.vocab && weights.vocab.length !== V) {
         throw new RangeError(`Embedding.fromPretrained: vocab has ${weights.vocab.length} tokens but there are ${V} vectors`);
       }
-      data = weights.vectors;
-      dtype = 'float32';
+      w = new Tensor(weights.vectors, [V, E]);
     }
-    const emb = new Embedding(V, E, { paddingIdx: opts.paddingIdx, dtype });
-    emb.weight.data.set(data);
+    const emb = new Embedding(w.shape[0]!, w.shape[1]!, { paddingIdx: opts.paddingIdx, weight: w });
     emb.weight.requiresGrad = !(opts.freeze ?? true);
     if (!(weights instanceof Tensor) && weights.vocab) emb.vocab = [...weights.vocab];
     return emb;

@@ -4,3 +4,6 @@ export { RNN, RNNCell, type RNNOptions, type RNNCellOptions, type Nonlinearity }
 export { MSELoss, L1Loss, NLLLoss, CrossEntropyLoss, type LossOptions } from './loss.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
+export { LSTM, LSTMCell, type LSTMOptions, type LSTMCellOptions, type LSTMState } from './lstm.js';
+export { GRU, GRUCell, type GRUOptions, type GRUCellOptions } from './gru.js';
+export { Embedding, type EmbeddingOptions, type FromPretrainedOptions, type PretrainedVectors } from './embedding.js';

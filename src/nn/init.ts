@@ -264,24 +264,23 @@ export interface IrnnOptions {
 /**
  * IRNN initialisation (Le, Jaitly & Hinton 2015, "A simple way to initialize recurrent networks
  * of rectified linear units"), in place: every `weight_hh*` = scale·I, every bias 0, every
- * `weight_ih*` ~ N(0, inputStd²). The module must use ReLU: with tanh the identity recurrence
- * still saturates. Applies to any other parameters (a head) nothing.
+ * `weight_ih*` ~ N(0, inputStd²). The module must use ReLU: the identity preserves h and ∂L/∂h
+ * only where f′ = 1, which tanh gives at 0 alone. (`diagnostics.irnn` builds such an nn.RNN.)
  */
 export function irnn_<M extends ElmanLike>(rnn: M, opts: IrnnOptions = {}): M {
   if (rnn.nonlinearity !== 'relu') throw new RangeError(`irnn_: the RNN must use nonlinearity 'relu', got '${rnn.nonlinearity}'`);
   const std = opts.inputStd ?? 0.001;
   const scale = opts.scale ?? 1;
+  const hasBias = [...rnn.namedParameters()].some(([n]) => /^bias/.test(n));
   initParameters(rnn, [
-    { pattern: /^weight_hh/, init: (t) => constant_(eye_(t), 0).data.set(scaledEye(t, scale)) },
+    { pattern: /^weight_hh/, init: (t) => scale_(eye_(t), scale) },
     { pattern: /^weight_ih/, init: (t) => normal_(t, 0, std, opts.generator) },
-    ...(rnn.parameters().length > 0 && [...rnn.namedParameters()].some(([n]) => /^bias/.test(n)) ? [{ pattern: /^bias/, init: zeros_ }] : []),
+    ...(hasBias ? [{ pattern: /^bias/, init: zeros_ }] : []),
   ]);
   return rnn;
 }
 
-function scaledEye(t: Tensor, scale: number): Float64Array {
-  const [rows, cols] = t.shape as [number, number];
-  const d = new Float64Array(rows * cols);
-  for (let i = 0; i < Math.min(rows, cols); i++) d[i * cols + i] = scale;
-  return d;
+function scale_(t: Tensor, s: number): Tensor {
+  for (let i = 0; i < t.data.length; i++) t.data[i]! *= s;
+  return t;
 }
