@@ -5,7 +5,7 @@ import { alloc, promote } from '../../tensor/dtype.js';
 import { fmtShape, normDim, numel, sameShape, stridesOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
-import { make } from './util.js';
+import { make, stridedIndexMap } from './util.js';
 
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   const n = a.data.length;
@@ -74,20 +74,8 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
   const out = make(a.dtype, shape);
   const st = stridesOf(a.shape);
   const src = p.map((d) => st[d]!);
-  const n = out.data.length, nd = shape.length;
-  const map = new Int32Array(n);
-  const idx = new Array<number>(nd).fill(0);
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    map[i] = s;
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]!++;
-      s += src[d]!;
-      if (idx[d]! < shape[d]!) break;
-      s -= src[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
+  const n = out.data.length;
+  const map = stridedIndexMap(shape, src);
   const x = a.data, o = out.data;
   for (let i = 0; i < n; i++) o[i] = x[map[i]!]!;
   return record(out, 'permute', [a], (g, acc) => {

@@ -33,17 +33,24 @@ export function broadcastMap(shape: Shape, out: Shape): Int32Array | null {
   if (mapCache.size >= 256) mapCache.clear();
   mapCache.set(key, map);
   if (numel(shape) === 1) return map;
-  const st = broadcastStrides(shape, out);
-  const nd = out.length;
+  return stridedIndexMap(out, broadcastStrides(shape, out), map);
+}
+
+/**
+ * For each flat (row-major) index of `shape`, the offset Σ idx[d]·strides[d] into another buffer:
+ * the gather map behind broadcasting (strides 0 on broadcast dims) and permutes (permuted strides).
+ */
+export function stridedIndexMap(shape: Shape, strides: readonly number[], map = new Int32Array(numel(shape))): Int32Array {
+  const n = map.length, nd = shape.length;
   const idx = new Array<number>(nd).fill(0);
   let src = 0;
   for (let i = 0; i < n; i++) {
     map[i] = src;
     for (let d = nd - 1; d >= 0; d--) {
       idx[d]!++;
-      src += st[d]!;
-      if (idx[d]! < out[d]!) break;
-      src -= st[d]! * out[d]!;
+      src += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      src -= strides[d]! * shape[d]!;
       idx[d] = 0;
     }
   }
