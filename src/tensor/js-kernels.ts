@@ -96,4 +96,11 @@ function gemm(
   }
 }
 
-export const jsKernels: Kernels = { gemm };
+function tanh(rows: number, cols: number, X: Data, xOff: number, xrs: number, Y: Data, yOff: number, yrs: number): void {
+  for (let i = 0; i < rows; i++) {
+    const x0 = xOff + i * xrs, y0 = yOff + i * yrs;
+    for (let j = 0; j < cols; j++) Y[y0 + j] = Math.tanh(X[x0 + j]!);
+  }
+}
+
+export const jsKernels: Kernels = { gemm, tanh };

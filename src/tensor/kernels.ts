@@ -18,6 +18,11 @@ export interface Kernels {
     B: Data, bOff: number, brs: number, bcs: number,
     C: Data, cOff: number, crs: number, accumulate: boolean,
   ): void;
+  /**
+   * Y(i,j) = tanh(X(i,j)) for a rows×cols block, X(i,j) = X[xOff + i*xrs + j] and
+   * Y(i,j) = Y[yOff + i*yrs + j] (X and Y may be the same array).
+   */
+  tanh(rows: number, cols: number, X: Data, xOff: number, xrs: number, Y: Data, yOff: number, yrs: number): void;
 }
 
 let active: Kernels | null = null;

@@ -11,6 +11,8 @@ const BASE = 1 << 17; // past the module's 64 KiB stack
 const PAGE = 1 << 16;
 /** Below this many multiply-adds (or with fewer than 8 output columns) the JS kernel is faster. */
 const MIN_WORK = 1 << 14;
+/** Below this many values an elementwise kernel stays in JS. */
+const MIN_ELEMENTWISE = 64;
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -23,11 +25,13 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
 export function createWasmKernels(): Kernels | null {
   let memory: WebAssembly.Memory;
   let run: (M: number, N: number, K: number, a: number, b: number, c: number, acc: number) => void;
+  let runTanh: (x: number, y: number, n: number) => void;
   try {
     memory = new WebAssembly.Memory({ initial: 4 });
     const mod = new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64));
     const inst = new WebAssembly.Instance(mod, { env: { memory } });
     run = inst.exports.gemm as typeof run;
+    runTanh = inst.exports.tanh as typeof runTanh;
   } catch {
     return null;
   }
@@ -77,5 +81,19 @@ export function createWasmKernels(): Kernels | null {
     else for (let r = 0; r < M; r++) C.set(f32.subarray(pc + r * N, pc + (r + 1) * N), cOff + r * crs);
   }
 
-  return { gemm };
+  function tanh(rows: number, cols: number, X: Data, xOff: number, xrs: number, Y: Data, yOff: number, yrs: number): void {
+    const n = rows * cols;
+    if (!(X instanceof Float32Array && Y instanceof Float32Array) || n < MIN_ELEMENTWISE) {
+      jsKernels.tanh(rows, cols, X, xOff, xrs, Y, yOff, yrs);
+      return;
+    }
+    reserve(2 * n + 8);
+    const px = BASE / 4, py = px + ((n + 3) & ~3);
+    pack(X, xOff, xrs, 1, rows, cols, px);
+    runTanh(px * 4, py * 4, n);
+    if (yrs === cols) Y.set(f32.subarray(py, py + n), yOff);
+    else for (let r = 0; r < rows; r++) Y.set(f32.subarray(py + r * cols, py + (r + 1) * cols), yOff + r * yrs);
+  }
+
+  return { gemm, tanh };
 }

@@ -43,3 +43,23 @@ describe('gemm kernels', () => {
     });
   }
 });
+
+describe('tanh kernels', () => {
+  for (const [name, k] of impls) {
+    it(`${name}: within 5 float32 ulps of Math.tanh over [-20, 20], on strided rows, in place too`, () => {
+      const rows = 37, cols = 129, xrs = 131, yrs = 140;
+      const X = new Float32Array(rows * xrs), Y = new Float32Array(rows * yrs).fill(7);
+      for (let i = 0; i < X.length; i++) X[i] = 40 * (i / X.length) - 20 + (i % 3 === 0 ? 0.0001 * i : 0);
+      X[5] = 0; X[6] = 1e-5; X[7] = -3e-4;
+      k.tanh(rows, cols, X, 0, xrs, Y, 0, yrs);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) {
+        const t = Math.tanh(X[i * xrs + j]!);
+        expect(Math.abs(Y[i * yrs + j]! - t), `x=${X[i * xrs + j]}`).toBeLessThanOrEqual(5 * 2 ** -24 * Math.max(Math.abs(t), 2 ** -10));
+      }
+      expect(Y[cols]).toBe(7); // outside the block: untouched
+      const Z = X.slice();
+      k.tanh(rows, cols, Z, 0, xrs, Z, 0, xrs);
+      for (let j = 0; j < cols; j++) expect(Z[j]).toBe(Y[j]);
+    });
+  }
+});

@@ -1,6 +1,7 @@
 // Elementwise ops with NumPy broadcasting. Each op's forward loop and its backward closure sit
 // together; backward always accumulates into the inputs' gradients.
 import { promote } from '../../tensor/dtype.js';
+import { kernels } from '../../tensor/kernels.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
@@ -103,7 +104,7 @@ export function log(a: Tensor): Tensor {
 export function tanh(a: Tensor): Tensor {
   const out = make(a.dtype, a.shape);
   const x = a.data, o = out.data;
-  for (let i = 0; i < x.length; i++) o[i] = Math.tanh(x[i]!);
+  kernels().tanh(1, x.length, x, 0, x.length, o, 0, x.length);
   // from the saved output: d tanh = 1 − y²
   return record(out, 'tanh', [a], (g, acc) => {
     const ga = acc(a)!;

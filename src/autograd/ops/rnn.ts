@@ -35,7 +35,7 @@ export function rnnSequence(
   if (x.ndim !== 3 || wIh.shape[1] !== I || wIh.shape[0] !== H || h0.shape[0] !== B || h0.shape[1] !== H) {
     throw new RangeError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [H,I])`);
   }
-  const { gemm } = kernels();
+  const { gemm, tanh: tanhRows } = kernels();
   const relu = opts.nonlinearity === 'relu';
   const rev = opts.reverse;
   const BH = B * H, TB = T * B;
@@ -61,11 +61,12 @@ export function rnnSequence(
     const zt = rowOf(t) * H;
     if (s === 0) gemm(B, H, H, H0, 0, H, 1, Wt, 0, H, 1, Z, zt, rs * H, true);
     else gemm(B, H, H, Y, rowOf(rev ? t + 1 : t - 1) * H, rs * H, 1, Wt, 0, H, 1, Z, zt, rs * H, true);
-    for (let b = 0; b < B; b++) {
-      const k0 = zt + b * rs * H;
-      if (relu) for (let k = k0; k < k0 + H; k++) { const v = Z[k]!; Y[k] = v > 0 ? v : 0; }
-      else for (let k = k0; k < k0 + H; k++) Y[k] = Math.tanh(Z[k]!);
-    }
+    if (relu) {
+      for (let b = 0; b < B; b++) {
+        const k0 = zt + b * rs * H;
+        for (let k = k0; k < k0 + H; k++) { const v = Z[k]!; Y[k] = v > 0 ? v : 0; }
+      }
+    } else tanhRows(B, H, Z, zt, rs * H, Y, zt, rs * H);
   }
 
   const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
