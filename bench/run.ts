@@ -153,7 +153,7 @@ function plans(quick: boolean): Record<PlanKey, Plan> {
   const p = (warmup: number, timed: number, repeats: number): Plan => ({ warmup, timed, repeats });
   if (quick) {
     return {
-      'tutorial:rnnkit': p(10, 100, 3), 'tutorial:tfjs-cpu': p(10, 50, 3), 'tutorial:tfjs-wasm': p(10, 50, 3),
+      'tutorial:rnnkit': p(50, 200, 3), 'tutorial:tfjs-cpu': p(50, 50, 3), 'tutorial:tfjs-wasm': p(50, 50, 3),
       'tutorial:rnnkit-gemm': p(0, 0, 0),
       'medium:rnnkit': p(1, 3, 1), 'medium:tfjs-cpu': p(0, 1, 1), 'medium:tfjs-wasm': p(1, 2, 1),
       'medium:rnnkit-gemm': p(0, 0, 0),

@@ -18,8 +18,8 @@
 // all T·B rows; only h_{t−1} W_hhᵀ (all three gates at once, B×H·H×3H) is a per-step product.
 // A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}.
 import type { Data } from '../../tensor/dtype.js';
-import { alloc } from '../../tensor/dtype.js';
-import { kernels } from '../../tensor/kernels.js';
+import { alloc, dtypeOf } from '../../tensor/dtype.js';
+import { type Kernels, kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
@@ -29,8 +29,6 @@ export interface GruSequenceOptions {
   /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
   batchFirst?: boolean;
 }
-
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** Runs one GRU layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst). */
 export function gruSequence(
@@ -45,7 +43,7 @@ export function gruSequence(
     || h0.ndim !== 2 || h0.shape[0] !== B || h0.shape[1] !== H || !isG(bIh) || !isG(bHh)) {
     throw new RangeError(`gruSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [3H,I], weight_hh [3H,H], biases [3H])`);
   }
-  const { gemm } = kernels();
+  const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;
   const rev = opts.reverse;
   const BH = B * H, TB = T * B;
@@ -66,23 +64,39 @@ export function gruSequence(
   }
   if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true);
   const VN = alloc(dt, TB * H); // v_n = W_hn h_{t−1} + b_hn, same row layout as the output
-  const V = alloc(dt, B * G); // one step's v
+  const V = alloc(dt, B * G); // one step's v, then scratch for the tanh arguments
   // W_hhᵀ [H,G] once, so every step's product reads a contiguous right operand
   const Wt = alloc(dt, H * G);
   for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
     const [hp, hOff, hStride] = prev(s, t);
+    const a0 = rowOf(t) * G, k0 = rowOf(t) * H;
     if (bHh) for (let b = 0; b < B; b++) V.set(bHh.data, b * G);
     gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, V, 0, G, bHh !== null);
+    // σ(v) = (1 + tanh(v/2)) / 2, so r, z and then n each take one vectorised tanh call: Math.exp
+    // and Math.tanh per element cost more than the step's matrix product.
     for (let b = 0; b < B; b++) {
-      const row = rowOf(t) + b * rs, a = row * G, k = row * H, v = b * G, p = hOff + b * hStride;
+      const a = a0 + b * rs * G, v = b * G;
+      for (let j = 0; j < 2 * H; j++) V[v + j] = 0.5 * (A[a + j]! + V[v + j]!);
+    }
+    tanhRows(B, 2 * H, V, 0, G, A, a0, rs * G);
+    for (let b = 0; b < B; b++) {
+      const a = a0 + b * rs * G, k = k0 + b * rs * H, v = b * G;
       for (let j = 0; j < H; j++) {
-        const r = sigmoid(A[a + j]! + V[v + j]!), z = sigmoid(A[a + H + j]! + V[v + H + j]!);
+        const r = 0.5 + 0.5 * A[a + j]!;
+        A[a + j] = r;
+        A[a + H + j] = 0.5 + 0.5 * A[a + H + j]!;
         const vn = V[v + 2 * H + j]!;
-        const n = Math.tanh(A[a + 2 * H + j]! + r * vn);
-        A[a + j] = r; A[a + H + j] = z; A[a + 2 * H + j] = n;
         VN[k + j] = vn;
+        V[v + j] = A[a + 2 * H + j]! + r * vn;
+      }
+    }
+    tanhRows(B, H, V, 0, G, A, a0 + 2 * H, rs * G);
+    for (let b = 0; b < B; b++) {
+      const a = a0 + b * rs * G, k = k0 + b * rs * H, p = hOff + b * hStride;
+      for (let j = 0; j < H; j++) {
+        const z = A[a + H + j]!, n = A[a + 2 * H + j]!;
         Y[k + j] = (hp[p + j]! - n) * z + n;
       }
     }
@@ -117,23 +131,37 @@ export function gruSequence(
     if (TB === 0) return;
     const gx = acc(x);
     if (gx && I > 0) gemm(TB, I, G, dU, 0, G, 1, Wi, 0, I, 1, gx, 0, I, true);
+    // dW = Σ_rows d_rowᵀ (x or h_prev)_row, computed transposed ((x or h_prev)ᵀ · d, [·,G]) so that
+    // du and dv, the big operands, are read row-major by the kernel; the result is added back transposed.
     const gWi = acc(wIh);
-    if (gWi && I > 0) gemm(G, I, TB, dU, 0, 1, G, X, 0, I, 1, gWi, 0, I, true);
+    if (gWi && I > 0) addGradT(gWi, X, I, dU, TB, G, gemm);
     const gW = acc(wHh);
     if (gW) {
-      // Σ_t dv_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
-      // contiguous block of rows; batch-first: one such block per sequence.
-      if (T > 1) {
-        const [vRow, yRow] = rev ? [0, 1] : [1, 0];
-        if (!bf) gemm(G, H, (T - 1) * B, dV, vRow * B * G, 1, G, Y, yRow * BH, H, 1, gW, 0, H, true);
-        else for (let b = 0; b < B; b++) gemm(G, H, T - 1, dV, (b * T + vRow) * G, 1, G, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
+      // h_{t−1} for every row of dv, in dv's row order (either layout): one product over all T·B rows
+      const HP = alloc(dt, TB * H);
+      for (let s = 0; s < T; s++) {
+        const t = rev ? T - 1 - s : s;
+        const [hp, hOff, hStride] = prev(s, t);
+        for (let b = 0; b < B; b++) HP.set(hp.subarray(hOff + b * hStride, hOff + b * hStride + H), (rowOf(t) + b * rs) * H);
       }
-      gemm(G, H, B, dV, rowOf(rev ? T - 1 : 0) * G, 1, rs * G, H0, 0, H, 1, gW, 0, H, true);
+      addGradT(gW, HP, H, dV, TB, G, gemm);
     }
-    for (const [bias, d] of [[bIh, dU], [bHh, dV]] as const) {
-      const gb = bias ? acc(bias) : null;
-      if (!gb) continue;
-      for (let r = 0; r < TB; r++) for (let j = 0; j < G; j++) gb[j] += d[r * G + j]!;
+    const gbi = bIh ? acc(bIh) : null, gbh = bHh ? acc(bHh) : null;
+    if (gbi || gbh) {
+      // Σ_rows du and Σ_rows dv as products 1ᵀ·du, 1ᵀ·dv: they share the r and z columns and
+      // differ in n's, so only n's columns of dv are summed
+      const ones = alloc(dt, TB).fill(1), du = alloc(dt, G), dvn = alloc(dt, H);
+      gemm(1, G, TB, ones, 0, TB, 1, dU, 0, G, 1, du, 0, G, false);
+      gemm(1, H, TB, ones, 0, TB, 1, dV, 2 * H, G, 1, dvn, 0, H, false);
+      if (gbi) for (let j = 0; j < G; j++) gbi[j] += du[j]!;
+      if (gbh) for (let j = 0; j < G; j++) gbh[j] += j < 2 * H ? du[j]! : dvn[j - 2 * H]!;
     }
   });
+}
+
+/** gW [G,N] += (Mᵀ·D)ᵀ for M [rows,N] and D [rows,G]: Σ_rows D_rowᵀ M_row, with D read row-major. */
+function addGradT(gW: Data, M: Data, N: number, D: Data, rows: number, G: number, gemm: Kernels['gemm']): void {
+  const tmp = alloc(dtypeOf(gW), N * G);
+  gemm(N, G, rows, M, 0, 1, N, D, 0, G, 1, tmp, 0, G, false);
+  for (let i = 0; i < G; i++) for (let j = 0; j < N; j++) gW[i * N + j] += tmp[j * G + i]!;
 }

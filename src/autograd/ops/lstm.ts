@@ -17,8 +17,8 @@
 // all T·B rows; only h_{t−1} W_hhᵀ (all four gates at once, B×H·H×4H) is a per-step product.
 // A reverse direction walks t = T−1 … 0, and its "previous" state is that of t+1.
 import type { Data } from '../../tensor/dtype.js';
-import { alloc } from '../../tensor/dtype.js';
-import { kernels } from '../../tensor/kernels.js';
+import { alloc, dtypeOf } from '../../tensor/dtype.js';
+import { type Kernels, kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
@@ -28,8 +28,6 @@ export interface LstmSequenceOptions {
   /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
   batchFirst?: boolean;
 }
-
-const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /**
  * Runs one LSTM layer in one direction over the sequence. Returns [output, cN]: all hidden states
@@ -48,7 +46,7 @@ export function lstmSequence(
     || !isBH(h0) || !isBH(c0) || !isG(bIh) || !isG(bHh)) {
     throw new RangeError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
   }
-  const { gemm } = kernels();
+  const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;
   const rev = opts.reverse;
   const BH = B * H, TB = T * B;
@@ -78,18 +76,27 @@ export function lstmSequence(
     const t = rev ? T - 1 - s : s;
     const [hp, hOff, hStride] = prev(s, t, Y, H0);
     const [cp, cOff, cStride] = prev(s, t, C, C0);
-    gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, A, rowOf(t) * G, rs * G, true);
+    const a0 = rowOf(t) * G, k0 = rowOf(t) * H;
+    gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, A, a0, rs * G, true);
+    // σ(v) = (1 + tanh(v/2)) / 2, so one vectorised tanh call serves all four gates: Math.exp and
+    // Math.tanh per element cost more than the step's matrix product.
     for (let b = 0; b < B; b++) {
-      const row = rowOf(t) + b * rs, a = row * G, k = row * H, q = cOff + b * cStride;
+      const a = a0 + b * rs * G;
+      for (let j = 0; j < H; j++) { A[a + j] *= 0.5; A[a + H + j] *= 0.5; A[a + 3 * H + j] *= 0.5; }
+    }
+    tanhRows(B, G, A, a0, rs * G, A, a0, rs * G);
+    for (let b = 0; b < B; b++) {
+      const a = a0 + b * rs * G, k = k0 + b * rs * H, q = cOff + b * cStride;
       for (let j = 0; j < H; j++) {
-        const i = sigmoid(A[a + j]!), f = sigmoid(A[a + H + j]!), g = Math.tanh(A[a + 2 * H + j]!), o = sigmoid(A[a + 3 * H + j]!);
-        A[a + j] = i; A[a + H + j] = f; A[a + 2 * H + j] = g; A[a + 3 * H + j] = o;
-        const c = f * cp[q + j]! + i * g;
-        C[k + j] = c;
-        const tc = Math.tanh(c);
-        TC[k + j] = tc;
-        Y[k + j] = o * tc;
+        const i = 0.5 + 0.5 * A[a + j]!, f = 0.5 + 0.5 * A[a + H + j]!, g = A[a + 2 * H + j]!;
+        A[a + j] = i; A[a + H + j] = f; A[a + 3 * H + j] = 0.5 + 0.5 * A[a + 3 * H + j]!;
+        C[k + j] = f * cp[q + j]! + i * g;
       }
+    }
+    tanhRows(B, H, C, k0, rs * H, TC, k0, rs * H);
+    for (let b = 0; b < B; b++) {
+      const a = a0 + b * rs * G + 3 * H, k = k0 + b * rs * H;
+      for (let j = 0; j < H; j++) Y[k + j] = A[a + j]! * TC[k + j]!;
     }
   }
   const cN = new Tensor(alloc(dt, BH), [B, H]);
@@ -139,23 +146,29 @@ export function lstmSequence(
     if (TB === 0) return;
     const gx = acc(x);
     if (gx && I > 0) gemm(TB, I, G, dA, 0, G, 1, Wi, 0, I, 1, gx, 0, I, true);
+    // dW = Σ_rows da_rowᵀ (x or h_prev)_row, computed transposed ((x or h_prev)ᵀ · dA, [·,G]) so that
+    // dA, the big operand, is read row-major by the kernel; the result is added back transposed.
     const gWi = acc(wIh);
-    if (gWi && I > 0) gemm(G, I, TB, dA, 0, 1, G, X, 0, I, 1, gWi, 0, I, true);
+    if (gWi && I > 0) addGradT(gWi, X, I, dA, TB, G, gemm);
     const gW = acc(wHh);
     if (gW) {
-      // Σ_t da_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
-      // contiguous block of rows; batch-first: one such block per sequence.
-      if (T > 1) {
-        const [aRow, yRow] = rev ? [0, 1] : [1, 0];
-        if (!bf) gemm(G, H, (T - 1) * B, dA, aRow * B * G, 1, G, Y, yRow * BH, H, 1, gW, 0, H, true);
-        else for (let b = 0; b < B; b++) gemm(G, H, T - 1, dA, (b * T + aRow) * G, 1, G, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
+      // h_{t−1} for every row of dA, in dA's row order (either layout): one product over all T·B rows
+      const HP = alloc(dt, TB * H);
+      for (let s = 0; s < T; s++) {
+        const t = rev ? T - 1 - s : s;
+        const [hp, hOff, hStride] = prev(s, t, Y, H0);
+        for (let b = 0; b < B; b++) HP.set(hp.subarray(hOff + b * hStride, hOff + b * hStride + H), (rowOf(t) + b * rs) * H);
       }
-      gemm(G, H, B, dA, rowOf(rev ? T - 1 : 0) * G, 1, rs * G, H0, 0, H, 1, gW, 0, H, true);
+      addGradT(gW, HP, H, dA, TB, G, gemm);
     }
-    for (const bias of [bIh, bHh]) {
-      const gb = bias ? acc(bias) : null;
-      if (!gb) continue;
-      for (let r = 0; r < TB; r++) for (let j = 0; j < G; j++) gb[j] += dA[r * G + j]!;
+    if (bIh || bHh) {
+      // Σ_rows da_row as the product 1ᵀ·dA, summed once for both biases
+      const db = alloc(dt, G);
+      gemm(1, G, TB, alloc(dt, TB).fill(1), 0, TB, 1, dA, 0, G, 1, db, 0, G, false);
+      for (const bias of [bIh, bHh]) {
+        const gb = bias ? acc(bias) : null;
+        if (gb) for (let j = 0; j < G; j++) gb[j] += db[j]!;
+      }
     }
   });
   record(cN, 'lstmSequence.cN', [out], (g, acc) => {
@@ -163,4 +176,11 @@ export function lstmSequence(
     gradCN = g;
   });
   return [out, cN];
+}
+
+/** gW [G,N] += (Mᵀ·dA)ᵀ for M [rows,N] and dA [rows,G]: Σ_rows dA_rowᵀ M_row, with dA read row-major. */
+function addGradT(gW: Data, M: Data, N: number, dA: Data, rows: number, G: number, gemm: Kernels['gemm']): void {
+  const tmp = alloc(dtypeOf(gW), N * G);
+  gemm(N, G, rows, M, 0, 1, N, dA, 0, G, 1, tmp, 0, G, false);
+  for (let i = 0; i < G; i++) for (let j = 0; j < N; j++) gW[i * N + j] += tmp[j * G + i]!;
 }
