@@ -6,15 +6,15 @@
 import * as E from '../autograd/ops/elementwise.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import { type Nonlinearity, rnnSequence } from '../autograd/ops/rnn.js';
-import { cat, reshape as reshapeTo, select, stack, unsqueeze, squeeze } from '../autograd/ops/shape.js';
+import { squeeze, unsqueeze } from '../autograd/ops/shape.js';
 import { zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
-import { defaultGenerator, type Generator } from '../tensor/random.js';
+import type { Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, type Parameter } from './module.js';
+import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
 
 export type { Nonlinearity };
 
@@ -66,121 +66,28 @@ export class RNNCell extends Module {
   }
 }
 
-export interface RNNOptions {
-  numLayers?: number;
+export interface RNNOptions extends RecurrentOptions {
   nonlinearity?: Nonlinearity;
-  bias?: boolean;
-  batchFirst?: boolean;
-  /** Dropout on the outputs of every layer but the last, in training mode. */
-  dropout?: number;
-  bidirectional?: boolean;
-  dtype?: DType;
-  /** Generator for the initial weights and the inter-layer dropout masks (default: the global one). */
-  generator?: Generator;
-}
-
-interface LayerParams {
-  wIh: Parameter;
-  wHh: Parameter;
-  bIh: Parameter | null;
-  bHh: Parameter | null;
 }
 
 /**
  * Multi-layer Elman RNN. Each layer and direction runs as one fused autograd op whose backward is
  * the hand-derived BPTT (src/autograd/ops/rnn.ts).
  */
-export class RNN extends Module {
-  readonly numLayers: number;
+export class RNN extends RecurrentBase {
   readonly nonlinearity: Nonlinearity;
-  readonly bias: boolean;
-  readonly batchFirst: boolean;
-  readonly dropout: number;
-  readonly bidirectional: boolean;
-  readonly generator: Generator;
-  private readonly cells: LayerParams[] = []; // index l·D + d
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, opts: RNNOptions = {}) {
-    super();
-    this.numLayers = opts.numLayers ?? 1;
+  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+    super('RNN', inputSize, hiddenSize, 1, opts);
     this.nonlinearity = checkNonlinearity(opts.nonlinearity ?? 'tanh', 'RNN');
-    this.bias = opts.bias ?? true;
-    this.batchFirst = opts.batchFirst ?? false;
-    this.dropout = opts.dropout ?? 0;
-    this.bidirectional = opts.bidirectional ?? false;
-    this.generator = opts.generator ?? defaultGenerator;
-    for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', this.numLayers]] as const) {
-      if (!Number.isInteger(v) || v < (name === 'inputSize' ? 0 : 1)) throw new RangeError(`RNN: ${name} must be a positive integer, got ${v}`);
-    }
-    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`RNN: dropout must be in [0, 1], got ${this.dropout}`);
-    const H = hiddenSize, D = this.numDirections;
-    const k = 1 / Math.sqrt(H);
-    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k, this.generator);
-    for (let l = 0; l < this.numLayers; l++) {
-      for (let d = 0; d < D; d++) {
-        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-        const inSize = l === 0 ? inputSize : H * D;
-        this.cells.push({
-          wIh: this.registerParameter(`weight_ih${sfx}`, u([H, inSize])),
-          wHh: this.registerParameter(`weight_hh${sfx}`, u([H, H])),
-          bIh: this.bias ? this.registerParameter(`bias_ih${sfx}`, u([H])) : null,
-          bHh: this.bias ? this.registerParameter(`bias_hh${sfx}`, u([H])) : null,
-        });
-      }
-    }
-  }
-
-  get numDirections(): number {
-    return this.bidirectional ? 2 : 1;
   }
 
   /** Runs the whole sequence; returns [output, hN] as described in the legend. */
   forward(input: Tensor, h0?: Tensor): [Tensor, Tensor] {
-    const { inputSize: I, hiddenSize: H, numLayers: L, numDirections: D } = this;
-    const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
-    if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== I) {
-      throw new RangeError(`RNN.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
-    }
-    const p0 = this.cells[0]!.wIh;
-    if (input.dtype !== p0.dtype) {
-      throw new TypeError(`RNN.forward: input is ${input.dtype} but the parameters are ${p0.dtype}; convert one with .to()`);
-    }
-    const unbatched = input.ndim === 2;
-    // unbatched input is [T,I] whatever batchFirst says, as in PyTorch
-    const bf = this.batchFirst && !unbatched;
-    const timeDim = bf ? 1 : 0;
-    let x = unbatched ? unsqueeze(input, 1) : input;
-    const B = x.shape[bf ? 0 : 1]!;
-    let h: Tensor;
-    if (h0 === undefined) h = zeros([L * D, B, H], { dtype: input.dtype });
-    else {
-      const want = unbatched ? [L * D, H] : [L * D, B, H];
-      if (h0.ndim !== want.length || h0.shape.some((s, i) => s !== want[i])) {
-        throw new RangeError(`RNN.forward: h0 has shape ${fmtShape(h0.shape)} but expects ${fmtShape(want)}`);
-      }
-      h = unbatched ? unsqueeze(h0, 1) : h0;
-    }
-    const T = x.shape[timeDim]!;
-    const finals: Tensor[] = [];
-    for (let l = 0; l < L; l++) {
-      const outs: Tensor[] = [];
-      for (let d = 0; d < D; d++) {
-        const c = this.cells[l * D + d]!;
-        const hd = L * D === 1 ? reshapeTo(h, [B, H]) : select(h, 0, l * D + d);
-        const seq = rnnSequence(x, hd, c.wIh, c.wHh, c.bIh, c.bHh, {
-          nonlinearity: this.nonlinearity,
-          reverse: d === 1,
-          batchFirst: bf,
-        });
-        outs.push(seq);
-        finals.push(T > 0 ? select(seq, timeDim, d === 1 ? 0 : T - 1) : hd);
-      }
-      x = D === 1 ? outs[0]! : cat(outs, 2);
-      if (l < L - 1 && this.dropout > 0) x = dropout(x, this.dropout, this.training, this.generator);
-    }
-    const hN = finals.length === 1 ? unsqueeze(finals[0]!, 0) : stack(finals, 0);
-    if (unbatched) return [squeeze(x, 1), squeeze(hN, 1)];
-    return [x, hN];
+    const [out, [hN]] = this.scan(input, [h0], ['h0'], (x, [h], p, reverse, batchFirst) => [
+      rnnSequence(x, h!, p.wIh, p.wHh, p.bIh, p.bHh, { nonlinearity: this.nonlinearity, reverse, batchFirst }),
+    ]);
+    return [out, hN!];
   }
 }
 

@@ -28,7 +28,7 @@ export interface LanguageModel extends Module {
 }
 
 /** Cuts the state from the graph: the next batch backpropagates into its own steps only. */
-export function detachState(s: LmState): LmState {
+export function detachLmState(s: LmState): LmState {
   return s.c === undefined ? { h: s.h.detach() } : { h: s.h.detach(), c: s.c.detach() };
 }
 
@@ -94,7 +94,7 @@ export function trainLm(model: LanguageModel, ids: ArrayLike<number>, opts: LmTr
     let state: LmState | null = null;
     for (const { x, y } of lmBatches(kind, ids, B, T, { generator: gen })) {
       // sequential: carry the state of the previous batch (its rows continue these), cut from its graph
-      state = state === null || kind === 'random' ? model.beginState(B) : detachState(state);
+      state = state === null || kind === 'random' ? model.beginState(B) : detachLmState(state);
       opt.zeroGrad();
       const [logits, next] = model.forward(x, [B, T], state);
       const loss = crossEntropy(logits.reshape([B * T, V]), y);

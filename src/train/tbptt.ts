@@ -13,7 +13,8 @@
 // steps (t_s, t_e]. k1 = k2 is "detach every k steps"; k1 = k2 = T is full BPTT.
 import { clipGradNorm_ } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { Generator } from '../tensor/random.js';
+import { lmBatches, minCorpusLength } from '../data/lm.js';
+import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /** A recurrent state: one tensor (RNN, GRU), a tuple (LSTM's [h, c]) or a named record ({ h, c }). */
@@ -32,11 +33,11 @@ export interface Recurrent<S extends RecurrentState> {
 export function detachState<S extends RecurrentState>(state: S): S {
   if (state instanceof Tensor) return state.detach() as S;
   if (Array.isArray(state)) return state.map((t: Tensor) => t.detach()) as unknown as S;
-  return Object.fromEntries(Object.entries(state).map(([k, t]) => [k, (t as Tensor).detach()])) as unknown as S;
+  // a record may leave a field undefined (an RNN's { h, c: undefined })
+  return Object.fromEntries(Object.entries(state).map(([k, t]) => [k, (t as Tensor | undefined)?.detach()])) as unknown as S;
 }
 
 export class TbpttError extends RangeError {
-  override name = 'TbpttError';
 }
 
 /** One window of BPTT(k1, k2): the forward runs [start, end), the loss covers [lossStart, end). */
@@ -143,58 +144,9 @@ function checkK(k1: number, k2: number): void {
   if (k1 > k2) throw new TbpttError(`truncatedBptt: k1 (${k1}) must not exceed k2 (${k2}); every loss needs at least one step of backpropagation in its window`);
 }
 
-// ---- Partitioning a long series into mini-batches (d2l §8.3.4) --------------------------------
-
-export interface PartitionOptions {
-  batchSize: number;
-  /** Time steps per mini-batch. */
-  numSteps: number;
-  /** Draws the random offset (and, for random partitioning, the order); default Generator(0). */
-  generator?: Generator;
-}
-
-/**
- * d2l's `seq_data_iter_sequential`: drop a random offset in [0, numSteps], cut the rest (less one
- * value for the targets) into batchSize equal rows, and walk them numSteps at a time. Returns, for
- * each mini-batch, the start index of each row; row b of batch i + 1 continues row b of batch i, so
- * the state may be carried across batches (detached).
- */
-export function sequentialPartition(n: number, opts: PartitionOptions): number[][] {
-  const { batchSize: B, numSteps: L } = checkPartition(n, opts, 'sequentialPartition');
-  const gen = opts.generator ?? new Generator(0);
-  const offset = gen.int(L + 1);
-  const rowLen = Math.floor((n - offset - 1) / B);
-  const numBatches = Math.floor(rowLen / L);
-  const out: number[][] = [];
-  for (let i = 0; i < numBatches; i++) out.push(Array.from({ length: B }, (_, b) => offset + b * rowLen + i * L));
-  return out;
-}
-
-/**
- * d2l's `seq_data_iter_random`: drop a random offset in [0, numSteps − 1], cut the rest into
- * disjoint subsequences of numSteps (the last value is kept back as a target), shuffle them and
- * group batchSize at a time. Neighbouring batches are not contiguous: use a fresh state per batch.
- */
-export function randomPartition(n: number, opts: PartitionOptions): number[][] {
-  const { batchSize: B, numSteps: L } = checkPartition(n, opts, 'randomPartition');
-  const gen = opts.generator ?? new Generator(0);
-  const offset = gen.int(L);
-  const numSubseqs = Math.floor((n - offset - 1) / L);
-  const order = gen.permutation(numSubseqs);
-  const out: number[][] = [];
-  for (let i = 0; i + B <= numSubseqs; i += B) out.push(order.slice(i, i + B).map((k) => offset + k * L));
-  return out;
-}
-
-function checkPartition(n: number, opts: PartitionOptions, op: string): { batchSize: number; numSteps: number } {
-  for (const [name, v] of [['batchSize', opts.batchSize], ['numSteps', opts.numSteps]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new TbpttError(`${op}: ${name} must be an integer ≥ 1, got ${v}`);
-  }
-  if (!Number.isInteger(n) || n < opts.batchSize * opts.numSteps + opts.numSteps + 1) {
-    throw new TbpttError(`${op}: a series of ${n} values is too short for batchSize ${opts.batchSize} × numSteps ${opts.numSteps} (needs at least ${opts.batchSize * opts.numSteps + opts.numSteps + 1})`);
-  }
-  return opts;
-}
+// ---- Stateful and stateless training over mini-batches of a long series --------------------
+// The partitions are d2l's two iterators from src/data/lm.ts (§8.3.4); here only their row starts
+// are used, and the values are gathered as floats, so a real-valued series works as well as ids.
 
 /**
  * The values of one mini-batch as time-major tensors: x [numSteps,B] holds values[s + t] for row
@@ -222,42 +174,47 @@ export interface PartitionedEpochOptions<S extends RecurrentState> {
   optimizer: Optimizer<object>;
   /** Loss of one time step, as in truncatedBptt. */
   lossFn: (output: Tensor, target: Tensor) => Tensor;
+  /** Draws the partition's random offset (and the random order); default Generator(0). */
+  generator?: Generator;
   /** Turns a mini-batch's values [numSteps,B] into the model input (default: add a feature axis). */
   toInput?: (x: Tensor) => Tensor;
   /** Turns a mini-batch's next values [numSteps,B] into the targets (default: add a feature axis). */
   toTarget?: (y: Tensor) => Tensor;
   /** Sequential partitioning: the state carried into the first batch (e.g. from the last epoch). */
   state?: S;
-  generator?: Generator;
   clipGradNorm?: number;
 }
 
 /**
- * One epoch over a long series. Sequential partitioning carries the (detached) state from each
- * batch into the next, which is BPTT(numSteps, numSteps) on the batchSize parallel rows; random
- * partitioning starts every batch from the model's zero state.
+ * One epoch over a long series; returns each batch's summed loss and its row starts. Sequential
+ * partitioning carries the (detached) state from each batch into the next, which is
+ * BPTT(numSteps, numSteps) on the batchSize parallel rows; random partitioning starts every batch
+ * from the model's zero state.
  */
 export function trainPartitioned<S extends RecurrentState>(
   model: Recurrent<S>,
   values: ArrayLike<number>,
   opts: PartitionedEpochOptions<S>,
-): { losses: number[]; finalState: S | undefined } {
-  const part = { batchSize: opts.batchSize, numSteps: opts.numSteps, generator: opts.generator };
-  const batches = opts.partition === 'sequential' ? sequentialPartition(values.length, part)
-    : opts.partition === 'random' ? randomPartition(values.length, part)
-      : bad(`trainPartitioned: partition must be 'sequential' or 'random', got '${String(opts.partition)}'`);
+): { losses: number[]; batches: number[][]; finalState: S | undefined } {
+  const { partition, batchSize: B, numSteps } = opts;
+  if (partition !== 'sequential' && partition !== 'random') throw new TbpttError(`trainPartitioned: partition must be 'sequential' or 'random', got '${String(partition)}'`);
+  if (!Number.isInteger(numSteps) || numSteps < 1) throw new TbpttError(`trainPartitioned: numSteps must be an integer ≥ 1, got ${numSteps}`);
+  if (!Number.isInteger(B) || B < 1) throw new TbpttError(`trainPartitioned: batchSize must be an integer ≥ 1, got ${B}`);
+  const need = minCorpusLength(partition, B, numSteps);
+  if (values.length < need) throw new TbpttError(`trainPartitioned: a series of ${values.length} values is too short for batchSize ${B} × numSteps ${numSteps} (${partition} partitioning needs at least ${need})`);
+  const batches = [...lmBatches(partition, values, B, numSteps, { generator: opts.generator })].map((b) => b.starts);
   const toInput = opts.toInput ?? ((t: Tensor) => t.unsqueeze(-1));
   const toTarget = opts.toTarget ?? ((t: Tensor) => t.unsqueeze(-1));
   const params = opts.optimizer.paramGroups.flatMap((g) => g.params);
-  let state = opts.partition === 'sequential' && opts.state !== undefined ? detachState(opts.state) : undefined;
+  let state = partition === 'sequential' && opts.state !== undefined ? detachState(opts.state) : undefined;
   const losses: number[] = [];
   for (const starts of batches) {
-    const { x, y } = batchAt(values, starts, opts.numSteps);
-    if (opts.partition === 'random') state = undefined; // a fresh state: this batch does not continue the last
+    const { x, y } = batchAt(values, starts, numSteps);
+    if (partition === 'random') state = undefined; // a fresh state: this batch does not continue the last
     const [out, next] = model.forward(toInput(x), state);
     const target = toTarget(y);
     let loss = opts.lossFn(out.select(0, 0), target.select(0, 0));
-    for (let t = 1; t < opts.numSteps; t++) loss = loss.add(opts.lossFn(out.select(0, t), target.select(0, t)));
+    for (let t = 1; t < numSteps; t++) loss = loss.add(opts.lossFn(out.select(0, t), target.select(0, t)));
     opts.optimizer.zeroGrad();
     loss.backward();
     if (opts.clipGradNorm !== undefined) clipGradNorm_(params, opts.clipGradNorm);
@@ -265,9 +222,5 @@ export function trainPartitioned<S extends RecurrentState>(
     losses.push(loss.item());
     state = detachState(next);
   }
-  return { losses, finalState: opts.partition === 'sequential' ? state : undefined };
-}
-
-function bad(msg: string): never {
-  throw new TbpttError(msg);
+  return { losses, batches, finalState: partition === 'sequential' ? state : undefined };
 }

@@ -1,0 +1,133 @@
+// What RNN, LSTM and GRU share: PyTorch's options and parameter naming, input/state validation,
+// and the scan over layers and directions (each layer-direction one fused sequence op; inter-layer
+// dropout; bidirectional outputs concatenated on the feature dim). Legend: T time, B batch,
+// I input_size, H hidden_size, L num_layers, D directions, G gates (1 RNN, 4 LSTM, 3 GRU).
+import { cat, reshape, select, squeeze, stack, unsqueeze } from '../autograd/ops/shape.js';
+import { zeros } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
+import { defaultGenerator, type Generator } from '../tensor/random.js';
+import { fmtShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { dropout } from './functional.js';
+import { uniform_ } from './init.js';
+import { Module, type Parameter } from './module.js';
+
+export interface RecurrentOptions {
+  numLayers?: number;
+  bias?: boolean;
+  batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training mode. */
+  dropout?: number;
+  bidirectional?: boolean;
+  dtype?: DType;
+  /** Generator for the initial weights and the inter-layer dropout masks (default: the global one). */
+  generator?: Generator;
+}
+
+/** One layer-direction's parameters: weight_ih [G·H, in], weight_hh [G·H, H], biases [G·H]. */
+export interface LayerParams {
+  wIh: Parameter;
+  wHh: Parameter;
+  bIh: Parameter | null;
+  bHh: Parameter | null;
+}
+
+/** One layer-direction's run: its output sequence and any extra final states (LSTM's cN). */
+export type LayerRun = (x: Tensor, states: Tensor[], p: LayerParams, reverse: boolean, batchFirst: boolean) => [Tensor, ...Tensor[]];
+
+export function checkSizes(op: string, inputSize: number, hiddenSize: number, numLayers: number): void {
+  for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', numLayers]] as const) {
+    if (!Number.isInteger(v) || v < (name === 'inputSize' ? 0 : 1)) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
+  }
+}
+
+export abstract class RecurrentBase extends Module {
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly generator: Generator;
+  protected readonly cells: LayerParams[] = []; // index l·D + d
+
+  constructor(private readonly kind: string, readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: RecurrentOptions) {
+    super();
+    this.numLayers = opts.numLayers ?? 1;
+    this.bias = opts.bias ?? true;
+    this.batchFirst = opts.batchFirst ?? false;
+    this.dropout = opts.dropout ?? 0;
+    this.bidirectional = opts.bidirectional ?? false;
+    this.generator = opts.generator ?? defaultGenerator;
+    checkSizes(kind, inputSize, hiddenSize, this.numLayers);
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`${kind}: dropout must be in [0, 1], got ${this.dropout}`);
+    const H = hiddenSize, D = this.numDirections, GH = gates * H;
+    // PyTorch's default: every parameter from U(−1/√H, 1/√H)
+    const k = 1 / Math.sqrt(H);
+    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k, this.generator);
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < D; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        this.cells.push({
+          wIh: this.registerParameter(`weight_ih${sfx}`, u([GH, l === 0 ? inputSize : H * D])),
+          wHh: this.registerParameter(`weight_hh${sfx}`, u([GH, H])),
+          bIh: this.bias ? this.registerParameter(`bias_ih${sfx}`, u([GH])) : null,
+          bHh: this.bias ? this.registerParameter(`bias_hh${sfx}`, u([GH])) : null,
+        });
+      }
+    }
+  }
+
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /**
+   * Validates the input and the initial states (named `names`, zeros when omitted), runs every
+   * layer-direction with `run`, and returns the output and the final states ([L·D,B,H] each),
+   * with PyTorch's unbatched convention applied to both.
+   */
+  protected scan(input: Tensor, given: (Tensor | undefined)[], names: string[], run: LayerRun): [Tensor, Tensor[]] {
+    const { kind, inputSize: I, hiddenSize: H, numLayers: L, numDirections: D } = this;
+    if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== I) {
+      const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
+      throw new RangeError(`${kind}.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
+    }
+    const dtype = this.cells[0]!.wIh.dtype;
+    if (input.dtype !== dtype) {
+      throw new TypeError(`${kind}.forward: input is ${input.dtype} but the parameters are ${dtype}; convert one with .to()`);
+    }
+    const unbatched = input.ndim === 2;
+    // unbatched input is [T,I] whatever batchFirst says, as in PyTorch
+    const bf = this.batchFirst && !unbatched;
+    const timeDim = bf ? 1 : 0;
+    let x = unbatched ? unsqueeze(input, 1) : input;
+    const B = x.shape[bf ? 0 : 1]!, T = x.shape[timeDim]!;
+    const want = unbatched ? [L * D, H] : [L * D, B, H];
+    const states = names.map((name, i) => {
+      const s = given[i];
+      if (s === undefined) return zeros([L * D, B, H], { dtype });
+      if (s.ndim !== want.length || s.shape.some((v, k) => v !== want[k])) {
+        throw new RangeError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
+      }
+      return unbatched ? unsqueeze(s, 1) : s;
+    });
+    const finals: Tensor[][] = names.map(() => []);
+    for (let l = 0; l < L; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < D; d++) {
+        const pick = (s: Tensor) => (L * D === 1 ? reshape(s, [B, H]) : select(s, 0, l * D + d));
+        const initial = states.map(pick);
+        const [seq, ...extra] = run(x, initial, this.cells[l * D + d]!, d === 1, bf);
+        outs.push(seq);
+        // the final hidden state is the last step processed: t = T−1 forwards, t = 0 in reverse
+        finals[0]!.push(T > 0 ? select(seq, timeDim, d === 1 ? 0 : T - 1) : initial[0]!);
+        extra.forEach((e, k) => finals[k + 1]!.push(e));
+      }
+      x = D === 1 ? outs[0]! : cat(outs, 2);
+      if (l < L - 1 && this.dropout > 0) x = dropout(x, this.dropout, this.training, this.generator);
+    }
+    const last = finals.map((f) => (f.length === 1 ? unsqueeze(f[0]!, 0) : stack(f, 0)));
+    if (unbatched) return [squeeze(x, 1), last.map((s) => squeeze(s, 1))];
+    return [x, last];
+  }
+}
