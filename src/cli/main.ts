@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CliError } from './errors.js';
 import { registerForecastCommands } from './forecast.js';
+import { registerModesCommands } from './modes.js';
 import { registerTextCommands } from './text.js';
 
 const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -26,6 +27,7 @@ export function buildProgram(io = { stdout: (s: string) => void process.stdout.w
     .exitOverride();
   registerForecastCommands(program, io);
   registerTextCommands(program, io);
+  registerModesCommands(program, io);
   for (const c of program.commands) exitOverrideAll(c);
   return program;
 }
