@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { data, forecast, io, models, plot, type Tensor } from '../node.js';
 import { svgToPng } from '../plot/png.js';
 import { CliError } from './errors.js';
-import { ensureDir, readText, writeDirAtomic, writeFileAtomic } from './fs.js';
+import { ensureDir, readTextFile, writeDirAtomic, writeFileAtomic } from './fs.js';
 import { choiceOption, countOrFraction, floatOption, intOption, listOption } from './options.js';
 import { progressBar } from './progress.js';
 
@@ -227,7 +227,7 @@ function readSeries(file: string, columns: string[] | undefined, fill: data.Fill
   if (columns && columns.length > 1) {
     throw new CliError(`--column: multivariate input (${columns.join(', ')}) is not supported yet; give one target column`);
   }
-  const text = readText(file, 'data file');
+  const text = readTextFile(file, '--data');
   return data.parseSeriesCsv(text, { source: file, columns, target: columns?.[0], fill });
 }
 
@@ -266,7 +266,7 @@ function loadModelDir(dir: string): { model: forecast.Forecaster; scaler: data.S
   if (!existsSync(dir)) throw new CliError(`--model: no such model directory ${dir}`);
   let config: ModelConfig;
   try {
-    config = JSON.parse(readText(join(dir, 'config.json'), 'model config'));
+    config = JSON.parse(readTextFile(join(dir, 'config.json'), '--model'));
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError(`${join(dir, 'config.json')}: not valid JSON (${(e as Error).message})`);

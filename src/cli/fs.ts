@@ -60,14 +60,6 @@ export function ensureDir(dir: string): void {
   }
 }
 
-export function readText(path: string, what = 'file'): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new CliError(`cannot read ${what} ${path}: ${describe(e)}`);
-  }
-}
-
 export function describe(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   switch (err.code) {
@@ -80,3 +72,40 @@ export function describe(e: unknown): string {
     default: return err.message ?? String(e);
   }
 }
+
+/** Read a UTF-8 text file; empty, binary or non-UTF-8 input is a one-line CliError. */
+export function readTextFile(file: string, where: string): string {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new CliError(`${where}: cannot read ${file}: ${describe(e)}`);
+  }
+  const nul = buf.indexOf(0);
+  if (nul >= 0) throw new CliError(`${where}: ${file} looks binary (NUL byte at offset ${nul}); expected UTF-8 text`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf);
+  } catch {
+    throw new CliError(`${where}: ${file} is not valid UTF-8 (byte offset ${firstInvalidUtf8(buf)})`);
+  }
+  if (text.trim() === '') throw new CliError(`${where}: ${file} is empty`);
+  return text;
+}
+
+function firstInvalidUtf8(buf: Buffer): number {
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0, hi = buf.length; // the longest valid prefix ends within a few bytes of the first bad byte
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      dec.decode(buf.subarray(0, mid), { stream: true });
+      dec.decode(); // reset
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+

@@ -1,10 +1,9 @@
 // `rnnkit text …` and `rnnkit embed …`: the text pipeline and word embeddings from the command line.
 // Node-only (files, progress bar); the work itself is done by src/text, which also runs in browsers.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { CliError } from './errors.js';
+import { readTextFile, writeFileAtomic } from './fs.js';
 import {
   TfidfVectorizer, Vocab, WordVectors, bagOfWords, charNgrams, clean, countNgrams, ngrams, removeStopwords,
   stemTokens, tokenize, trainGlove, trainWord2Vec, type CleanOptions, type Lang, type TokenizeOptions, type TrainProgress,
@@ -26,61 +25,11 @@ const defaultIO: TextCliIO = {
 // ---------------------------------------------------------------------------------------------
 // Input, output and option parsing
 
-/** Read a UTF-8 text file; empty, binary or non-UTF-8 input is a one-line CliError. */
-export function readTextFile(file: string, where: string): string {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new CliError(`${where}: cannot read ${file}: ${why}`);
-  }
-  const nul = buf.indexOf(0);
-  if (nul >= 0) throw new CliError(`${where}: ${file} looks binary (NUL byte at offset ${nul}); expected UTF-8 text`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(buf);
-  } catch {
-    throw new CliError(`${where}: ${file} is not valid UTF-8 (byte offset ${firstInvalidUtf8(buf)})`);
-  }
-  if (text.trim() === '') throw new CliError(`${where}: ${file} is empty`);
-  return text;
-}
-
-function firstInvalidUtf8(buf: Buffer): number {
-  const dec = new TextDecoder('utf-8', { fatal: true });
-  let lo = 0, hi = buf.length; // the longest valid prefix ends within a few bytes of the first bad byte
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      dec.decode(buf.subarray(0, mid), { stream: true });
-      dec.decode(); // reset
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
-  }
-  return lo;
-}
-
 /** Lines of a file without the final empty line. */
 function fileLines(text: string): string[] {
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
-}
-
-/** Write a file atomically: a temporary file in the same folder, then rename over the target. */
-export function writeFileAtomic(file: string, data: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (e) {
-    try { unlinkSync(tmp); } catch { /* already gone */ }
-    throw new CliError(`cannot write ${file}: ${(e as Error).message}`);
-  }
 }
 
 function intOpt(name: string, v: string | undefined, min: number): number | undefined {

@@ -89,7 +89,7 @@ describe('bad input: one line on stderr, exit code 2', () => {
     ['unknown flag', ['demo', '--bogus'], /unknown option '--bogus'/],
     ['bad number', ['demo', '--epochs', '0'], /--epochs must be an integer ≥ 1, got '0'/],
     ['bad choice', ['demo', '--scaler', 'robust'], /--scaler must be one of standard, minmax, none/],
-    ['missing file', ['train', '--data', join(dir, 'nope.csv'), '--model', 'rnn'], /cannot read data file .*nope\.csv: no such file/],
+    ['missing file', ['train', '--data', join(dir, 'nope.csv'), '--model', 'rnn'], /--data: cannot read .*nope\.csv: no such file/],
     ['non-numeric cell', ['train', '--data', bad, '--model', 'ar'], /bad\.csv: row 3.*abc/],
     ['no such model dir', ['forecast', '--model', join(dir, 'none'), '--data', bad], /no such model directory/],
     ['test span too large', ['demo', '--test', '58'], /leave/],
