@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CliError } from './errors.js';
 import { registerForecastCommands } from './forecast.js';
+import { registerLmCommands } from './lm.js';
 import { registerModesCommands } from './modes.js';
 import { registerTextCommands } from './text.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(io = { stdout: (s: string) => void process.stdout.w
   registerForecastCommands(program, io);
   registerTextCommands(program, io);
   registerModesCommands(program, io);
+  registerLmCommands(program, io);
   for (const c of program.commands) exitOverrideAll(c);
   return program;
 }

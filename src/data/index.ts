@@ -7,3 +7,5 @@ export { IdentityScaler, makeScaler, MinMaxScaler, scalerFromJSON, StandardScale
 export { windowsHorizon } from './horizon.js';
 export { DataLoader, TensorDataset, type BatchDataset, type DataLoaderOptions } from './loader.js';
 export { nextDates } from './dates.js';
+export { seqDataIterRandom, seqDataIterSequential, lmBatches, minCorpusLength, type LmBatch, type LmIterator, type LmIteratorOptions } from './lm.js';
+export { addingProblem, copyTask, copyTaskBaseline, ADDING_BASELINE_MSE, type AddingProblem, type CopyTask, type CopyTaskOptions, type SyntheticOptions } from './synthetic.js';
