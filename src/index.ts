@@ -19,3 +19,4 @@ export * as models from './models/index.js';
 export * as train from './train/index.js';
 export * as forecast from './forecast/index.js';
 export * as plot from './plot/index.js';
+export * as diagnostics from './diagnostics/index.js';

@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { CliError } from './errors.js';
+import { registerDiagnoseCommands } from './diagnose.js';
 import { registerForecastCommands } from './forecast.js';
 import { registerLmCommands } from './lm.js';
 import { registerModesCommands } from './modes.js';
@@ -30,6 +31,7 @@ export function buildProgram(io = { stdout: (s: string) => void process.stdout.w
   registerTextCommands(program, io);
   registerModesCommands(program, io);
   registerLmCommands(program, io);
+  registerDiagnoseCommands(program, io);
   for (const c of program.commands) exitOverrideAll(c);
   return program;
 }
