@@ -1,6 +1,8 @@
 // rnnkit's side of the benchmark: the tutorial model (models.TutorialRNN), the medium model
-// (nn.RNN + Linear head on every step) and 512³ matmul, through the public API only.
-import { Tensor, kernels, manualSeed, matmul, models, nn, optim, randn } from '../src/index.js';
+// (nn.RNN + Linear head on every step) and 512³ matmul, through the public API only. It times the
+// compiled package in dist/ (what `npm install` users run; `npm run bench` builds it first): under
+// tsx, the dev-time transform adds about a third to every op at tutorial size.
+import { Tensor, kernels, manualSeed, matmul, models, nn, optim, randn } from '../dist/index.js';
 import type { RnnInit, RnnSpec } from './workloads.js';
 
 /** nn.RNN (batch first) + Linear(H,1) on every step, with relu in between when asked. */

