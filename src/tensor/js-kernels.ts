@@ -97,10 +97,32 @@ function gemm(
 }
 
 function tanh(rows: number, cols: number, X: Data, xOff: number, xrs: number, Y: Data, yOff: number, yrs: number): void {
+  // float32 results: the rational form of tools/wasm/gemm.c, evaluated in doubles (well within a
+  // float32 ulp, and ~10× faster than Math.tanh); float64 results keep Math.tanh.
+  const f = Y instanceof Float32Array ? tanhRational : Math.tanh;
   for (let i = 0; i < rows; i++) {
     const x0 = xOff + i * xrs, y0 = yOff + i * yrs;
-    for (let j = 0; j < cols; j++) Y[y0 + j] = Math.tanh(X[x0 + j]!);
+    for (let j = 0; j < cols; j++) Y[y0 + j] = f(X[x0 + j]!);
   }
+}
+
+/** tanh as p(x)/q(x) (degrees 13/6) on [−7.9053, 7.9053], clamped outside; |x| < 4e−4 returns x. */
+export function tanhRational(x: number): number {
+  if (Math.abs(x) < 0.0004) return x;
+  const c = x > 7.90531110763549805 ? 7.90531110763549805 : x < -7.90531110763549805 ? -7.90531110763549805 : x;
+  const x2 = c * c;
+  let p = -2.76076847742355e-16;
+  p = p * x2 + 2.00018790482477e-13;
+  p = p * x2 - 8.60467152213735e-11;
+  p = p * x2 + 5.12229709037114e-8;
+  p = p * x2 + 1.48572235717979e-5;
+  p = p * x2 + 6.37261928875436e-4;
+  p = p * x2 + 4.89352455891786e-3;
+  let q = 1.19825839466702e-6;
+  q = q * x2 + 1.18534705686654e-4;
+  q = q * x2 + 2.268434632439e-3;
+  q = q * x2 + 4.89352518554385e-3;
+  return (c * p) / q;
 }
 
 export const jsKernels: Kernels = { gemm, tanh };
