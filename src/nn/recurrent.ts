@@ -2,6 +2,8 @@
 // and the scan over layers and directions (each layer-direction one fused sequence op; inter-layer
 // dropout; bidirectional outputs concatenated on the feature dim). Legend: T time, B batch,
 // I input_size, H hidden_size, L num_layers, D directions, G gates (1 RNN, 4 LSTM, 3 GRU).
+import { add } from '../autograd/ops/elementwise.js';
+import { matmul } from '../autograd/ops/matmul.js';
 import { cat, reshape, select, squeeze, stack, unsqueeze } from '../autograd/ops/shape.js';
 import { zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
@@ -129,5 +131,68 @@ export abstract class RecurrentBase extends Module {
     const last = finals.map((f) => (f.length === 1 ? unsqueeze(f[0]!, 0) : stack(f, 0)));
     if (unbatched) return [squeeze(x, 1), last.map((s) => squeeze(s, 1))];
     return [x, last];
+  }
+}
+
+export interface CellOptions {
+  bias?: boolean;
+  dtype?: DType;
+  /** Generator for the initial weights (default: the global one). */
+  generator?: Generator;
+}
+
+/**
+ * What RNNCell, LSTMCell and GRUCell share: parameters weight_ih [G·H, I], weight_hh [G·H, H],
+ * bias_ih and bias_hh [G·H] from U(−1/√H, 1/√H), and PyTorch's batched/unbatched input handling.
+ */
+export abstract class CellBase extends Module {
+  readonly weight_ih: Parameter;
+  readonly weight_hh: Parameter;
+  readonly bias_ih: Parameter | null;
+  readonly bias_hh: Parameter | null;
+
+  constructor(private readonly kind: string, readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: CellOptions) {
+    super();
+    checkSizes(kind, inputSize, hiddenSize, 1);
+    const k = 1 / Math.sqrt(hiddenSize), GH = gates * hiddenSize;
+    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k, opts.generator);
+    this.weight_ih = this.registerParameter('weight_ih', u([GH, inputSize]));
+    this.weight_hh = this.registerParameter('weight_hh', u([GH, hiddenSize]));
+    const bias = opts.bias ?? true;
+    this.bias_ih = bias ? this.registerParameter('bias_ih', u([GH])) : null;
+    this.bias_hh = bias ? this.registerParameter('bias_hh', u([GH])) : null;
+  }
+
+  /**
+   * Validates x ([B,I] or [I]) and the states (each [B,H] or [H], zeros when omitted) and returns
+   * them batched, with `unbatch` to undo it on the results.
+   */
+  protected prepare(x: Tensor, given: (Tensor | undefined)[], names: string[]): { x: Tensor; states: Tensor[]; unbatch: (t: Tensor) => Tensor } {
+    const { kind, inputSize: I, hiddenSize: H } = this;
+    if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== I) {
+      throw new RangeError(`${kind}.forward: input has shape ${fmtShape(x.shape)} but expects [B,${I}] or [${I}]`);
+    }
+    const unbatched = x.ndim === 1;
+    const xb = unbatched ? unsqueeze(x, 0) : x;
+    const B = xb.shape[0]!;
+    const want = unbatched ? [H] : [B, H];
+    const states = names.map((name, i) => {
+      const s = given[i];
+      if (s === undefined) return zeros([B, H], { dtype: x.dtype });
+      if (s.ndim !== want.length || s.shape.some((v, k) => v !== want[k])) {
+        throw new RangeError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
+      }
+      return unbatched ? unsqueeze(s, 0) : s;
+    });
+    return { x: xb, states, unbatch: (t) => (unbatched ? squeeze(t, 0) : t) };
+  }
+
+  /** [x W_ihᵀ + b_ih, h W_hhᵀ + b_hh], all gates side by side on the last dim. */
+  protected projections(x: Tensor, h: Tensor): [Tensor, Tensor] {
+    let u = matmul(x, this.weight_ih, { transB: true });
+    if (this.bias_ih) u = add(u, this.bias_ih);
+    let v = matmul(h, this.weight_hh, { transB: true });
+    if (this.bias_hh) v = add(v, this.bias_hh);
+    return [u, v];
   }
 }

@@ -4,65 +4,31 @@
 //   h0     [L·D,B,H] ([L·D,H] unbatched), zeros when omitted
 //   output [T,B,D·H] ([B,T,D·H] with batchFirst),  hN [L·D,B,H]
 import * as E from '../autograd/ops/elementwise.js';
-import { matmul } from '../autograd/ops/matmul.js';
 import { type Nonlinearity, rnnSequence } from '../autograd/ops/rnn.js';
-import { squeeze, unsqueeze } from '../autograd/ops/shape.js';
-import { zeros } from '../tensor/creation.js';
-import type { DType } from '../tensor/dtype.js';
-import type { Generator } from '../tensor/random.js';
-import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { uniform_ } from './init.js';
-import { Module, type Parameter } from './module.js';
-import { RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
 
 export type { Nonlinearity };
 
-export interface RNNCellOptions {
-  bias?: boolean;
+export interface RNNCellOptions extends CellOptions {
   nonlinearity?: Nonlinearity;
-  dtype?: DType;
-  generator?: Generator;
 }
 
 /** One step: h′ = f(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). Composed from primitives (the reference). */
-export class RNNCell extends Module {
-  readonly weight_ih: Parameter; // [H,I]
-  readonly weight_hh: Parameter; // [H,H]
-  readonly bias_ih: Parameter | null; // [H]
-  readonly bias_hh: Parameter | null; // [H]
+export class RNNCell extends CellBase {
   readonly nonlinearity: Nonlinearity;
 
-  constructor(readonly inputSize: number, readonly hiddenSize: number, opts: RNNCellOptions = {}) {
-    super();
+  constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
+    super('RNNCell', inputSize, hiddenSize, 1, opts);
     this.nonlinearity = checkNonlinearity(opts.nonlinearity ?? 'tanh', 'RNNCell');
-    const k = 1 / Math.sqrt(hiddenSize);
-    const u = (shape: number[]) => uniform_(zeros(shape, { dtype: opts.dtype }), -k, k, opts.generator);
-    this.weight_ih = this.registerParameter('weight_ih', u([hiddenSize, inputSize]));
-    this.weight_hh = this.registerParameter('weight_hh', u([hiddenSize, hiddenSize]));
-    const bias = opts.bias ?? true;
-    this.bias_ih = bias ? this.registerParameter('bias_ih', u([hiddenSize])) : null;
-    this.bias_hh = bias ? this.registerParameter('bias_hh', u([hiddenSize])) : null;
   }
 
   /** x [B,I] or [I]; h [B,H] or [H] (zeros when omitted) → h′ of h's shape. */
   forward(x: Tensor, h?: Tensor): Tensor {
-    const { inputSize: I, hiddenSize: H } = this;
-    if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== I) {
-      throw new RangeError(`RNNCell.forward: input has shape ${fmtShape(x.shape)} but expects [B,${I}] or [${I}]`);
-    }
-    const unbatched = x.ndim === 1;
-    const xb = unbatched ? unsqueeze(x, 0) : x;
-    const B = xb.shape[0]!;
-    let hb = h === undefined ? zeros([B, H], { dtype: x.dtype }) : unbatched ? unsqueeze(h, 0) : h;
-    if (hb.ndim !== 2 || hb.shape[0] !== B || hb.shape[1] !== H) {
-      throw new RangeError(`RNNCell.forward: hidden state has shape ${fmtShape(h!.shape)} but expects ${unbatched ? `[${H}]` : `[${B},${H}]`}`);
-    }
-    let z = E.add(matmul(xb, this.weight_ih, { transB: true }), matmul(hb, this.weight_hh, { transB: true }));
-    if (this.bias_ih) z = E.add(z, this.bias_ih);
-    if (this.bias_hh) z = E.add(z, this.bias_hh);
-    hb = this.nonlinearity === 'tanh' ? E.tanh(z) : E.relu(z);
-    return unbatched ? squeeze(hb, 0) : hb;
+    const { x: xb, states: [hb], unbatch } = this.prepare(x, [h], ['hidden state']);
+    const [u, v] = this.projections(xb, hb!);
+    const z = E.add(u, v);
+    return unbatch(this.nonlinearity === 'tanh' ? E.tanh(z) : E.relu(z));
   }
 }
 

@@ -18,11 +18,12 @@
 // all T·B rows; only h_{t−1} W_hhᵀ (all three gates at once, B×H·H×3H) is a per-step product.
 // A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}.
 import type { Data } from '../../tensor/dtype.js';
-import { alloc, dtypeOf } from '../../tensor/dtype.js';
-import { type Kernels, kernels } from '../../tensor/kernels.js';
+import { alloc } from '../../tensor/dtype.js';
+import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
+import { addGradT, previousStates } from './sequence.js';
 
 export interface GruSequenceOptions {
   reverse: boolean;
@@ -137,13 +138,7 @@ export function gruSequence(
     if (gWi && I > 0) addGradT(gWi, X, I, dU, TB, G, gemm);
     const gW = acc(wHh);
     if (gW) {
-      // h_{t−1} for every row of dv, in dv's row order (either layout): one product over all T·B rows
-      const HP = alloc(dt, TB * H);
-      for (let s = 0; s < T; s++) {
-        const t = rev ? T - 1 - s : s;
-        const [hp, hOff, hStride] = prev(s, t);
-        for (let b = 0; b < B; b++) HP.set(hp.subarray(hOff + b * hStride, hOff + b * hStride + H), (rowOf(t) + b * rs) * H);
-      }
+      const HP = previousStates({ T, B, rs, rowOf, reverse: rev }, H, Y, H0, dt);
       addGradT(gW, HP, H, dV, TB, G, gemm);
     }
     const gbi = bIh ? acc(bIh) : null, gbh = bHh ? acc(bHh) : null;
@@ -159,9 +154,3 @@ export function gruSequence(
   });
 }
 
-/** gW [G,N] += (Mᵀ·D)ᵀ for M [rows,N] and D [rows,G]: Σ_rows D_rowᵀ M_row, with D read row-major. */
-function addGradT(gW: Data, M: Data, N: number, D: Data, rows: number, G: number, gemm: Kernels['gemm']): void {
-  const tmp = alloc(dtypeOf(gW), N * G);
-  gemm(N, G, rows, M, 0, 1, N, D, 0, G, 1, tmp, 0, G, false);
-  for (let i = 0; i < G; i++) for (let j = 0; j < N; j++) gW[i * N + j] += tmp[j * G + i]!;
-}

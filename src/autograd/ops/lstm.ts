@@ -17,11 +17,12 @@
 // all T·B rows; only h_{t−1} W_hhᵀ (all four gates at once, B×H·H×4H) is a per-step product.
 // A reverse direction walks t = T−1 … 0, and its "previous" state is that of t+1.
 import type { Data } from '../../tensor/dtype.js';
-import { alloc, dtypeOf } from '../../tensor/dtype.js';
-import { type Kernels, kernels } from '../../tensor/kernels.js';
+import { alloc } from '../../tensor/dtype.js';
+import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
+import { addGradT, previousStates } from './sequence.js';
 
 export interface LstmSequenceOptions {
   reverse: boolean;
@@ -152,13 +153,7 @@ export function lstmSequence(
     if (gWi && I > 0) addGradT(gWi, X, I, dA, TB, G, gemm);
     const gW = acc(wHh);
     if (gW) {
-      // h_{t−1} for every row of dA, in dA's row order (either layout): one product over all T·B rows
-      const HP = alloc(dt, TB * H);
-      for (let s = 0; s < T; s++) {
-        const t = rev ? T - 1 - s : s;
-        const [hp, hOff, hStride] = prev(s, t, Y, H0);
-        for (let b = 0; b < B; b++) HP.set(hp.subarray(hOff + b * hStride, hOff + b * hStride + H), (rowOf(t) + b * rs) * H);
-      }
+      const HP = previousStates({ T, B, rs, rowOf, reverse: rev }, H, Y, H0, dt);
       addGradT(gW, HP, H, dA, TB, G, gemm);
     }
     if (bIh || bHh) {
@@ -179,8 +174,3 @@ export function lstmSequence(
 }
 
 /** gW [G,N] += (Mᵀ·dA)ᵀ for M [rows,N] and dA [rows,G]: Σ_rows dA_rowᵀ M_row, with dA read row-major. */
-function addGradT(gW: Data, M: Data, N: number, dA: Data, rows: number, G: number, gemm: Kernels['gemm']): void {
-  const tmp = alloc(dtypeOf(gW), N * G);
-  gemm(N, G, rows, M, 0, 1, N, dA, 0, G, 1, tmp, 0, G, false);
-  for (let i = 0; i < G; i++) for (let j = 0; j < N; j++) gW[i * N + j] += tmp[j * G + i]!;
-}
