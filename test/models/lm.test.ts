@@ -256,16 +256,9 @@ describe('tokenization', () => {
 
 describe('docs/language-models.md and the worked example', () => {
   it('the ```ts examples run, in order, and print what the comments say', async () => {
-    const { readFileSync } = await import('node:fs');
-    const data = (await import('../../src/index.js')).data;
-    const md = readFileSync(new URL('../../docs/language-models.md', import.meta.url), 'utf8');
-    const blocks = [...md.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    const body = blocks.join('\n').split('\n').filter((l) => !l.startsWith('import ')).map((line) => {
-      const m = /^console\.log\((.*)\); \/\/ → (.*)$/.exec(line);
-      return m ? `__check(${m[1]}, ${JSON.stringify(m[2])});` : line;
-    }).join('\n');
-    const checks: [string, string][] = [];
-    new Function('models', 'train', 'data', 'Generator', '__check', body)(models, train, data, Generator, (v: unknown, want: string) => checks.push([JSON.stringify(v), want]));
+    const rnnkit = await import('../../src/index.js');
+    const { runDocExamples } = await import('../doc-examples.js');
+    const { checks } = runDocExamples('docs/language-models.md', { ...rnnkit });
     expect(checks.length).toBeGreaterThan(15);
     for (const [got, want] of checks) expect(got).toBe(want);
   });

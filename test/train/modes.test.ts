@@ -266,21 +266,10 @@ describe('rnnkit modes', () => {
 
 describe('docs/training-modes.md examples', () => {
   it('run, in order, and print what the comments say', async () => {
-    const { readFileSync } = await import('node:fs');
     const rnnkit = await import('../../src/index.js');
-    const md = readFileSync(new URL('../../docs/training-modes.md', import.meta.url), 'utf8');
-    const blocks = [...md.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(blocks.length).toBeGreaterThan(3);
-    // one scope for all blocks, as a reader pasting them in order would have
-    const body = blocks.join('\n').split('\n').filter((l) => !l.startsWith('import ')).map((line) => {
-      const m = /^console\.log\((.*)\); \/\/ → (.*)$/.exec(line);
-      return m ? `__check(${m[1]}, ${JSON.stringify(m[2])});` : line;
-    }).join('\n');
-    const checks: [string, string][] = [];
-    new Function('Generator', 'models', 'nn', 'optim', 'tensor', 'train', '__check', body)(
-      rnnkit.Generator, rnnkit.models, rnnkit.nn, rnnkit.optim, rnnkit.tensor, rnnkit.train,
-      (v: unknown, want: string) => checks.push([JSON.stringify(v), want]),
-    );
+    const { runDocExamples } = await import('../doc-examples.js');
+    const { blocks, checks } = runDocExamples('docs/training-modes.md', { ...rnnkit });
+    expect(blocks).toBeGreaterThan(3);
     expect(checks.length).toBeGreaterThanOrEqual(9);
     for (const [got, want] of checks) expect(got).toBe(want);
   });
