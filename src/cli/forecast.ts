@@ -1,5 +1,13 @@
 // `rnnkit demo`, `rnnkit train`, `rnnkit forecast` and `rnnkit fetch fred`: the time-series
 // forecasting workflow of the tutorial's §5, with an honest held-out test.
+//
+// Multivariate input (`train --column a,b [--target b]`): the listed columns are read, the first
+// (or --target) is the target. Each column gets its own scaler fitted on the training span. MLP and
+// RNN read all columns at every step and predict all of them at the next step (so their
+// free-running forecast feeds every column back); AR and persistence use the target only. Metrics,
+// predictions, plots and forecasts are for the target; the JSON names the columns each model read
+// (`inputs`). A model directory keeps the columns, the target and every column's scaler, and
+// `forecast` reads the same columns from its CSV.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -35,8 +43,9 @@ interface ModelFlags {
   json?: boolean;
 }
 
-function makeModel(name: ModelName, f: ModelFlags, onProgress?: (e: import('../train/fit.js').ProgressEvent) => void): forecast.Forecaster {
-  const neural = { seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress } };
+/** `inputSize` (C) is the number of columns the neural models read and predict; AR and persistence read the target only. */
+function makeModel(name: ModelName, f: ModelFlags, inputSize: number, onProgress?: (e: import('../train/fit.js').ProgressEvent) => void): forecast.Forecaster {
+  const neural = { inputSize, seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress } };
   switch (name) {
     case 'ar': return new models.ARForecaster({ p: f.seqLen });
     case 'mlp': return new models.MLPForecaster(neural);
@@ -45,14 +54,22 @@ function makeModel(name: ModelName, f: ModelFlags, onProgress?: (e: import('../t
   }
 }
 
+/** The input columns of an experiment: the target's values and name, and any covariates (other columns). */
+interface Inputs {
+  target: string;
+  values: number[];
+  covariates: forecast.Covariate[];
+}
+
 /** Trains the models, evaluates on the held-out test span and forecasts past the end. */
-function runModels(values: number[], names: ModelName[], f: ModelFlags): { res: forecast.ExperimentResult; trained: Map<string, forecast.Forecaster> } {
+function runModels(input: Inputs, names: ModelName[], f: ModelFlags): { res: forecast.ExperimentResult; trained: Map<string, forecast.Forecaster> } {
   const show = !f.quiet && !f.json;
   const bars = names.map((n) => progressBar(n, show));
-  const list = names.map((n, i) => makeModel(n, f, bars[i]!.onProgress));
+  const list = names.map((n, i) => makeModel(n, f, 1 + input.covariates.length, bars[i]!.onProgress));
   try {
-    const res = forecast.runExperiment(values, list, {
+    const res = forecast.runExperiment(input.values, list, {
       test: f.test, val: f.val, scaler: f.scaler, forecastSteps: f.steps, minTrain: f.seqLen + 1,
+      targetName: input.target, covariates: input.covariates,
       onModelStart: (n) => bars.forEach((b, i) => { if (names[i] !== n) b.stop(); }),
     });
     return { res, trained: new Map(list.map((m) => [m.name, m])) };
@@ -82,12 +99,13 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.fitSeconds]);
   const html = plot.htmlReport({
     title: `rnnkit: ${title}`,
-    subtitle: `train ${res.split.train[1]} points · validation ${res.split.val[1] - res.split.val[0]} · test ${res.split.test[1] - res.split.test[0]} (one-step-ahead, original scale) · scaler ${res.scaler.kind} fitted on the training span`,
+    subtitle: `train ${res.split.train[1]} points · validation ${res.split.val[1] - res.split.val[0]} · test ${res.split.test[1] - res.split.test[0]} (one-step-ahead, original scale) · scaler ${res.scaler.kind} fitted on the training span${res.columns.length > 1 ? `, one per column (${res.columns.join(', ')})` : ''}`,
     metrics: { columns: ['model', 'RMSE', 'MAE', 'MAPE %', 'fit s'], rows },
     charts: [{ title: 'Loss curves (train solid, validation dashed)', svg: lossSvg }, { title: 'Actual vs predicted', svg: avpSvg }],
     notes: [
       'Test predictions are one-step-ahead: each uses the true values before it (statsmodels AutoReg dynamic=False). The forecast past the end is free-running: each prediction is fed back.',
       'The tutorial printed its training-set loss as "validation"; here the validation loss is measured on a held-out span before the test span.',
+      ...(res.columns.length > 1 ? [`Inputs: ${Object.values(res.models).map((m) => `${m.name} ${m.inputs.join(', ')}`).join('; ')}. Multivariate models predict every column; metrics and plots are for the target ${res.columns[0]}.`] : []),
     ],
   });
   const files = {
@@ -110,7 +128,9 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
   return {
     split: { train: res.split.train, val: res.split.val, test: res.split.test, testDates: [dates[res.split.test[0]], dates[res.split.test[1] - 1]] },
     scaler: res.scaler.toJSON(),
+    scalers: Object.fromEntries(res.columns.map((c, i) => [c, res.scalers[i]!.toJSON()])),
     models: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, {
+      inputs: m.inputs,
       test: { rmse: r6(m.test.rmse), mae: r6(m.test.mae), mape: r6(m.test.mape) },
       history: { train: m.history.train.map(r6), val: m.history.val.map((v) => (v === null ? null : r6(v))) },
       predictions: m.predictions.map(r6),
@@ -156,8 +176,8 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--out <dir>', 'report directory', 'rnnkit-out')
     .action(async (o: ModelFlags & { out: string }) => {
       const s = data.gs10();
-      const { res } = runModels(s.values, ['ar', 'mlp', 'rnn', 'persistence'], o);
-      const summary = { dataset: 'GS10 (bundled, FRED)', ...summarize(res, s.dates, o.steps) };
+      const { res } = runModels({ target: 'GS10', values: s.values, covariates: [] }, ['ar', 'mlp', 'rnn', 'persistence'], o);
+      const summary = { dataset: 'GS10 (bundled, FRED)', columns: ['GS10'], target: 'GS10', ...summarize(res, s.dates, o.steps) };
       const { files } = await writeReport(resolve(o.out), 'GS10', s.dates, s.values, res, o.steps, summary);
       if (o.json) io.stdout(JSON.stringify({ ...summary, files }) + '\n');
       else printHuman(io, 'GS10 10-year treasury yield (%)', s.dates, s.values, res, files);
@@ -168,40 +188,57 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     { epochs: 20 },
   )
     .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works)')
-    .option('--column <name>', 'target column (default: the only/first numeric column)', listOption)
+    .option('--column <names>', 'input column(s), comma-separated or repeated; the first is the target unless --target names another. Several columns = multivariate input: mlp/rnn read and predict every column (each scaled on its own, fitted on the training span), ar and persistence use the target only; metrics are for the target (default: the only/first numeric column)', listOption)
+    .option('--target <name>', 'the column to forecast, one of --column (default: the first); without --column it is used alone')
     .requiredOption('--model <name>', 'rnn, mlp or ar', choiceOption('model', ['rnn', 'mlp', 'ar'] as const))
     .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--save <dir>', 'write the trained model directory here')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
-    .action(async (o: ModelFlags & { data: string; column?: string[]; model: 'rnn' | 'mlp' | 'ar'; fill?: data.FillMode; save?: string; out: string }) => {
-      const table = readSeries(o.data, o.column, o.fill);
+    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: 'rnn' | 'mlp' | 'ar'; fill?: data.FillMode; save?: string; out: string }) => {
+      const table = readSeries(o.data, o.column, o.fill, o.target);
+      // without --column only the target is used (a CSV's other columns do not become inputs unasked)
+      const columns = o.column ? Object.keys(table.columns) : [table.target];
       const values = table.columns[table.target]!;
-      const { res, trained } = runModels(values, [o.model, 'persistence'], o);
-      if (o.save) saveModelDir(o.save, trained.get(o.model)!, res, o, table.target, { dates: table.dates, values });
-      const summary = { dataset: o.data, column: table.target, ...summarize(res, table.dates, o.steps) };
+      const covariates = columns.filter((c) => c !== table.target).map((name) => ({ name, values: table.columns[name]! }));
+      const { res, trained } = runModels({ target: table.target, values, covariates }, [o.model, 'persistence'], o);
+      if (o.save) saveModelDir(o.save, trained.get(o.model)!, res, o, columns, { dates: table.dates, values });
+      const summary = { dataset: o.data, column: table.target, columns, target: table.target, ...summarize(res, table.dates, o.steps) };
       const { files } = await writeReport(resolve(o.out), table.target, table.dates, values, res, o.steps, summary);
       const allFiles = o.save ? { ...files, model: resolve(o.save) } : files;
       if (o.json) io.stdout(JSON.stringify({ ...summary, files: allFiles }) + '\n');
-      else printHuman(io, `${o.data} (${table.target})`, table.dates, values, res, allFiles);
+      else printHuman(io, `${o.data} (${table.target}${columns.length > 1 ? `; inputs ${columns.join(', ')}` : ''})`, table.dates, values, res, allFiles);
     });
 
   program.command('forecast')
     .description('forecast past the end of a CSV series with a saved model directory')
     .requiredOption('--model <dir>', 'model directory written by `rnnkit train --save`')
-    .requiredOption('--data <file>', 'CSV with the series (the same column the model was trained on)')
-    .option('--column <name>', 'column (default: the one in the model config)', listOption)
+    .requiredOption('--data <file>', 'CSV with the series (the same columns the model was trained on)')
+    .option('--column <names>', 'the CSV columns to read in place of the saved ones, in the saved order (default: the columns in the model config)', listOption)
     .option('--fill <mode>', 'ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--steps <n>', 'steps past the end', intOption('steps'), 12)
     .option('--json', 'print one JSON object on stdout')
     .action((o: { model: string; data: string; column?: string[]; fill?: data.FillMode; steps: number; json?: boolean }) => {
-      const { model, scaler, config } = loadModelDir(o.model);
-      const table = readSeries(o.data, o.column ?? [config.column], o.fill);
+      const { model, scalers, config, columns, target, inputs } = loadModelDir(o.model);
+      if (o.column && o.column.length !== columns.length) {
+        throw new CliError(`--column: the model in ${o.model} was trained on ${columns.length} column${columns.length === 1 ? '' : 's'} (${columns.join(', ')}); got ${o.column.length} (${o.column.join(', ')})`);
+      }
+      // saved column name → the column of this CSV that stands in for it
+      const fileName = new Map(columns.map((c, i) => [c, o.column?.[i] ?? c]));
+      const read = inputs.map((c) => fileName.get(c)!);
+      const text = readTextFile(o.data, '--data');
+      const header = csvHeader(text);
+      const missing = read.filter((c) => header !== null && !header.includes(c));
+      if (missing.length > 0) {
+        throw new CliError(`${o.data}: missing column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `"${c}"`).join(', ')}; the model in ${o.model} reads ${read.join(', ')} (the file has ${header!.join(', ')})`);
+      }
+      const table = data.parseSeriesCsv(text, { source: o.data, columns: read, target: fileName.get(target)!, fill: o.fill });
       const values = table.columns[table.target]!;
-      const z = scaler.transform(values);
-      const pred = scaler.inverseTransform(model.forecast(z, o.steps));
+      const z = inputs.map((c) => scalers[c]!.transform(table.columns[fileName.get(c)!]!));
+      const zf = z.length === 1 ? model.forecast(z[0]!, o.steps) : (model as forecast.MultivariateForecaster).forecastMultivariate(z, o.steps)[0]!;
+      const pred = scalers[target]!.inverseTransform(zf);
       const dates = data.nextDates(table.dates, o.steps);
       const rows = pred.map((v, i) => ({ date: dates[i]!, value: Number(v.toPrecision(6)) }));
-      if (o.json) io.stdout(JSON.stringify({ model: config.model, column: table.target, lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
+      if (o.json) io.stdout(JSON.stringify({ model: config.model, column: table.target, columns: read, target: table.target, lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
       else {
         io.stdout(`${config.model} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running)\n\n`);
         io.stdout(plot.metricsTable(['date', 'forecast'], rows.map((r) => [r.date, r.value])) + '\n');
@@ -223,33 +260,64 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     });
 }
 
-function readSeries(file: string, columns: string[] | undefined, fill: data.FillMode | undefined): data.SeriesTable {
-  if (columns && columns.length > 1) {
-    throw new CliError(`--column: multivariate input (${columns.join(', ')}) is not supported yet; give one target column`);
-  }
+/** Reads the CSV's `columns` (all value columns when undefined); the target is `target`, else the first. */
+function readSeries(file: string, columns: string[] | undefined, fill: data.FillMode | undefined, target?: string): data.SeriesTable {
   const text = readTextFile(file, '--data');
-  return data.parseSeriesCsv(text, { source: file, columns, target: columns?.[0], fill });
+  return data.parseSeriesCsv(text, { source: file, columns, target: target ?? columns?.[0], fill });
+}
+
+/** The header's column names (first record; quoted names allowed), or null when it cannot be read simply. */
+function csvHeader(text: string): string[] | null {
+  const line = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '');
+  if (line === undefined) return null;
+  const names: string[] = [];
+  let field = '', quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"' && field.trim() === '') { quoted = true; field = ''; }
+    else if (ch === ',') { names.push(field.trim()); field = ''; }
+    else field += ch;
+  }
+  if (quoted) return null; // a header spanning lines: leave it to the CSV reader
+  names.push(field.trim());
+  return names;
 }
 
 interface ModelConfig {
   format: 'rnnkit-forecaster';
   version: 1;
   model: ModelName;
+  /** The target column (kept for directories written before multivariate input). */
   column: string;
+  /** The columns read for training, as listed (older directories: absent, meaning [column]). */
+  columns?: string[];
+  /** The target column, one of `columns`. */
+  target?: string;
+  /** The columns the model reads, in its input order: [target, ...others] for mlp/rnn, [target] for ar. */
+  inputs?: string[];
   options: Record<string, unknown>;
+  /** The target's scaler. */
   scaler: data.ScalerJSON;
+  /** Every column's scaler, fitted on the training span, by column name. */
+  scalers?: Record<string, data.ScalerJSON>;
   trainedOn: { points: number; first: string; last: string };
   test: forecast.Metrics;
 }
 
-function saveModelDir(dir: string, m: forecast.Forecaster, res: forecast.ExperimentResult, f: ModelFlags, column: string, s: { dates: string[]; values: number[] }): void {
+function saveModelDir(dir: string, m: forecast.Forecaster, res: forecast.ExperimentResult, f: ModelFlags, columns: string[], s: { dates: string[]; values: number[] }): void {
   const name = m.name as ModelName;
   const trained = res.models[name]!;
   const files: Record<string, string | Uint8Array> = {};
+  const target = res.columns[0]!;
   const config: ModelConfig = {
-    format: 'rnnkit-forecaster', version: 1, model: name, column,
-    options: name === 'ar' ? (m as models.ARForecaster).toJSON() : { seqLen: f.seqLen, hidden: f.hidden, layers: f.layers },
+    format: 'rnnkit-forecaster', version: 1, model: name, column: target, columns, target, inputs: trained.inputs,
+    options: name === 'ar' ? (m as models.ARForecaster).toJSON() : { seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, inputSize: trained.inputs.length },
     scaler: res.scaler.toJSON(),
+    scalers: Object.fromEntries(res.columns.map((c, i) => [c, res.scalers[i]!.toJSON()])),
     trainedOn: { points: s.values.length, first: s.dates[0]!, last: s.dates.at(-1)! },
     test: trained.test,
   };
@@ -262,7 +330,18 @@ function saveModelDir(dir: string, m: forecast.Forecaster, res: forecast.Experim
   writeDirAtomic(dir, files);
 }
 
-function loadModelDir(dir: string): { model: forecast.Forecaster; scaler: data.Scaler; config: ModelConfig } {
+interface LoadedModel {
+  model: forecast.Forecaster;
+  /** Every column's scaler, by saved column name. */
+  scalers: Record<string, data.Scaler>;
+  config: ModelConfig;
+  columns: string[];
+  target: string;
+  /** The columns the model reads, in its input order (target first). */
+  inputs: string[];
+}
+
+function loadModelDir(dir: string): LoadedModel {
   if (!existsSync(dir)) throw new CliError(`--model: no such model directory ${dir}`);
   let config: ModelConfig;
   try {
@@ -272,13 +351,25 @@ function loadModelDir(dir: string): { model: forecast.Forecaster; scaler: data.S
     throw new CliError(`${join(dir, 'config.json')}: not valid JSON (${(e as Error).message})`);
   }
   if (config.format !== 'rnnkit-forecaster') throw new CliError(`${dir}: not an rnnkit model directory (config.json has no format "rnnkit-forecaster")`);
-  const scaler = data.scalerFromJSON(config.scaler);
+  const target = config.target ?? config.column;
+  const columns = config.columns ?? [target];
+  const inputs = config.inputs ?? [target];
+  const scalerJson = config.scalers ?? { [target]: config.scaler };
+  if (typeof target !== 'string' || !columns.includes(target) || !inputs.every((c) => columns.includes(c)) || inputs[0] !== target) {
+    throw new CliError(`${join(dir, 'config.json')}: inconsistent columns (columns ${JSON.stringify(columns)}, target ${JSON.stringify(target)}, inputs ${JSON.stringify(inputs)})`);
+  }
+  const scalers: Record<string, data.Scaler> = {};
+  for (const c of inputs) {
+    if (!(c in scalerJson)) throw new CliError(`${join(dir, 'config.json')}: no scaler for column "${c}"`);
+    scalers[c] = data.scalerFromJSON(scalerJson[c]);
+  }
   let model: forecast.Forecaster;
   switch (config.model) {
     case 'ar': model = models.ARForecaster.fromJSON(config.options); break;
     case 'persistence': model = new models.PersistenceForecaster(); break;
     case 'mlp': case 'rnn': {
-      const o = config.options as { seqLen: number; hidden: number; layers: number };
+      const o = config.options as { seqLen: number; hidden: number; layers: number; inputSize?: number };
+      if ((o.inputSize ?? 1) !== inputs.length) throw new CliError(`${join(dir, 'config.json')}: the model reads ${o.inputSize ?? 1} columns but inputs lists ${inputs.length}`);
       const f = config.model === 'mlp' ? new models.MLPForecaster(o) : new models.RNNForecaster(o);
       const path = join(dir, 'weights.safetensors');
       try {
@@ -291,6 +382,6 @@ function loadModelDir(dir: string): { model: forecast.Forecaster; scaler: data.S
     }
     default: throw new CliError(`${dir}: unknown model '${String(config.model)}' in config.json`);
   }
-  return { model, scaler, config };
+  return { model, scalers, config, columns, target, inputs };
 }
 

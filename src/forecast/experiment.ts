@@ -3,10 +3,23 @@
 // span carved from its end; AR's least squares uses the whole training span), one-step-ahead
 // predictions over the test span (each from the true values before it), a free-running forecast
 // past the end, and metrics on the original scale.
+//
+// Multivariate input: `opts.covariates` adds columns aligned with the target series. Every column
+// gets its own scaler (of the same kind), fitted on its training span only. A multivariate model
+// (`isMultivariate(m)` with `inputSize` = 1 + covariates) reads all columns [target, ...covariates]
+// at every step and predicts all of them at the next step; its predictions, forecast and metrics
+// are reported for the target only. Every other model (AR, persistence, a neural model built with
+// inputSize 1) uses the target column alone; `ModelResult.inputs` says which columns a model used.
 import { timeSplit, type SplitSpans } from '../data/split.js';
 import { makeScaler, type ScalerKind, type Scaler } from '../data/scaler.js';
 import { metrics, type Metrics } from './metrics.js';
-import type { EpochRecord, Forecaster } from './types.js';
+import { isMultivariate, type EpochRecord, type Forecaster } from './types.js';
+
+/** An extra input column, aligned with the target series (same length, same time steps). */
+export interface Covariate {
+  name: string;
+  values: readonly number[];
+}
 
 export interface ExperimentOptions {
   /** Test points at the end (count ≥ 1 or fraction). */
@@ -20,45 +33,77 @@ export interface ExperimentOptions {
   minTrain?: number;
   /** Called before each model is fitted. */
   onModelStart?: (name: string) => void;
+  /** The target series' name, for `ModelResult.inputs` (default 'target'). */
+  targetName?: string;
+  /** Extra input columns for multivariate models (default none: a univariate experiment). */
+  covariates?: readonly Covariate[];
 }
 
 export interface ModelResult {
   name: string;
   test: Metrics;
   history: { train: number[]; val: (number | null)[] };
-  /** One-step-ahead predictions over the test span, original scale. */
+  /** One-step-ahead predictions of the target over the test span, original scale. */
   predictions: number[];
-  /** Free-running forecast after the last observation, original scale. */
+  /** Free-running forecast of the target after the last observation, original scale. */
   forecast: number[];
   /** Wall-clock seconds spent fitting. */
   fitSeconds: number;
+  /** The columns the model read: [targetName] or [targetName, ...covariate names]. */
+  inputs: string[];
 }
 
 export interface ExperimentResult {
   split: SplitSpans;
+  /** The target's scaler (fitted on the training span). */
   scaler: Scaler;
+  /** One scaler per column, in the order [target, ...covariates]; scalers[0] is `scaler`. */
+  scalers: Scaler[];
+  /** Column names in the same order: [targetName, ...covariate names]. */
+  columns: string[];
   models: Record<string, ModelResult>;
 }
 
 export function runExperiment(series: readonly number[], models: readonly Forecaster[], opts: ExperimentOptions): ExperimentResult {
   const n = series.length;
+  const targetName = opts.targetName ?? 'target';
+  const covariates = opts.covariates ?? [];
+  const names = [targetName, ...covariates.map((c) => c.name)];
+  if (new Set(names).size !== names.length) throw new RangeError(`runExperiment: column names must be distinct, got ${names.join(', ')}`);
+  for (const c of covariates) {
+    if (c.values.length !== n) throw new RangeError(`runExperiment: covariate "${c.name}" has ${c.values.length} values but the target series has ${n}`);
+  }
+  const raw: (readonly number[])[] = [series, ...covariates.map((c) => c.values)];
+  const C = raw.length;
   const split = timeSplit(n, { test: opts.test, val: opts.val ?? 0, minTrain: opts.minTrain });
   const [trainEnd, valEnd] = [split.train[1], split.val[1]];
-  // fitted on the training span only: validation and test never shape the scaling
-  const scaler = makeScaler(opts.scaler ?? 'standard').fit(series.slice(0, trainEnd));
-  const z = scaler.transform(series);
+  // one scaler per column, each fitted on its training span only: validation and test never shape the scaling
+  const scalers = raw.map((col) => makeScaler(opts.scaler ?? 'standard').fit(col.slice(0, trainEnd)));
+  const zs = raw.map((col, c) => scalers[c]!.transform(col));
+  const scaler = scalers[0]!, z = zs[0]!;
   const testActual = series.slice(valEnd);
   const out: Record<string, ModelResult> = {};
   for (const m of models) {
+    // a model built for all C columns gets them all; a model that reads one column gets the target
+    const mm = C > 1 && isMultivariate(m) && m.inputSize > 1 ? m : null;
+    if (mm && mm.inputSize !== C) {
+      throw new RangeError(`runExperiment: ${m.name} reads ${mm.inputSize} columns but the experiment has ${C} (${names.join(', ')})`);
+    }
     opts.onModelStart?.(m.name);
     const t0 = Date.now();
     // neural models train on [0, trainEnd) and validate on [trainEnd, valEnd); closed-form ones fit
     // on the whole training span [0, valEnd)
     const neural = m.name === 'mlp' || m.name === 'rnn';
-    const hist: EpochRecord[] = neural ? m.fit(z.slice(0, trainEnd), z.slice(trainEnd, valEnd)) : m.fit(z.slice(0, valEnd));
+    const span = (cols: number[][], a: number, b: number) => cols.map((c) => c.slice(a, b));
+    const hist: EpochRecord[] = mm
+      ? (neural ? mm.fitMultivariate(span(zs, 0, trainEnd), span(zs, trainEnd, valEnd)) : mm.fitMultivariate(span(zs, 0, valEnd)))
+      : (neural ? m.fit(z.slice(0, trainEnd), z.slice(trainEnd, valEnd)) : m.fit(z.slice(0, valEnd)));
     const fitSeconds = (Date.now() - t0) / 1000;
-    const predictions = scaler.inverseTransform(m.predictOneStep(z, valEnd));
-    const forecast = opts.forecastSteps ? scaler.inverseTransform(m.forecast(z, opts.forecastSteps)) : [];
+    const steps = opts.forecastSteps ?? 0;
+    const zPred = mm ? mm.predictOneStepMultivariate(zs, valEnd)[0]! : m.predictOneStep(z, valEnd);
+    const zFore = !steps ? [] : mm ? mm.forecastMultivariate(zs, steps)[0]! : m.forecast(z, steps);
+    const predictions = scaler.inverseTransform(zPred);
+    const forecast = opts.forecastSteps ? scaler.inverseTransform(zFore) : [];
     out[m.name] = {
       name: m.name,
       test: metrics(testActual, predictions),
@@ -66,7 +111,8 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
       predictions,
       forecast,
       fitSeconds,
+      inputs: mm ? [...names] : [targetName],
     };
   }
-  return { split, scaler, models: out };
+  return { split, scaler, scalers, columns: names, models: out };
 }

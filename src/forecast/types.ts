@@ -1,5 +1,6 @@
-// The interface every forecaster shares (AR, MLP, RNN, persistence). Series are plain number
-// arrays on the scale the model was fitted on (the caller applies and inverts the scaler).
+// The interface every forecaster shares (AR, MLP, RNN, persistence), and the multivariate
+// extension the neural models add. Series are plain number arrays on the scale the model was
+// fitted on (the caller applies and inverts the scalers).
 
 export interface EpochRecord {
   epoch: number;
@@ -25,4 +26,33 @@ export interface Forecaster {
   forecast(history: readonly number[], steps: number): number[];
   /** Serializable configuration + learned state (numbers only), for model directories. */
   toJSON(): Record<string, unknown>;
+}
+
+/**
+ * Several aligned series as columns: `columns[c][t]` is column c at time t, every column the same
+ * length. In a forecasting experiment column 0 is the target and columns 1 … C−1 are covariates.
+ */
+export type Columns = readonly (readonly number[])[];
+
+/**
+ * A forecaster that can take C ≥ 1 input columns at every step and predicts all C of them at the
+ * next step (the neural models). Because it predicts every column, its free-running forecast can
+ * feed all of them back. With `inputSize` 1 the multivariate methods are the univariate ones on
+ * `[series]`; with `inputSize` > 1 the univariate methods throw (there is no single series to use).
+ */
+export interface MultivariateForecaster extends Forecaster {
+  /** C, the number of columns the model reads (and predicts) at every step. */
+  readonly inputSize: number;
+  /** Fits on C training columns (and C validation columns that directly follow them); the loss is over all columns. */
+  fitMultivariate(train: Columns, val?: Columns): EpochRecord[];
+  /** One-step-ahead predictions of every column for positions start … length−1: result[c][t − start]. */
+  predictOneStepMultivariate(columns: Columns, start: number): number[][];
+  /** Free-running forecast of every column, `steps` past the end (all predicted columns fed back): result[c][k]. */
+  forecastMultivariate(history: Columns, steps: number): number[][];
+}
+
+/** True when `m` implements the multivariate methods (whatever its `inputSize`). */
+export function isMultivariate(m: Forecaster): m is MultivariateForecaster {
+  const o = m as Partial<MultivariateForecaster>;
+  return typeof o.inputSize === 'number' && typeof o.fitMultivariate === 'function' && typeof o.predictOneStepMultivariate === 'function' && typeof o.forecastMultivariate === 'function';
 }

@@ -1,10 +1,17 @@
 // The tutorial's two neural forecasters (§5), behind the Forecaster interface:
-//   MLP  Linear(L,h) → ReLU → Linear(h,1) on N→1 windows (features x_{t−L..t−1}, target x_t);
-//   RNN  Linear(relu(RNN(x))) trained N→N (targets x_{i+1..i+L}), predicting from its last step.
-// Legend: L seqLen, h hidden, W windows. Series are on the scaled axis (the caller scales).
+//   MLP  Linear(L·C,h) → ReLU → Linear(h,C) on N→1 windows (features x_{t−L..t−1}, target x_t);
+//   RNN  Linear(relu(RNN(x))) with input size C and C outputs, trained N→N (targets
+//        x_{i+1..i+L}), predicting from its last step.
+// Legend: L seqLen, h hidden, W windows, C input columns (`inputSize`, default 1). Series are on
+// the scaled axis (the caller scales).
+//
+// Multivariate (C > 1): every step reads all C columns and the model predicts all C columns at the
+// next step, trained on the MSE over all of them; column 0 is the target by the experiment's
+// convention, but the models treat the columns alike. Feeding all predicted columns back gives a
+// free-running forecast. With C = 1 the models, their parameters and their numbers are exactly the
+// univariate ones (the MLP's features are time-major, x_{t−L}[0..C−1], …, x_{t−1}[0..C−1]).
 import { noGrad } from '../autograd/grad-mode.js';
-import { windowsNto1, windowsNtoN } from '../data/windows.js';
-import type { EpochRecord, Forecaster } from '../forecast/types.js';
+import type { Columns, EpochRecord, MultivariateForecaster } from '../forecast/types.js';
 import { Linear, ReLU, Sequential } from '../nn/layers.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -12,6 +19,8 @@ import { type FitOptions, type FitResult, fit, type Trainable } from '../train/f
 import { TutorialRNN } from './tutorial-rnn.js';
 
 export interface NeuralOptions {
+  /** C, the number of input columns read and predicted at every step (default 1: univariate). */
+  inputSize?: number;
   seqLen?: number;
   hidden?: number;
   layers?: number;
@@ -30,36 +39,59 @@ export interface NeuralOptions {
 /** The tutorial's hyperparameters: seqLen 6, hidden 10, batch 4, Adam 0.01, 20 epochs, summed MSE. */
 export const TUTORIAL_DEFAULTS = { seqLen: 6, hidden: 10, layers: 1, epochs: 20, lr: 0.01, batchSize: 4, seed: 0, optimizer: 'adam', reduction: 'sum' } as const;
 
-abstract class NeuralForecaster implements Forecaster {
+abstract class NeuralForecaster implements MultivariateForecaster {
   abstract readonly name: string;
-  readonly opts: Required<Pick<NeuralOptions, 'seqLen' | 'hidden' | 'layers' | 'epochs' | 'lr' | 'batchSize' | 'seed' | 'reduction'>> & NeuralOptions;
+  readonly opts: Required<Pick<NeuralOptions, 'inputSize' | 'seqLen' | 'hidden' | 'layers' | 'epochs' | 'lr' | 'batchSize' | 'seed' | 'reduction'>> & NeuralOptions;
   abstract readonly model: Trainable;
   lastFit: FitResult | null = null;
 
   constructor(opts: NeuralOptions) {
-    this.opts = { ...TUTORIAL_DEFAULTS, ...opts };
-    for (const k of ['seqLen', 'hidden', 'layers', 'epochs', 'batchSize'] as const) {
+    this.opts = { ...TUTORIAL_DEFAULTS, inputSize: 1, ...opts };
+    for (const k of ['inputSize', 'seqLen', 'hidden', 'layers', 'epochs', 'batchSize'] as const) {
       const v = this.opts[k];
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
     }
     if (!(this.opts.lr > 0)) throw new RangeError(`lr must be positive, got ${this.opts.lr}`);
   }
 
-  /** Model input for the window ending just before each position in `ends` (x_{t−L..t−1}). */
-  protected abstract inputs(series: readonly number[], ends: readonly number[]): Tensor;
-  /** The model's one-step prediction per input row. */
+  get inputSize(): number {
+    return this.opts.inputSize;
+  }
+
+  /** Model input for the window ending just before each position in `ends` (x_{t−L..t−1}, all columns). */
+  protected abstract inputs(cols: Columns, ends: readonly number[]): Tensor;
+  /** The model's one-step prediction of all C columns per input row: [W,C]. */
   protected abstract lastStep(out: Tensor): Tensor;
-  protected abstract trainingSet(train: readonly number[]): { x: Tensor; y: Tensor; outputToTarget?: (o: Tensor) => Tensor };
+  protected abstract trainingSet(train: Columns): { x: Tensor; y: Tensor; outputToTarget?: (o: Tensor) => Tensor };
 
   fit(train: readonly number[], val: readonly number[] = []): EpochRecord[] {
-    const L = this.opts.seqLen;
-    if (train.length <= L) throw new RangeError(`${this.name}: the training span has ${train.length} values, need more than seqLen ${L}`);
+    this.checkUnivariate('fit');
+    return this.fitMultivariate([train], [val]);
+  }
+
+  predictOneStep(series: readonly number[], start: number): number[] {
+    this.checkUnivariate('predictOneStep');
+    return this.predictOneStepMultivariate([series], start)[0]!;
+  }
+
+  forecast(history: readonly number[], steps: number): number[] {
+    this.checkUnivariate('forecast');
+    return this.forecastMultivariate([history], steps)[0]!;
+  }
+
+  fitMultivariate(train: Columns, val?: Columns): EpochRecord[] {
+    const L = this.opts.seqLen, C = this.opts.inputSize;
+    const n = this.checkColumns('fit', train);
+    if (n <= L) throw new RangeError(`${this.name}: the training span has ${n} values, need more than seqLen ${L}`);
     const set = this.trainingSet(train);
     let valSet = null;
-    if (val.length > 0) {
-      const all = [...train, ...val];
-      const ends = val.map((_, i) => train.length + i);
-      valSet = { x: this.inputs(all, ends), y: new Tensor(Float32Array.from(val), [val.length, 1]), outputToTarget: (o: Tensor) => this.lastStep(o) };
+    const nv = val === undefined || val.length === 0 ? 0 : this.checkColumns('fit (validation)', val);
+    if (nv > 0) {
+      const all = train.map((c, j) => [...c, ...val![j]!]);
+      const ends = Array.from({ length: nv }, (_, i) => n + i);
+      const y = new Float32Array(nv * C);
+      for (let i = 0; i < nv; i++) for (let c = 0; c < C; c++) y[i * C + c] = val![c]![i]!;
+      valSet = { x: this.inputs(all, ends), y: new Tensor(y, [nv, C]), outputToTarget: (o: Tensor) => this.lastStep(o) };
     }
     const o = this.opts;
     this.lastFit = fit(this.model, { train: set, val: valSet }, {
@@ -70,26 +102,34 @@ abstract class NeuralForecaster implements Forecaster {
     return h.train.map((t, i) => ({ epoch: i + 1, train: t, val: h.val ? h.val[i]! : null }));
   }
 
-  predictOneStep(series: readonly number[], start: number): number[] {
-    const L = this.opts.seqLen;
+  predictOneStepMultivariate(cols: Columns, start: number): number[][] {
+    const L = this.opts.seqLen, C = this.opts.inputSize;
+    const n = this.checkColumns('predictOneStep', cols);
     if (start < L) throw new RangeError(`${this.name}: one-step predictions need ${L} values of history; start ${start} is too early`);
-    const ends = Array.from({ length: series.length - start }, (_, i) => start + i);
-    if (ends.length === 0) return [];
+    const ends = Array.from({ length: n - start }, (_, i) => start + i);
+    const out = Array.from({ length: C }, () => [] as number[]);
+    if (ends.length === 0) return out;
     this.model.eval();
-    return noGrad(() => Array.from(this.lastStep(this.model.forward(this.inputs(series, ends))).data));
+    const p = noGrad(() => this.lastStep(this.model.forward(this.inputs(cols, ends))).data);
+    for (let r = 0; r < ends.length; r++) for (let c = 0; c < C; c++) out[c]!.push(p[r * C + c]!);
+    return out;
   }
 
-  forecast(history: readonly number[], steps: number): number[] {
-    const L = this.opts.seqLen;
-    if (history.length < L) throw new RangeError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${history.length}`);
-    const s = [...history];
-    const out: number[] = [];
+  forecastMultivariate(history: Columns, steps: number): number[][] {
+    const L = this.opts.seqLen, C = this.opts.inputSize;
+    const n = this.checkColumns('forecast', history);
+    if (n < L) throw new RangeError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
+    const s = history.map((c) => [...c]);
+    const out = Array.from({ length: C }, () => [] as number[]);
     this.model.eval();
     noGrad(() => {
       for (let k = 0; k < steps; k++) {
-        const v = this.lastStep(this.model.forward(this.inputs(s, [s.length]))).data[0]!;
-        out.push(v);
-        s.push(v);
+        const p = this.lastStep(this.model.forward(this.inputs(s, [s[0]!.length]))).data;
+        // every predicted column is fed back, so the next window is complete
+        for (let c = 0; c < C; c++) {
+          out[c]!.push(p[c]!);
+          s[c]!.push(p[c]!);
+        }
       }
     });
     return out;
@@ -99,6 +139,33 @@ abstract class NeuralForecaster implements Forecaster {
     const { callbacks: _c, ...opts } = this.opts;
     return { name: this.name, options: opts };
   }
+
+  private checkUnivariate(op: string): void {
+    if (this.opts.inputSize !== 1) {
+      throw new RangeError(`${this.name}.${op}: the model reads ${this.opts.inputSize} columns; use ${op}Multivariate with ${this.opts.inputSize} columns`);
+    }
+  }
+
+  /** Checks there are C columns of one length; returns the length. */
+  private checkColumns(op: string, cols: Columns): number {
+    const C = this.opts.inputSize;
+    if (cols.length !== C) throw new RangeError(`${this.name}.${op}: expected ${C} column${C === 1 ? '' : 's'}, got ${cols.length}`);
+    const n = cols[0]!.length;
+    cols.forEach((c, j) => {
+      if (c.length !== n) throw new RangeError(`${this.name}.${op}: column ${j} has ${c.length} values but column 0 has ${n}`);
+    });
+    return n;
+  }
+}
+
+/** Time-major windows: row r holds x_{t−L}[0..C−1], …, x_{t−1}[0..C−1] for t = ends[r]. */
+function windowInputs(cols: Columns, ends: readonly number[], L: number): Float32Array {
+  const C = cols.length;
+  const x = new Float32Array(ends.length * L * C);
+  ends.forEach((t, r) => {
+    for (let j = 0; j < L; j++) for (let c = 0; c < C; c++) x[(r * L + j) * C + c] = cols[c]![t - L + j]!;
+  });
+  return x;
 }
 
 export class MLPForecaster extends NeuralForecaster {
@@ -108,23 +175,26 @@ export class MLPForecaster extends NeuralForecaster {
   constructor(opts: NeuralOptions = {}) {
     super(opts);
     const g = new Generator(this.opts.seed);
-    const { seqLen: L, hidden: h } = this.opts;
-    this.model = new Sequential(new Linear(L, h, { generator: g }), new ReLU(), new Linear(h, 1, { generator: g }));
+    const { seqLen: L, hidden: h, inputSize: C } = this.opts;
+    this.model = new Sequential(new Linear(L * C, h, { generator: g }), new ReLU(), new Linear(h, C, { generator: g }));
   }
 
-  protected inputs(series: readonly number[], ends: readonly number[]): Tensor {
+  protected inputs(cols: Columns, ends: readonly number[]): Tensor {
     const L = this.opts.seqLen;
-    const x = new Float32Array(ends.length * L);
-    ends.forEach((t, r) => { for (let j = 0; j < L; j++) x[r * L + j] = series[t - L + j]!; });
-    return new Tensor(x, [ends.length, L]);
+    return new Tensor(windowInputs(cols, ends, L), [ends.length, L * cols.length]);
   }
 
   protected lastStep(out: Tensor): Tensor {
-    return out; // [W,1]
+    return out; // [W,C]
   }
 
-  protected trainingSet(train: readonly number[]) {
-    return windowsNto1(train, this.opts.seqLen);
+  protected trainingSet(train: Columns) {
+    // N→1: the window x_{i..i+L−1} (all columns) predicts x_{i+L} (all columns)
+    const L = this.opts.seqLen, C = train.length, W = train[0]!.length - L;
+    const ends = Array.from({ length: W }, (_, i) => i + L);
+    const y = new Float32Array(W * C);
+    for (let i = 0; i < W; i++) for (let c = 0; c < C; c++) y[i * C + c] = train[c]![i + L]!;
+    return { x: this.inputs(train, ends), y: new Tensor(y, [W, C]) };
   }
 }
 
@@ -134,22 +204,28 @@ export class RNNForecaster extends NeuralForecaster {
 
   constructor(opts: NeuralOptions = {}) {
     super(opts);
-    this.model = new TutorialRNN(1, this.opts.hidden, this.opts.layers, new Generator(this.opts.seed));
+    const C = this.opts.inputSize;
+    this.model = new TutorialRNN(C, this.opts.hidden, this.opts.layers, new Generator(this.opts.seed), C);
   }
 
-  protected inputs(series: readonly number[], ends: readonly number[]): Tensor {
+  protected inputs(cols: Columns, ends: readonly number[]): Tensor {
     const L = this.opts.seqLen;
-    const x = new Float32Array(ends.length * L);
-    ends.forEach((t, r) => { for (let j = 0; j < L; j++) x[r * L + j] = series[t - L + j]!; });
-    return new Tensor(x, [ends.length, L, 1]);
+    return new Tensor(windowInputs(cols, ends, L), [ends.length, L, cols.length]);
   }
 
   protected lastStep(out: Tensor): Tensor {
-    return out.select(1, out.shape[1]! - 1); // [W,T,1] → [W,1]
+    return out.select(1, out.shape[1]! - 1); // [W,T,C] → [W,C]
   }
 
-  protected trainingSet(train: readonly number[]) {
-    // N→N: every step's output is trained on the next value
-    return { ...windowsNtoN(train, this.opts.seqLen), outputToTarget: (o: Tensor) => o.squeeze(-1) };
+  protected trainingSet(train: Columns) {
+    // N→N: every step's output (all columns) is trained on the next value (all columns)
+    const L = this.opts.seqLen, C = train.length, W = train[0]!.length - L;
+    const ends = Array.from({ length: W }, (_, i) => i + L);
+    const x = this.inputs(train, ends);
+    const y = new Float32Array(W * L * C);
+    for (let i = 0; i < W; i++) for (let j = 0; j < L; j++) for (let c = 0; c < C; c++) y[(i * L + j) * C + c] = train[c]![i + j + 1]!;
+    // C = 1 keeps the tutorial's shapes: targets [W,L], output [W,L,1] squeezed
+    if (C === 1) return { x, y: new Tensor(y, [W, L]), outputToTarget: (o: Tensor) => o.squeeze(-1) };
+    return { x, y: new Tensor(y, [W, L, C]) };
   }
 }

@@ -1,5 +1,6 @@
 // The tutorial's RNN forecaster (§5.2): y = Linear(relu(RNN(x))) at every step.
-// Legend: B batch, T time, H hidden. x [B,T,1] → y [B,T,1]. Attribute names `rnn` and `linear`
+// Legend: B batch, T time, H hidden, C inputSize, K outputSize (both 1 in the tutorial).
+// x [B,T,C] → y [B,T,K]. Attribute names `rnn` and `linear`
 // match the tutorial's PyTorch class, so its state_dict loads with no renaming.
 import { Linear } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
@@ -11,10 +12,10 @@ export class TutorialRNN extends Module {
   readonly rnn: RNN;
   readonly linear: Linear;
 
-  constructor(readonly inputSize = 1, readonly hiddenSize = 10, readonly numLayers = 1, generator?: Generator) {
+  constructor(readonly inputSize = 1, readonly hiddenSize = 10, readonly numLayers = 1, generator?: Generator, readonly outputSize = 1) {
     super();
     this.rnn = this.registerModule('rnn', new RNN(inputSize, hiddenSize, { numLayers, batchFirst: true, generator }));
-    this.linear = this.registerModule('linear', new Linear(hiddenSize, 1, { generator }));
+    this.linear = this.registerModule('linear', new Linear(hiddenSize, outputSize, { generator }));
   }
 
   forward(x: Tensor, h0?: Tensor): Tensor {
