@@ -136,6 +136,7 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
       predictions: m.predictions.map(r6),
       forecast: m.forecast.map((v, i) => ({ date: future[i], value: r6(v) })),
       fitSeconds: r6(m.fitSeconds),
+      message: m.message,
     }])),
   };
 }
@@ -145,6 +146,7 @@ function printHuman(io: CliIO, title: string, dates: string[], values: number[],
   const [t0, t1] = res.split.test;
   io.stdout(`${title}: ${values.length} points ${dates[0]} .. ${dates.at(-1)}; test = last ${t1 - t0} (${dates[t0]} .. ${dates[t1 - 1]}), one-step-ahead\n\n`);
   io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %'], rows) + '\n\n');
+  for (const m of Object.values(res.models)) if (m.message) io.stdout(`note (${m.name}): ${m.message}\n\n`);
   const series: Record<string, number[]> = { actual: values.slice(t0) };
   for (const m of Object.values(res.models)) series[m.name] = m.predictions;
   io.stdout(plot.terminalChart(series, { height: 10, colors: process.stdout.isTTY }) + '\n\n');

@@ -51,6 +51,8 @@ export interface ModelResult {
   fitSeconds: number;
   /** The columns the model read: [targetName] or [targetName, ...covariate names]. */
   inputs: string[];
+  /** Why training stopped early (early stopping, NaN/Inf loss; best weights kept), else null. */
+  message: string | null;
 }
 
 export interface ExperimentResult {
@@ -112,6 +114,7 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
       forecast,
       fitSeconds,
       inputs: mm ? [...names] : [targetName],
+      message: m.fitMessage ?? null,
     };
   }
   return { split, scaler, scalers, columns: names, models: out };

@@ -26,6 +26,8 @@ export interface Forecaster {
   forecast(history: readonly number[], steps: number): number[];
   /** Serializable configuration + learned state (numbers only), for model directories. */
   toJSON(): Record<string, unknown>;
+  /** Why the last fit stopped before its last epoch (early stopping, a NaN/Inf loss), else null. */
+  readonly fitMessage?: string | null;
 }
 
 /**

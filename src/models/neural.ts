@@ -45,6 +45,10 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   abstract readonly model: Trainable;
   lastFit: FitResult | null = null;
 
+  get fitMessage(): string | null {
+    return this.lastFit?.message ?? null;
+  }
+
   constructor(opts: NeuralOptions) {
     this.opts = { ...TUTORIAL_DEFAULTS, inputSize: 1, ...opts };
     for (const k of ['inputSize', 'seqLen', 'hidden', 'layers', 'epochs', 'batchSize'] as const) {
