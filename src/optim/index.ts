@@ -2,3 +2,4 @@ export { Optimizer, type ParamGroup, type Params, type OptimizerStateDict } from
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { clipGradNorm_, clipGradValue_, hasNonFinite, type ClipGradNormOptions } from './clip.js';
+export { LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LambdaLR } from './scheduler.js';
