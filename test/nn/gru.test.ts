@@ -3,13 +3,11 @@
 // against the composed GRUCell network (float64) and a gradcheck.
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, gradcheck, manualSeed, nn, randn, stack, zeros } from '../../src/index.js';
-import { type FT, expectClose, fromFixture, loadFixture, maxAbs } from '../helpers.js';
+import { expectClose, loadFixture } from '../helpers.js';
+import { type RecurrentCase, checkRecurrentCase } from './recurrent-fixture.js';
 
-interface Case {
-  name: string; module: string; mode: 'train' | 'eval';
+interface Case extends RecurrentCase {
   config: { inputSize: number; hiddenSize: number; numLayers: number; bias: boolean; batchFirst: boolean; dropout: number; bidirectional: boolean };
-  input: FT; h0: FT | null; params: Record<string, FT>; output: FT; hN: FT | null;
-  grad_output: FT; grad_hN: FT | null; grads: Record<string, FT | null>;
 }
 const fixture = loadFixture('lstm_gru.json') as { torch_version: string; cases: Case[] };
 
@@ -17,29 +15,13 @@ describe(`GRU against PyTorch ${fixture.torch_version}`, () => {
   for (const c of fixture.cases.filter((k) => k.module === 'GRU' || k.module === 'GRUCell')) {
     it(c.name, () => {
       const { inputSize, hiddenSize, ...opts } = c.config;
-      const m = c.module === 'GRU' ? new nn.GRU(inputSize, hiddenSize, opts) : new nn.GRUCell(inputSize, hiddenSize, opts);
-      if (c.mode === 'eval') m.eval();
-      m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, fromFixture(v)])));
-      expect([...m.namedParameters()].map(([k]) => k)).toEqual(Object.keys(c.params));
-      const x = fromFixture(c.input, 'float32', true);
-      const h0 = c.h0 ? fromFixture(c.h0, 'float32', true) : undefined;
-      let loss: Tensor;
-      if (m instanceof nn.GRU) {
-        const [out, hN] = m.forward(x, h0);
-        expectClose(out, c.output, `${c.name} output`);
-        expectClose(hN, c.hN!, `${c.name} hN`);
-        loss = out.mul(fromFixture(c.grad_output)).sum().add(hN.mul(fromFixture(c.grad_hN!)).sum());
+      if (c.module === 'GRU') {
+        const m = new nn.GRU(inputSize, hiddenSize, opts);
+        checkRecurrentCase(c, m, (x, h0) => { const [output, hN] = m.forward(x, h0); return { output, hN }; });
       } else {
-        const h = m.forward(x, h0);
-        expectClose(h, c.output, `${c.name} output`);
-        loss = h.mul(fromFixture(c.grad_output)).sum();
+        const m = new nn.GRUCell(inputSize, hiddenSize, opts);
+        checkRecurrentCase(c, m, (x, h0) => ({ output: m.forward(x, h0) }));
       }
-      loss.backward();
-      // norm-relative, as for the RNN: PyTorch's own float32 sums over T·B terms drift ~1e-5
-      const close = (t: Tensor, e: FT, what: string) => expectClose(t, e, `${c.name} ${what}`, 1e-5, 1e-5 * maxAbs(e));
-      close(x.grad!, c.grads.input!, 'grad input');
-      if (h0) close(h0.grad!, c.grads.h0!, 'grad h0');
-      for (const [name, p] of m.namedParameters()) close(p.grad!, c.grads[name]!, `grad ${name}`);
     });
   }
 });

@@ -3,13 +3,11 @@
 // parameter; the fused op against the composed LSTMCell network (float64) and a gradcheck.
 import { describe, expect, it } from 'vitest';
 import { Tensor, cat, gradcheck, manualSeed, nn, randn, stack, zeros } from '../../src/index.js';
-import { type FT, expectClose, fromFixture, loadFixture, maxAbs } from '../helpers.js';
+import { expectClose, loadFixture } from '../helpers.js';
+import { type RecurrentCase, checkRecurrentCase } from './recurrent-fixture.js';
 
-interface Case {
-  name: string; module: string; mode: 'train' | 'eval';
+interface Case extends RecurrentCase {
   config: { inputSize: number; hiddenSize: number; numLayers: number; bias: boolean; batchFirst: boolean; dropout: number; bidirectional: boolean };
-  input: FT; h0: FT | null; c0: FT | null; params: Record<string, FT>; output: FT; hN: FT | null; cN: FT;
-  grad_output: FT; grad_hN: FT | null; grad_cN: FT; grads: Record<string, FT | null>;
 }
 const fixture = loadFixture('lstm_gru.json') as { torch_version: string; cases: Case[] };
 
@@ -17,35 +15,14 @@ describe(`LSTM against PyTorch ${fixture.torch_version}`, () => {
   for (const c of fixture.cases.filter((k) => k.module === 'LSTM' || k.module === 'LSTMCell')) {
     it(c.name, () => {
       const { inputSize, hiddenSize, ...opts } = c.config;
-      const m = c.module === 'LSTM' ? new nn.LSTM(inputSize, hiddenSize, opts) : new nn.LSTMCell(inputSize, hiddenSize, opts);
-      if (c.mode === 'eval') m.eval();
-      m.loadStateDict(Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, fromFixture(v)])));
-      expect([...m.namedParameters()].map(([k]) => k)).toEqual(Object.keys(c.params));
-      const x = fromFixture(c.input, 'float32', true);
-      const h0 = c.h0 ? fromFixture(c.h0, 'float32', true) : undefined;
-      const c0 = c.c0 ? fromFixture(c.c0, 'float32', true) : undefined;
-      const state = h0 && c0 ? ([h0, c0] as nn.LSTMState) : undefined;
-      let loss: Tensor;
-      if (m instanceof nn.LSTM) {
-        const [out, [hN, cN]] = m.forward(x, state);
-        expectClose(out, c.output, `${c.name} output`);
-        expectClose(hN, c.hN!, `${c.name} hN`);
-        expectClose(cN, c.cN, `${c.name} cN`);
-        loss = out.mul(fromFixture(c.grad_output)).sum().add(hN.mul(fromFixture(c.grad_hN!)).sum());
-        loss = loss.add(cN.mul(fromFixture(c.grad_cN)).sum());
+      const state = (h0?: Tensor, c0?: Tensor) => (h0 && c0 ? ([h0, c0] as nn.LSTMState) : undefined);
+      if (c.module === 'LSTM') {
+        const m = new nn.LSTM(inputSize, hiddenSize, opts);
+        checkRecurrentCase(c, m, (x, h0, c0) => { const [output, [hN, cN]] = m.forward(x, state(h0, c0)); return { output, hN, cN }; });
       } else {
-        const [h, cc] = m.forward(x, state);
-        expectClose(h, c.output, `${c.name} output`);
-        expectClose(cc, c.cN, `${c.name} c'`);
-        loss = h.mul(fromFixture(c.grad_output)).sum().add(cc.mul(fromFixture(c.grad_cN)).sum());
+        const m = new nn.LSTMCell(inputSize, hiddenSize, opts);
+        checkRecurrentCase(c, m, (x, h0, c0) => { const [output, cN] = m.forward(x, state(h0, c0)); return { output, cN }; });
       }
-      loss.backward();
-      // norm-relative, as for the RNN: PyTorch's own float32 sums over T·B terms drift ~1e-5
-      const close = (t: Tensor, e: FT, what: string) => expectClose(t, e, `${c.name} ${what}`, 1e-5, 1e-5 * maxAbs(e));
-      close(x.grad!, c.grads.input!, 'grad input');
-      if (h0) close(h0.grad!, c.grads.h0!, 'grad h0');
-      if (c0) close(c0.grad!, c.grads.c0!, 'grad c0');
-      for (const [name, p] of m.namedParameters()) close(p.grad!, c.grads[name]!, `grad ${name}`);
     });
   }
 });
