@@ -89,8 +89,10 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   const testDates = dates.slice(testStart);
   const future = data.nextDates(dates, steps);
   const histories = Object.fromEntries(Object.entries(res.models).filter(([, m]) => m.history.train.length > 0).map(([k, m]) => [k, { train: m.history.train, val: m.history.val.some((v) => v !== null) ? m.history.val : null }]));
-  const lossSvg = await plot.renderSvg(plot.lossCurvesSpec(histories, { title: `${title}: loss per epoch (per element, scaled units)`, logScale: true }));
+  const colors = plot.modelColors(Object.keys(res.models));
+  const lossSvg = await plot.renderSvg(plot.lossCurvesSpec(histories, { colors, title: `${title}: loss per epoch (per element, scaled units)`, logScale: true }));
   const avpSvg = await plot.renderSvg(plot.actualVsPredictedSpec({
+    colors,
     title: `${title}: test-span one-step predictions and ${steps}-step forecast`,
     dates, actual: values, testStart: dates[testStart],
     predictions: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: testDates, values: m.predictions }])),

@@ -1,7 +1,7 @@
 // Browser-safe plotting: Vega-Lite specs, SVG rendering, the HTML report and terminal output.
 // The PNG helper is Node-only and lives in './png.js'.
 export {
-  lossCurvesSpec, actualVsPredictedSpec, gradientNormsSpec, BASE_CONFIG, PALETTE, ACTUAL_COLOR,
+  lossCurvesSpec, actualVsPredictedSpec, gradientNormsSpec, modelColors, BASE_CONFIG, PALETTE, ACTUAL_COLOR,
   type TopLevelSpec, type LossHistory, type LossCurvesOptions, type DatedSeries,
   type ActualVsPredictedInput, type GradientNormsOptions,
 } from './specs.js';

@@ -36,12 +36,19 @@ export interface LossCurvesOptions {
   logScale?: boolean;
   /** Loss axis title; default "loss". */
   yLabel?: string;
+  /** Colour per model (see modelColors), so several charts agree; default: PALETTE in order. */
+  colors?: Record<string, string>;
   width?: number;
   height?: number;
 }
 
 function colorFor(i: number): string {
   return PALETTE[i % PALETTE.length]!;
+}
+
+/** One colour per model name, in order: pass the same map to every chart of a report. */
+export function modelColors(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n, i) => [n, colorFor(i)]));
 }
 
 function finite(v: number | null | undefined): v is number {
@@ -94,7 +101,7 @@ export function lossCurvesSpec(
       },
       color: {
         field: 'model', type: 'nominal', title: 'model',
-        scale: { domain: models, range: models.map((_, i) => colorFor(i)) },
+        scale: { domain: models, range: models.map((m, i) => opts.colors?.[m] ?? colorFor(i)) },
         legend: { symbolType: 'stroke', symbolSize: 300 },
       },
       tooltip: [
@@ -135,6 +142,8 @@ export interface ActualVsPredictedInput {
   forecast?: Record<string, DatedSeries>;
   /** First date of the test span: drawn as a shaded region with a rule. */
   testStart?: string;
+  /** Colour per model (see modelColors), so several charts agree; default: PALETTE in order. */
+  colors?: Record<string, string>;
   title?: string;
   yLabel?: string;
   width?: number;
@@ -238,7 +247,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
       y: { field: 'value', type: 'quantitative', title: input.yLabel ?? 'value', scale: { zero: false } },
       color: {
         field: 'series', type: 'nominal', title: 'series',
-        scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((_, i) => colorFor(i))] },
+        scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((m, i) => input.colors?.[m] ?? colorFor(i))] },
         legend: { symbolType: 'stroke', symbolSize: 300 },
       },
       strokeDash: {
