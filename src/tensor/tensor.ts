@@ -12,7 +12,7 @@ import * as S from '../autograd/ops/shape.js';
 import * as X from '../autograd/ops/softmax.js';
 import type { Data, DType } from './dtype.js';
 import { alloc } from './dtype.js';
-import { fmtShape, numel } from './shape.js';
+import { fmtShape, normDim, numel } from './shape.js';
 
 export type Dims = number | readonly number[];
 
@@ -66,9 +66,12 @@ export class Tensor {
     return this.data.length;
   }
 
+  /** The shape, or the size of one dim (negative counts from the end), like `size()`. */
+  size(): readonly number[];
+  size(dim: number): number;
   size(dim?: number): number | readonly number[] {
     if (dim === undefined) return this.shape;
-    return this.shape[dim < 0 ? dim + this.shape.length : dim]!;
+    return this.shape[normDim(dim, this.shape.length, 'size')]!;
   }
 
   /** True for tensors created by the user (no grad_fn). */
