@@ -7,41 +7,19 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundleEntry } from './entry.js';
 import { runInThisContext } from 'node:vm';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-// the same bundle runs in Chromium and, through node:vm, in this process
-const ENTRY = `
-import { jsKernels, kernels, manualSeed, nn, optim, randn } from './src/index.ts';
-export function run() {
-  manualSeed(42);
-  const rnn = new nn.RNN(3, 16, { batchFirst: true, numLayers: 2 });
-  const head = new nn.Linear(16, 1);
-  const opt = new optim.Adam([...rnn.parameters(), ...head.parameters()], { lr: 0.01 });
-  const x = randn([8, 20, 3]), y = randn([8, 20]);
-  const losses = [];
-  for (let i = 0; i < 5; i++) {
-    opt.zeroGrad();
-    const [o] = rnn.forward(x);
-    const loss = nn.functional.mseLoss(head.forward(o.relu()).squeeze(-1), y);
-    loss.backward();
-    opt.step();
-    losses.push(loss.item());
-  }
-  return { wasm: kernels() !== jsKernels, losses };
-}
-`;
-
+// the same bundle (./entry.ts) runs in Chromium and, through node:vm, in this process
 describe('the core in headless Chromium', () => {
   it('trains a seeded RNN to the same losses as Node, on the SIMD kernels', async () => {
     expect(existsSync(CHROMIUM), `${CHROMIUM} not found: apt-get install -y chromium (or set CHROMIUM)`).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'rnnkit-browser-'));
-    const r = await build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'browser', format: 'iife', globalName: 'core', write: false, logLevel: 'silent' });
-    const code = r.outputFiles[0]!.text;
+    const code = await bundleEntry(ROOT);
     writeFileSync(join(dir, 'page.js'), code + '\ndocument.body.textContent = JSON.stringify(core.run());\n');
     writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body>loading</body><script src="page.js"></script></html>');
     const dom = execFileSync(CHROMIUM, [
