@@ -23,7 +23,7 @@ import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
-import { addGradT, previousStates } from './sequence.js';
+import { addProjectionGrads } from './sequence.js';
 
 export interface GruSequenceOptions {
   reverse: boolean;
@@ -130,17 +130,7 @@ export function gruSequence(
     const gh0 = acc(h0);
     if (gh0) for (let k = 0; k < BH; k++) gh0[k] += dh[k]!;
     if (TB === 0) return;
-    const gx = acc(x);
-    if (gx && I > 0) gemm(TB, I, G, dU, 0, G, 1, Wi, 0, I, 1, gx, 0, I, true);
-    // dW = Σ_rows d_rowᵀ (x or h_prev)_row, computed transposed ((x or h_prev)ᵀ · d, [·,G]) so that
-    // du and dv, the big operands, are read row-major by the kernel; the result is added back transposed.
-    const gWi = acc(wIh);
-    if (gWi && I > 0) addGradT(gWi, X, I, dU, TB, G, gemm);
-    const gW = acc(wHh);
-    if (gW) {
-      const HP = previousStates({ T, B, rs, rowOf, reverse: rev }, H, Y, H0, dt);
-      addGradT(gW, HP, H, dV, TB, G, gemm);
-    }
+    addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dU, dV, X, Wi, I, H, G, { T, B, rs, rowOf, reverse: rev }, Y, H0, dt, gemm);
     const gbi = bIh ? acc(bIh) : null, gbh = bHh ? acc(bHh) : null;
     if (gbi || gbh) {
       // Σ_rows du and Σ_rows dv as products 1ᵀ·du, 1ᵀ·dv: they share the r and z columns and

@@ -22,7 +22,7 @@ import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
-import { addGradT, previousStates } from './sequence.js';
+import { addProjectionGrads } from './sequence.js';
 
 export interface LstmSequenceOptions {
   reverse: boolean;
@@ -145,17 +145,7 @@ export function lstmSequence(
     const gc0 = acc(c0);
     if (gc0) for (let k = 0; k < BH; k++) gc0[k] += dc[k]!;
     if (TB === 0) return;
-    const gx = acc(x);
-    if (gx && I > 0) gemm(TB, I, G, dA, 0, G, 1, Wi, 0, I, 1, gx, 0, I, true);
-    // dW = Σ_rows da_rowᵀ (x or h_prev)_row, computed transposed ((x or h_prev)ᵀ · dA, [·,G]) so that
-    // dA, the big operand, is read row-major by the kernel; the result is added back transposed.
-    const gWi = acc(wIh);
-    if (gWi && I > 0) addGradT(gWi, X, I, dA, TB, G, gemm);
-    const gW = acc(wHh);
-    if (gW) {
-      const HP = previousStates({ T, B, rs, rowOf, reverse: rev }, H, Y, H0, dt);
-      addGradT(gW, HP, H, dA, TB, G, gemm);
-    }
+    addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dA, dA, X, Wi, I, H, G, { T, B, rs, rowOf, reverse: rev }, Y, H0, dt, gemm);
     if (bIh || bHh) {
       // Σ_rows da_row as the product 1ᵀ·dA, summed once for both biases
       const db = alloc(dt, G);

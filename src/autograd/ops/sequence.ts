@@ -39,3 +39,19 @@ export function addGradT(gW: Data, M: Data, N: number, D: Data, rows: number, G:
   gemm(N, G, rows, M, 0, 1, N, D, 0, G, 1, tmp, 0, G, false);
   for (let i = 0; i < G; i++) for (let j = 0; j < N; j++) gW[i * N + j] += tmp[j * G + i]!;
 }
+
+/**
+ * The gradients every gated sequence op shares, from the pre-activation gradients of all rows:
+ * dx += dIn·W_ih, dW_ih += Σ_rows dInᵀ x, dW_hh += Σ_rows dRecᵀ h_prev (one product each over
+ * all T·B rows). dIn and dRec are the same array for LSTM; GRU separates them (b_hn sits inside r).
+ */
+export function addProjectionGrads(
+  g: { x: Data | null; wIh: Data | null; wHh: Data | null },
+  dIn: Data, dRec: Data, X: Data, Wi: Data, I: number, H: number, G: number,
+  l: RowLayout, Y: Data, H0: Data, dtype: DType, gemm: Kernels['gemm'],
+): void {
+  const TB = l.T * l.B;
+  if (g.x && I > 0) gemm(TB, I, G, dIn, 0, G, 1, Wi, 0, I, 1, g.x, 0, I, true);
+  if (g.wIh && I > 0) addGradT(g.wIh, X, I, dIn, TB, G, gemm);
+  if (g.wHh) addGradT(g.wHh, previousStates(l, H, Y, H0, dtype), H, dRec, TB, G, gemm);
+}
