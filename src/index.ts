@@ -20,3 +20,4 @@ export * as train from './train/index.js';
 export * as forecast from './forecast/index.js';
 export * as plot from './plot/index.js';
 export * as diagnostics from './diagnostics/index.js';
+export { UserError, ValueError, MemoryLimitError, isUserError } from './errors.js';

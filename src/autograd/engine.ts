@@ -5,6 +5,7 @@ import type { Data } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { isGradEnabled } from './grad-mode.js';
+import { ValueError } from '../errors.js';
 
 /** Returns the buffer to accumulate the gradient of `t` into, or null when `t` needs none. */
 export type Accum = (t: Tensor) => Data | null;
@@ -64,7 +65,7 @@ export function runBackward(root: Tensor, seed: Data): void {
     return b;
   };
   const g0 = acc(root);
-  if (g0 === null) throw new Error('backward: the tensor does not require grad and has no grad_fn');
+  if (g0 === null) throw new ValueError('backward: the tensor does not require grad and has no grad_fn');
   for (let i = 0; i < seed.length; i++) g0[i] += seed[i]!;
   if (root._backward === null) return;
   const order = topoOrder(root);

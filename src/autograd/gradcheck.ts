@@ -4,6 +4,7 @@
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from './grad-mode.js';
+import { UserError } from '../errors.js';
 
 export interface GradcheckOptions {
   eps?: number;
@@ -13,7 +14,7 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
-export class GradcheckError extends Error {}
+export class GradcheckError extends UserError {}
 
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor | readonly Tensor[],

@@ -1,7 +1,9 @@
-// A user-facing CLI failure: printed as one line on stderr, exit code 2, no stack trace.
-export class CliError extends Error {
+// A user-facing CLI failure (a bad option, a refused path): one line on stderr, exit code 2. It is
+// one of the library's UserErrors, so the CLI has a single rule for what counts as bad input.
+import { UserError } from '../errors.js';
+
+export class CliError extends UserError {
   constructor(message: string, readonly exitCode = 2) {
     super(message);
-    this.name = 'CliError';
   }
 }

@@ -72,20 +72,6 @@ function nonNegative(name: string, opts: { max?: number; integer?: boolean; belo
   };
 }
 
-/** Library validation errors become one-line CLI errors; anything else is a bug and stays as it is. */
-async function userErrors(fn: () => void | Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    const name = (e as Error)?.name ?? '';
-    if (e instanceof RangeError || ['TrainingError', 'UnknownTokenError', 'StateDictError', 'SafetensorsError'].includes(name)) {
-      throw new CliError((e as Error).message.split('\n')[0]!);
-    }
-    throw e;
-  }
-}
-
 const r4 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
 
 export function registerLmCommands(program: Command, io: LmCliIO): void {
@@ -117,7 +103,7 @@ export function registerLmCommands(program: Command, io: LmCliIO): void {
     .requiredOption('--out <dir>', 'model directory to write (config.json, weights.safetensors)')
     .option('--json', 'print one JSON object on stdout')
     .option('-q, --quiet', 'no progress bar and no per-epoch lines')
-    .action((file: string, o: TrainFlags) => userErrors(() => trainCommand(file, o, io)));
+    .action((file: string, o: TrainFlags) => trainCommand(file, o, io));
 
   lm.command('generate')
     .description('continue a prefix with a trained language model')
@@ -128,7 +114,7 @@ export function registerLmCommands(program: Command, io: LmCliIO): void {
     .option('--top-k <k>', 'sample only among the k most likely tokens', intOption('top-k'))
     .option('--seed <n>', 'seed for sampling', intOption('seed', 0), 0)
     .option('--json', 'print one JSON object on stdout')
-    .action((o: GenerateFlags) => userErrors(() => generateCommand(o, io)));
+    .action((o: GenerateFlags) => generateCommand(o, io));
 }
 
 function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {

@@ -67,19 +67,6 @@ function rangeOpt(name: string, v: string | undefined): [number, number] | undef
   return [lo, hi];
 }
 
-function withErrors<A extends unknown[]>(fn: (...a: A) => void | Promise<void>): (...a: A) => Promise<void> {
-  return async (...a: A) => {
-    try {
-      await fn(...a);
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      // Library validation errors are user errors here (bad option values, unreadable vector files).
-      if (e instanceof Error && !(e instanceof TypeError) && !(e instanceof RangeError)) throw new CliError(e.message);
-      throw e;
-    }
-  };
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shared token options
 
@@ -185,7 +172,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
     .option('--no-emoji', 'keep emoji')
     .option('--rule <regex>', 'also delete matches of this regular expression (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--json', 'print {"lines": [...]}')
-    .action(withErrors((file: string, o: Record<string, unknown>) => {
+    .action((file: string, o: Record<string, unknown>) => {
       langOpt(o.lang as string);
       const rules = (o.rule as string[]).map((r) => {
         try {
@@ -201,30 +188,30 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
       const lines = fileLines(readTextFile(file, 'text clean')).map((l) => clean(l, opts));
       if (o.json) json({ lines });
       else out(lines.join('\n'));
-    }));
+    });
 
   addTokenOptions(text.command('tokenize')
     .description('tokenize each line (English words, Chinese segmentation, characters)')
     .argument('<file>', 'UTF-8 text file'))
-    .action(withErrors((file: string, o: TokenFlags) => {
+    .action((file: string, o: TokenFlags) => {
       const tok = tokenizerFor(o, 'text tokenize');
       const tokens = fileLines(readTextFile(file, 'text tokenize')).map(tok);
       if (o.json) json({ tokens });
       else out(tokens.map((t) => t.join(' ')).join('\n'));
-    }));
+    });
 
   addVocabOptions(addTokenOptions(text.command('vocab')
     .description('build a vocabulary (each line is a document): ids by frequency, then token')
     .argument('<file>', 'UTF-8 text file')))
     .option('--out <file>', 'also save the vocabulary as JSON')
-    .action(withErrors((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { out?: string }) => {
+    .action((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { out?: string }) => {
       const tok = tokenizerFor(o, 'text vocab');
       const docs = fileLines(readTextFile(file, 'text vocab')).filter((l) => l.trim() !== '').map(tok);
       const v = buildVocab(docs, o);
       if (o.out) writeFileAtomic(o.out, JSON.stringify(v.toJSON()) + '\n');
       if (o.json) json({ tokens: v.tokens, counts: v.counts });
       else out(v.tokens.map((t, i) => `${i}\t${t}\t${v.counts[i]}`).join('\n'));
-    }));
+    });
 
   addVocabOptions(addTokenOptions(text.command('bow')
     .description('bag-of-words per line over a vocabulary (built from the file, or --vocab)')
@@ -232,7 +219,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
     .option('--vocab <file>', 'vocabulary JSON written by `text vocab --out`')
     .option('--binary', 'presence (1) instead of counts')
     .option('--dense', 'dense rows (with --json: "matrix"; otherwise tab-separated)')
-    .action(withErrors((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { vocab?: string; binary?: boolean; dense?: boolean }) => {
+    .action((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { vocab?: string; binary?: boolean; dense?: boolean }) => {
       const tok = tokenizerFor(o, 'text bow');
       const docs = fileLines(readTextFile(file, 'text bow')).map(tok);
       let v: Vocab;
@@ -257,7 +244,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
       if (o.json) json(o.dense ? { vocab: v.tokens, matrix: dense() } : { vocab: v.tokens, rows });
       else if (o.dense) out(dense().map((d) => d.join('\t')).join('\n'));
       else out(rows.map((row) => row.indices.map((c, k) => `${c}:${row.values[k]}`).join(' ')).join('\n'));
-    }));
+    });
 
   addTokenOptions(text.command('ngrams')
     .description('count word (or --char) n-grams over the file, most frequent first')
@@ -265,7 +252,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
     .option('-n, --n <n>', 'n or a range MIN-MAX', '2')
     .option('--char', 'character n-grams of each line instead of word n-grams')
     .option('--top <k>', 'print only the k most frequent')
-    .action(withErrors((file: string, o: TokenFlags & { n: string; char?: boolean; top?: string }) => {
+    .action((file: string, o: TokenFlags & { n: string; char?: boolean; top?: string }) => {
       const n = rangeOpt('n', o.n)!;
       const top = intOpt('top', o.top, 1);
       const lines = fileLines(readTextFile(file, 'text ngrams'));
@@ -280,7 +267,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
       if (top !== undefined) res = { ngrams: res.ngrams.slice(0, top), counts: res.counts.slice(0, top) };
       if (o.json) json(res);
       else out(res.ngrams.map((g, i) => `${res.counts[i]}\t${g}`).join('\n'));
-    }));
+    });
 
   addTokenOptions(text.command('tfidf')
     .description('TF-IDF per line (scikit-learn TfidfVectorizer numbers); prints the top terms of each line')
@@ -293,7 +280,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
     .option('--sublinear-tf', 'use 1 + ln(tf)')
     .option('--no-smooth-idf', 'idf = ln(N/df) + 1 instead of ln((1+N)/(1+df)) + 1')
     .option('--top <k>', 'terms printed per line (text output)', '5')
-    .action(withErrors((file: string, o: TokenFlags & Record<string, string | boolean | undefined>) => {
+    .action((file: string, o: TokenFlags & Record<string, string | boolean | undefined>) => {
       const tok = tokenizerFor(o, 'text tfidf');
       const docs = fileLines(readTextFile(file, 'text tfidf')).map(tok);
       const norm = choiceOpt('norm', o.norm as string, ['l2', 'l1', 'none'] as const)!;
@@ -319,7 +306,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
       out(rows.map((row) => row.indices.map((c, k) => [v.vocabulary[c], row.values[k]] as const)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, top)
         .map(([t, x]) => `${t}:${x.toFixed(4)}`).join(' ')).join('\n'));
-    }));
+    });
 
   registerEmbedCommands(program, io, out, json);
 }
@@ -347,7 +334,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
     .option('--keep-case', 'do not lower-case')
     .option('--json', 'print a JSON summary')
     .option('--quiet', 'no progress bar')
-    .action(withErrors((file: string, o: Record<string, string | boolean | undefined>) => {
+    .action((file: string, o: Record<string, string | boolean | undefined>) => {
       const method = choiceOpt('method', o.method as string, ['skipgram', 'cbow', 'glove'] as const)!;
       const lang = langOpt(o.lang as string);
       const mode = choiceOpt('mode', o.mode as string, ['word', 'char'] as const)!;
@@ -396,7 +383,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
       const res = { method, vocabSize: vectors.size, dim, seconds, ...summary, out: o.out };
       if (o.json) json(res);
       else out(`${method}: ${vectors.size} words × ${dim} in ${seconds} s → ${String(o.out)}`);
-    }));
+    });
 
   const loadVectors = (file: string, where: string): WordVectors => {
     try {
@@ -416,14 +403,14 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
     .argument('<word>', 'query word')
     .option('-k, --k <k>', 'number of neighbours', '10')
     .option('--json', 'print {"word", "neighbours": [{"word", "similarity"}]}')
-    .action(withErrors((file: string, word: string, o: { k: string; json?: boolean }) => {
+    .action((file: string, word: string, o: { k: string; json?: boolean }) => {
       const k = intOpt('k', o.k, 1)!;
       const wv = loadVectors(file, 'embed similar');
       need(wv, word, file, 'embed similar');
       const nb = wv.mostSimilar(word, k).map((n) => ({ word: n.word, similarity: round(n.similarity) }));
       if (o.json) json({ word, neighbours: nb });
       else out(nb.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
-    }));
+    });
 
   embed.command('analogy')
     .description('A is to B as C is to ? (nearest to B − A + C)')
@@ -431,12 +418,12 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
     .argument('<a>').argument('<b>').argument('<c>')
     .option('-k, --k <k>', 'number of answers', '5')
     .option('--json', 'print {"query": [a, b, c], "answers": [{"word", "similarity"}]}')
-    .action(withErrors((file: string, a: string, b: string, c: string, o: { k: string; json?: boolean }) => {
+    .action((file: string, a: string, b: string, c: string, o: { k: string; json?: boolean }) => {
       const k = intOpt('k', o.k, 1)!;
       const wv = loadVectors(file, 'embed analogy');
       for (const w of [a, b, c]) need(wv, w, file, 'embed analogy');
       const ans = wv.analogy(a, b, c, k).map((n) => ({ word: n.word, similarity: round(n.similarity) }));
       if (o.json) json({ query: [a, b, c], answers: ans });
       else out(ans.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
-    }));
+    });
 }

@@ -6,8 +6,9 @@
 // header is row 1, the first data row is row 2 (a quoted field spanning lines counts from its
 // first line).
 
+import { UserError } from '../errors.js';
 /** A problem with input data (a CSV file, a download): one line, naming the file, row and column. */
-export class DataError extends Error {
+export class DataError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'DataError';

@@ -18,6 +18,7 @@
 //   Row b of batch i+1 continues row b of batch i, so the hidden state can be carried over
 //   (detached) from one batch to the next.
 import { Generator } from '../tensor/random.js';
+import { ValueError } from '../errors.js';
 
 export type LmIterator = 'sequential' | 'random';
 
@@ -39,15 +40,15 @@ export interface LmIteratorOptions {
 }
 
 function checkArgs(op: string, corpus: ArrayLike<number>, batchSize: number, seqLen: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`${op}: batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(seqLen) || seqLen < 1) throw new RangeError(`${op}: seqLen must be a positive integer, got ${seqLen}`);
-  if (corpus.length === 0) throw new RangeError(`${op}: the corpus is empty`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`${op}: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(seqLen) || seqLen < 1) throw new ValueError(`${op}: seqLen must be a positive integer, got ${seqLen}`);
+  if (corpus.length === 0) throw new ValueError(`${op}: the corpus is empty`);
 }
 
 function pickOffset(op: string, opts: LmIteratorOptions, max: number): number {
   if (opts.offset === undefined) return (opts.generator ?? new Generator(0)).int(max + 1);
   if (!Number.isInteger(opts.offset) || opts.offset < 0 || opts.offset > max) {
-    throw new RangeError(`${op}: offset must be an integer in [0, ${max}], got ${opts.offset}`);
+    throw new ValueError(`${op}: offset must be an integer in [0, ${max}], got ${opts.offset}`);
   }
   return opts.offset;
 }
@@ -96,7 +97,7 @@ export function lmBatches(kind: LmIterator, corpus: ArrayLike<number>, batchSize
   switch (kind) {
     case 'sequential': return seqDataIterSequential(corpus, batchSize, seqLen, opts);
     case 'random': return seqDataIterRandom(corpus, batchSize, seqLen, opts);
-    default: throw new RangeError(`lmBatches: iterator must be 'sequential' or 'random', got '${String(kind)}'`);
+    default: throw new ValueError(`lmBatches: iterator must be 'sequential' or 'random', got '${String(kind)}'`);
   }
 }
 

@@ -4,6 +4,7 @@
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 /** A dataset a DataLoader can batch: `length` samples, gathered by index. */
 export interface BatchDataset {
@@ -17,14 +18,14 @@ export class TensorDataset implements BatchDataset {
   readonly tensors: readonly Tensor[];
 
   constructor(...tensors: Tensor[]) {
-    if (tensors.length === 0) throw new RangeError('TensorDataset: needs at least one tensor');
+    if (tensors.length === 0) throw new ValueError('TensorDataset: needs at least one tensor');
     tensors.forEach((t, k) => {
-      if (t.ndim === 0) throw new RangeError(`TensorDataset: tensor ${k} is a scalar (shape []); each needs a first (sample) dimension`);
+      if (t.ndim === 0) throw new ValueError(`TensorDataset: tensor ${k} is a scalar (shape []); each needs a first (sample) dimension`);
     });
     const n = tensors[0]!.shape[0]!;
     const bad = tensors.findIndex((t) => t.shape[0] !== n);
     if (bad >= 0) {
-      throw new RangeError(`TensorDataset: tensor ${bad} has shape ${fmtShape(tensors[bad]!.shape)} but tensor 0 has ${n} samples (shape ${fmtShape(tensors[0]!.shape)}); all need the same first dimension`);
+      throw new ValueError(`TensorDataset: tensor ${bad} has shape ${fmtShape(tensors[bad]!.shape)} but tensor 0 has ${n} samples (shape ${fmtShape(tensors[0]!.shape)}); all need the same first dimension`);
     }
     this.tensors = tensors;
   }
@@ -35,7 +36,7 @@ export class TensorDataset implements BatchDataset {
 
   /** Sample i: each tensor's i-th slice along dim 0 (that dim removed), like `dataset[i]` in PyTorch. */
   get(i: number): Tensor[] {
-    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new RangeError(`TensorDataset.get: index ${i} is out of range for ${this.length} samples`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.length) throw new ValueError(`TensorDataset.get: index ${i} is out of range for ${this.length} samples`);
     return this.tensors.map((t) => t.select(0, i));
   }
 
@@ -68,7 +69,7 @@ export class DataLoader implements Iterable<Tensor[]> {
 
   constructor(readonly dataset: BatchDataset, opts: DataLoaderOptions = {}) {
     const batchSize = opts.batchSize ?? 1;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     this.batchSize = batchSize;
     this.shuffle = opts.shuffle ?? false;
     this.dropLast = opts.dropLast ?? false;

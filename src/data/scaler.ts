@@ -2,6 +2,7 @@
 // `fit` only training values), then transform every span with the training statistics, so the
 // test span never influences the model. A scaler uses exactly the values `fit` is given.
 
+import { ValueError } from '../errors.js';
 export type ScalerKind = 'standard' | 'minmax' | 'none';
 
 export type ScalerJSON =
@@ -58,7 +59,7 @@ export class StandardScaler implements Scaler {
   }
 
   private checkFitted(op: string): void {
-    if (Number.isNaN(this.mean)) throw new Error(`StandardScaler.${op}: not fitted; call fit(trainValues) first`);
+    if (Number.isNaN(this.mean)) throw new ValueError(`StandardScaler.${op}: not fitted; call fit(trainValues) first`);
   }
 }
 
@@ -98,7 +99,7 @@ export class MinMaxScaler implements Scaler {
   }
 
   private checkFitted(op: string): void {
-    if (Number.isNaN(this.min)) throw new Error(`MinMaxScaler.${op}: not fitted; call fit(trainValues) first`);
+    if (Number.isNaN(this.min)) throw new ValueError(`MinMaxScaler.${op}: not fitted; call fit(trainValues) first`);
   }
 }
 
@@ -130,7 +131,7 @@ export function makeScaler(kind: ScalerKind): Scaler {
     case 'standard': return new StandardScaler();
     case 'minmax': return new MinMaxScaler();
     case 'none': return new IdentityScaler();
-    default: throw new RangeError(`makeScaler: unknown scaler "${String(kind)}"; expected standard, minmax or none`);
+    default: throw new ValueError(`makeScaler: unknown scaler "${String(kind)}"; expected standard, minmax or none`);
   }
 }
 
@@ -140,7 +141,7 @@ export function scalerFromJSON(json: unknown): Scaler {
   const kind = o !== null && typeof o === 'object' ? o.kind : undefined;
   const num = (key: string): number => {
     const v = o![key];
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`scalerFromJSON: ${String(kind)} scaler needs a finite number "${key}", got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`scalerFromJSON: ${String(kind)} scaler needs a finite number "${key}", got ${JSON.stringify(v)}`);
     return v;
   };
   switch (kind) {
@@ -148,26 +149,26 @@ export function scalerFromJSON(json: unknown): Scaler {
       const s = new StandardScaler();
       s.mean = num('mean');
       s.std = num('std');
-      if (s.std < 0) throw new RangeError(`scalerFromJSON: standard scaler has a negative std ${s.std}`);
+      if (s.std < 0) throw new ValueError(`scalerFromJSON: standard scaler has a negative std ${s.std}`);
       return s;
     }
     case 'minmax': {
       const s = new MinMaxScaler();
       s.min = num('min');
       s.max = num('max');
-      if (s.max < s.min) throw new RangeError(`scalerFromJSON: minmax scaler has max ${s.max} < min ${s.min}`);
+      if (s.max < s.min) throw new ValueError(`scalerFromJSON: minmax scaler has max ${s.max} < min ${s.min}`);
       return s;
     }
     case 'none':
       return new IdentityScaler();
     default:
-      throw new RangeError(`scalerFromJSON: unknown scaler kind ${JSON.stringify(kind)}; expected standard, minmax or none`);
+      throw new ValueError(`scalerFromJSON: unknown scaler kind ${JSON.stringify(kind)}; expected standard, minmax or none`);
   }
 }
 
 function checkFitValues(name: string, values: ArrayLike<number>): void {
-  if (values.length === 0) throw new RangeError(`${name}.fit: no values to fit (an empty training span?)`);
+  if (values.length === 0) throw new ValueError(`${name}.fit: no values to fit (an empty training span?)`);
   for (let i = 0; i < values.length; i++) {
-    if (!Number.isFinite(values[i]!)) throw new RangeError(`${name}.fit: value ${i} is ${values[i]}; fill missing values first`);
+    if (!Number.isFinite(values[i]!)) throw new ValueError(`${name}.fit: value ${i} is ${values[i]}; fill missing values first`);
   }
 }

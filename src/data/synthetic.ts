@@ -15,6 +15,7 @@ import type { DType } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 /** MSE of always predicting 1 on the adding problem: Var(a + b) with a, b ~ U[0,1]. */
 export const ADDING_BASELINE_MSE = 1 / 6;
@@ -36,7 +37,7 @@ export interface AddingProblem {
 }
 
 function checkCount(op: string, name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`${op}: ${name} must be an integer ≥ ${min}, got ${v}`);
+  if (!Number.isInteger(v) || v < min) throw new ValueError(`${op}: ${name} must be an integer ≥ ${min}, got ${v}`);
 }
 
 /** `n` adding-problem sequences of length `seqLen` (≥ 2). */

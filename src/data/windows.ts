@@ -1,6 +1,7 @@
 // Sliding windows over a series, as the tutorial builds them (§5). Legend: S series length,
 // L seqLen, W = S − L windows.
 import { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 /** N→1: features [W,L] (x_i … x_{i+L−1}) and targets [W,1] (x_{i+L}), the MLP setup. */
 export function windowsNto1(series: ArrayLike<number>, seqLen: number): { x: Tensor; y: Tensor } {
@@ -27,7 +28,7 @@ export function windowsNtoN(series: ArrayLike<number>, seqLen: number): { x: Ten
 }
 
 function checkWindows(series: ArrayLike<number>, seqLen: number): number {
-  if (!Number.isInteger(seqLen) || seqLen < 1) throw new RangeError(`windows: seqLen must be a positive integer, got ${seqLen}`);
-  if (series.length <= seqLen) throw new RangeError(`windows: a series of ${series.length} values is too short for seqLen ${seqLen}`);
+  if (!Number.isInteger(seqLen) || seqLen < 1) throw new ValueError(`windows: seqLen must be a positive integer, got ${seqLen}`);
+  if (series.length <= seqLen) throw new ValueError(`windows: a series of ${series.length} values is too short for seqLen ${seqLen}`);
   return series.length - seqLen;
 }

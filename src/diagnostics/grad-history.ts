@@ -4,6 +4,7 @@
 // the next zeroGrad, so the norms read there are the (clipped) gradients of that step.
 import type { Module } from '../nn/module.js';
 import type { EpochEvent, ProgressEvent } from '../train/fit.js';
+import { ValueError } from '../errors.js';
 
 export type EpochReduction = 'mean' | 'max' | 'last';
 
@@ -23,7 +24,7 @@ export class GradNormHistory {
 
   constructor(readonly module: Module, opts: GradNormHistoryOptions = {}) {
     this.reduce = opts.reduce ?? 'mean';
-    if (!['mean', 'max', 'last'].includes(this.reduce)) throw new RangeError(`GradNormHistory: reduce must be 'mean', 'max' or 'last', got '${this.reduce}'`);
+    if (!['mean', 'max', 'last'].includes(this.reduce)) throw new ValueError(`GradNormHistory: reduce must be 'mean', 'max' or 'last', got '${this.reduce}'`);
     this.names = [...module.namedParameters()].map(([n]) => n);
     for (const n of this.names) this.epochs[n] = [];
     this.acc = new Array<number>(this.names.length).fill(0);

@@ -21,6 +21,7 @@ import type { Module } from '../nn/module.js';
 import { zeros } from '../tensor/creation.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 /** What the diagnostics need of nn.RNN, nn.LSTM and nn.GRU (their PyTorch-named fields). */
 export interface RecurrentLayer extends Module {
@@ -53,15 +54,15 @@ interface Unrolled {
 /** The cell type from the shape of weight_hh_l0 ([H,H], [3H,H] or [4H,H]). */
 export function cellKind(rnn: RecurrentLayer): CellKind {
   const w = paramMap(rnn).get('weight_hh_l0');
-  if (!w) throw new RangeError(`cellKind: the module has no weight_hh_l0 parameter (expects nn.RNN, nn.LSTM or nn.GRU)`);
+  if (!w) throw new ValueError(`cellKind: the module has no weight_hh_l0 parameter (expects nn.RNN, nn.LSTM or nn.GRU)`);
   const g = w.shape[0]! / rnn.hiddenSize;
   if (g === 4) return 'lstm';
   if (g === 3) return 'gru';
   if (g === 1) {
     if (rnn.nonlinearity === 'tanh' || rnn.nonlinearity === 'relu') return `rnn_${rnn.nonlinearity}`;
-    throw new RangeError(`cellKind: an Elman RNN needs nonlinearity 'tanh' or 'relu', got '${String(rnn.nonlinearity)}'`);
+    throw new ValueError(`cellKind: an Elman RNN needs nonlinearity 'tanh' or 'relu', got '${String(rnn.nonlinearity)}'`);
   }
-  throw new RangeError(`cellKind: weight_hh_l0 has shape ${fmtShape(w.shape)}, not [H,H], [3H,H] or [4H,H] for H = ${rnn.hiddenSize}`);
+  throw new ValueError(`cellKind: weight_hh_l0 has shape ${fmtShape(w.shape)}, not [H,H], [3H,H] or [4H,H] for H = ${rnn.hiddenSize}`);
 }
 
 function paramMap(m: Module): Map<string, Tensor> {
@@ -75,12 +76,12 @@ function paramMap(m: Module): Map<string, Tensor> {
  */
 export function unroll(rnn: RecurrentLayer, input: Tensor): Unrolled {
   const kind = cellKind(rnn);
-  if (rnn.bidirectional) throw new RangeError('unroll: bidirectional modules are not supported (the per-step picture is for one direction)');
+  if (rnn.bidirectional) throw new ValueError('unroll: bidirectional modules are not supported (the per-step picture is for one direction)');
   const params = paramMap(rnn);
-  if ([...params.keys()].some((k) => k.startsWith('weight_hr'))) throw new RangeError('unroll: LSTM with projections (projSize) is not supported');
+  if ([...params.keys()].some((k) => k.startsWith('weight_hr'))) throw new ValueError('unroll: LSTM with projections (projSize) is not supported');
   const { inputSize: I, hiddenSize: H, numLayers: L, batchFirst: bf } = rnn;
   if (input.ndim !== 3 || input.shape[2] !== I) {
-    throw new RangeError(`unroll: input has shape ${fmtShape(input.shape)} but expects ${bf ? `[B,T,${I}]` : `[T,B,${I}]`}`);
+    throw new ValueError(`unroll: input has shape ${fmtShape(input.shape)} but expects ${bf ? `[B,T,${I}]` : `[T,B,${I}]`}`);
   }
   const timeDim = bf ? 1 : 0;
   const T = input.shape[timeDim]!, B = input.shape[1 - timeDim]!;
@@ -154,7 +155,7 @@ export function hiddenGradNorms(rnn: RecurrentLayer, input: Tensor, loss: (outpu
   const { u, l } = enableGrad(() => {
     const u = unroll(rnn, input);
     const l = loss(u.output);
-    if (l.data.length !== 1) throw new RangeError(`hiddenGradNorms: the loss must be one value, got shape ${fmtShape(l.shape)}`);
+    if (l.data.length !== 1) throw new ValueError(`hiddenGradNorms: the loss must be one value, got shape ${fmtShape(l.shape)}`);
     l.backward();
     return { u, l };
   });

@@ -17,6 +17,7 @@ import type { Module } from '../nn/module.js';
 import { Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 export interface Complex {
   re: number;
@@ -27,11 +28,11 @@ export interface Complex {
 function squareRows(w: Tensor | readonly (readonly number[])[], op: string): number[][] {
   if (Array.isArray(w)) {
     const n = w.length;
-    if (w.some((r) => r.length !== n)) throw new RangeError(`${op}: expects a square matrix, got ${n} rows of lengths ${w.map((r) => r.length).join(', ')}`);
+    if (w.some((r) => r.length !== n)) throw new ValueError(`${op}: expects a square matrix, got ${n} rows of lengths ${w.map((r) => r.length).join(', ')}`);
     return w.map((r) => [...r]);
   }
   const t = w as Tensor;
-  if (t.ndim !== 2 || t.shape[0] !== t.shape[1]) throw new RangeError(`${op}: expects a square matrix [n,n], got shape ${fmtShape(t.shape)}`);
+  if (t.ndim !== 2 || t.shape[0] !== t.shape[1]) throw new ValueError(`${op}: expects a square matrix [n,n], got shape ${fmtShape(t.shape)}`);
   const n = t.shape[0]!;
   return Array.from({ length: n }, (_, i) => Array.from(t.data.subarray(i * n, (i + 1) * n)));
 }
@@ -45,7 +46,7 @@ export function eigenvalues(w: Tensor | readonly (readonly number[])[]): Complex
   const rows = squareRows(w, 'eigenvalues');
   const n = rows.length;
   if (n === 0) return [];
-  for (const r of rows) for (const v of r) if (!Number.isFinite(v)) throw new RangeError('eigenvalues: the matrix has NaN or infinite entries');
+  for (const r of rows) for (const v of r) if (!Number.isFinite(v)) throw new ValueError('eigenvalues: the matrix has NaN or infinite entries');
   // 1-based, as the EISPACK/Numerical Recipes routines are written; row/column 0 unused
   const a: number[][] = [new Array<number>(n + 1).fill(0), ...rows.map((r) => [0, ...r])];
   elmhes(a, n);
@@ -76,7 +77,7 @@ export function powerIteration(w: Tensor | readonly (readonly number[])[], opts:
   const a = squareRows(w, 'powerIteration');
   const n = a.length;
   const iters = opts.iterations ?? 1000;
-  if (!Number.isInteger(iters) || iters < 2) throw new RangeError(`powerIteration: iterations must be an integer ≥ 2, got ${iters}`);
+  if (!Number.isInteger(iters) || iters < 2) throw new ValueError(`powerIteration: iterations must be an integer ≥ 2, got ${iters}`);
   if (n === 0) return 0;
   const g = opts.generator ?? new Generator(0);
   let v = Array.from({ length: n }, () => g.normal());
@@ -117,7 +118,7 @@ export function recurrentSpectra(module: Module): RecurrentSpectrum[] {
     if (!/(^|\.)weight_hh/.test(name)) continue;
     const [rows, H] = p.shape as [number, number];
     const gates = p.ndim === 2 && rows % H === 0 ? GATES[rows / H] : undefined;
-    if (!gates) throw new RangeError(`recurrentSpectra: ${name} has shape ${fmtShape(p.shape)}; expected [H,H], [3H,H] or [4H,H]`);
+    if (!gates) throw new ValueError(`recurrentSpectra: ${name} has shape ${fmtShape(p.shape)}; expected [H,H], [3H,H] or [4H,H]`);
     gates.forEach((gate, k) => {
       const block = Array.from({ length: H }, (_, i) => Array.from(p.data.subarray((k * H + i) * H, (k * H + i + 1) * H)));
       out.push({ name, gate, spectralRadius: spectralRadius(block), spectralNorm: Math.sqrt(spectralRadius(gram(block))) });
@@ -213,7 +214,7 @@ function hqr(a: number[][], n: number): Complex[] {
           }
           nn -= 2;
         } else {
-          if (its === 60) throw new Error('eigenvalues: the QR iteration did not converge');
+          if (its === 60) throw new ValueError('eigenvalues: the QR iteration did not converge');
           if (its === 10 || its === 20 || its === 40) {
             // exceptional shift
             t += x;

@@ -14,6 +14,7 @@ import { timeSplit, type SplitSpans } from '../data/split.js';
 import { makeScaler, type ScalerKind, type Scaler } from '../data/scaler.js';
 import { metrics, type Metrics } from './metrics.js';
 import { isMultivariate, type EpochRecord, type Forecaster } from './types.js';
+import { ValueError } from '../errors.js';
 
 /** An extra input column, aligned with the target series (same length, same time steps). */
 export interface Covariate {
@@ -71,9 +72,9 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
   const targetName = opts.targetName ?? 'target';
   const covariates = opts.covariates ?? [];
   const names = [targetName, ...covariates.map((c) => c.name)];
-  if (new Set(names).size !== names.length) throw new RangeError(`runExperiment: column names must be distinct, got ${names.join(', ')}`);
+  if (new Set(names).size !== names.length) throw new ValueError(`runExperiment: column names must be distinct, got ${names.join(', ')}`);
   for (const c of covariates) {
-    if (c.values.length !== n) throw new RangeError(`runExperiment: covariate "${c.name}" has ${c.values.length} values but the target series has ${n}`);
+    if (c.values.length !== n) throw new ValueError(`runExperiment: covariate "${c.name}" has ${c.values.length} values but the target series has ${n}`);
   }
   const raw: (readonly number[])[] = [series, ...covariates.map((c) => c.values)];
   const C = raw.length;
@@ -89,7 +90,7 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
     // a model built for all C columns gets them all; a model that reads one column gets the target
     const mm = C > 1 && isMultivariate(m) && m.inputSize > 1 ? m : null;
     if (mm && mm.inputSize !== C) {
-      throw new RangeError(`runExperiment: ${m.name} reads ${mm.inputSize} columns but the experiment has ${C} (${names.join(', ')})`);
+      throw new ValueError(`runExperiment: ${m.name} reads ${mm.inputSize} columns but the experiment has ${C} (${names.join(', ')})`);
     }
     opts.onModelStart?.(m.name);
     const t0 = Date.now();

@@ -1,6 +1,7 @@
 // Point-forecast errors on the original scale (invert the scaler first).
 // rmse = √(mean (a − p)²), mae = mean |a − p|, mape = 100 · mean |a − p| / |a| in percent.
 
+import { ValueError } from '../errors.js';
 export interface Metrics {
   rmse: number;
   mae: number;
@@ -48,8 +49,8 @@ export function metrics(actual: ArrayLike<number>, predicted: ArrayLike<number>)
 }
 
 function check(op: string, actual: ArrayLike<number>, predicted: ArrayLike<number>): void {
-  if (actual.length !== predicted.length) throw new RangeError(`${op}: actual has ${count(actual.length)} but predicted has ${count(predicted.length)}`);
-  if (actual.length === 0) throw new RangeError(`${op}: no values (actual and predicted are empty)`);
+  if (actual.length !== predicted.length) throw new ValueError(`${op}: actual has ${count(actual.length)} but predicted has ${count(predicted.length)}`);
+  if (actual.length === 0) throw new ValueError(`${op}: no values (actual and predicted are empty)`);
 }
 
 function count(n: number): string {

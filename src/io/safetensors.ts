@@ -19,6 +19,7 @@
 //   * metadata keys are written in code-point order (the reference writes a hash map in
 //     arbitrary order; we are deterministic).
 
+import { UserError } from '../errors.js';
 export type SafeDType = 'float32' | 'float64';
 
 export interface TensorLike {
@@ -34,7 +35,7 @@ export interface RawTensor {
 }
 
 /** Every failure of this module (and of ./node.ts): a one-line, user-facing message. */
-export class SafetensorsError extends Error {
+export class SafetensorsError extends UserError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SafetensorsError';

@@ -2,6 +2,7 @@
 // training span (the conditional MLE, as statsmodels' AutoReg(y, lags=p, trend='c')), in float64.
 // Legend: n training values, m = n − p equations, k = p + 1 unknowns [c, φ_1 … φ_p].
 import type { EpochRecord, Forecaster } from '../forecast/types.js';
+import { ValueError } from '../errors.js';
 
 export interface AROptions {
   /** Number of lags. */
@@ -17,14 +18,14 @@ export class ARForecaster implements Forecaster {
   coef: number[] = [];
 
   constructor(opts: AROptions) {
-    if (!Number.isInteger(opts.p) || opts.p < 1) throw new RangeError(`AR: option p must be a positive integer, got ${opts.p}`);
+    if (!Number.isInteger(opts.p) || opts.p < 1) throw new ValueError(`AR: option p must be a positive integer, got ${opts.p}`);
     this.p = opts.p;
   }
 
   /** Least squares over the whole training span; `val` is not used (no epochs, nothing to stop early). */
   fit(train: readonly number[], _val?: readonly number[]): EpochRecord[] {
     const p = this.p, n = train.length, k = p + 1, m = n - p;
-    if (m < k) throw new RangeError(`AR.fit: p = ${p} needs at least ${2 * p + 1} training values (${k} parameters), got ${n}`);
+    if (m < k) throw new ValueError(`AR.fit: p = ${p} needs at least ${2 * p + 1} training values (${k} parameters), got ${n}`);
     checkFinite('AR.fit', train);
     // Row t of X is [1, y_{t−1}, …, y_{t−p}] for t = p … n−1; the right-hand side is y_t.
     const X = new Float64Array(m * k), y = new Float64Array(m);
@@ -44,7 +45,7 @@ export class ARForecaster implements Forecaster {
   predictOneStep(series: readonly number[], start: number): number[] {
     this.checkFitted('predictOneStep');
     if (!Number.isInteger(start) || start < this.p || start > series.length) {
-      throw new RangeError(`AR.predictOneStep: start must be an integer in [p = ${this.p}, ${series.length}] (the first p values have no lags), got ${start}`);
+      throw new ValueError(`AR.predictOneStep: start must be an integer in [p = ${this.p}, ${series.length}] (the first p values have no lags), got ${start}`);
     }
     const out: number[] = [];
     for (let t = start; t < series.length; t++) out.push(this.step(series, t));
@@ -54,8 +55,8 @@ export class ARForecaster implements Forecaster {
   /** Recursive forecast: each prediction becomes a lag of the next. */
   forecast(history: readonly number[], steps: number): number[] {
     this.checkFitted('forecast');
-    if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`AR.forecast: steps must be a non-negative integer, got ${steps}`);
-    if (history.length < this.p) throw new RangeError(`AR.forecast: needs at least p = ${this.p} history values, got ${history.length}`);
+    if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`AR.forecast: steps must be a non-negative integer, got ${steps}`);
+    if (history.length < this.p) throw new ValueError(`AR.forecast: needs at least p = ${this.p} history values, got ${history.length}`);
     const buf = history.slice(-this.p);
     const out: number[] = [];
     for (let s = 0; s < steps; s++) {
@@ -73,12 +74,12 @@ export class ARForecaster implements Forecaster {
 
   static fromJSON(json: unknown): ARForecaster {
     const o = json as { name?: unknown; p?: unknown; intercept?: unknown; coef?: unknown } | null;
-    if (o === null || typeof o !== 'object' || o.name !== 'ar') throw new RangeError(`AR.fromJSON: not an AR model (name ${JSON.stringify(o?.name)})`);
+    if (o === null || typeof o !== 'object' || o.name !== 'ar') throw new ValueError(`AR.fromJSON: not an AR model (name ${JSON.stringify(o?.name)})`);
     const model = new ARForecaster({ p: o.p as number });
     const coef = o.coef;
-    if (typeof o.intercept !== 'number' || !Number.isFinite(o.intercept)) throw new RangeError('AR.fromJSON: intercept must be a finite number');
+    if (typeof o.intercept !== 'number' || !Number.isFinite(o.intercept)) throw new ValueError('AR.fromJSON: intercept must be a finite number');
     if (!Array.isArray(coef) || coef.length !== model.p || !coef.every((c) => typeof c === 'number' && Number.isFinite(c))) {
-      throw new RangeError(`AR.fromJSON: coef must be ${model.p} finite numbers (p = ${model.p})`);
+      throw new ValueError(`AR.fromJSON: coef must be ${model.p} finite numbers (p = ${model.p})`);
     }
     model.intercept = o.intercept;
     model.coef = [...(coef as number[])];
@@ -92,7 +93,7 @@ export class ARForecaster implements Forecaster {
   }
 
   private checkFitted(op: string): void {
-    if (Number.isNaN(this.intercept)) throw new Error(`AR.${op}: not fitted; call fit(train) first`);
+    if (Number.isNaN(this.intercept)) throw new ValueError(`AR.${op}: not fitted; call fit(train) first`);
   }
 }
 
@@ -115,7 +116,7 @@ function leastSquaresQR(X: Float64Array, y: Float64Array, m: number, k: number, 
     for (let i = j; i < m; i++) norm += X[i * k + j]! ** 2;
     norm = Math.sqrt(norm);
     if (norm <= 1e-12 * scale) {
-      throw new RangeError(`AR.fit: the lag matrix is rank-deficient (column ${j} of [1, y_{t−1} … y_{t−${p}}] depends on the others; is the training series constant or too short for p = ${p}?)`);
+      throw new ValueError(`AR.fit: the lag matrix is rank-deficient (column ${j} of [1, y_{t−1} … y_{t−${p}}] depends on the others; is the training series constant or too short for p = ${p}?)`);
     }
     const x0 = X[j * k + j]!;
     const alpha = x0 > 0 ? -norm : norm; // the sign that avoids cancellation in v_0 = x_0 − α
@@ -146,5 +147,5 @@ function leastSquaresQR(X: Float64Array, y: Float64Array, m: number, k: number, 
 
 function checkFinite(op: string, values: readonly number[]): void {
   const i = values.findIndex((v) => !Number.isFinite(v));
-  if (i >= 0) throw new RangeError(`${op}: value ${i} is ${values[i]}; fill missing values first`);
+  if (i >= 0) throw new ValueError(`${op}: value ${i} is ${values[i]}; fill missing values first`);
 }

@@ -17,6 +17,7 @@ import { defaultGenerator, Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Vocab, type VocabJSON } from '../text/vocab.js';
 import type { LanguageModel, LmState } from '../train/lm.js';
+import { ValueError, UserError } from '../errors.js';
 
 export type LmCell = 'rnn' | 'lstm' | 'gru';
 export const LM_CELLS: readonly LmCell[] = ['rnn', 'lstm', 'gru'];
@@ -58,9 +59,9 @@ export class RNNLM extends Module implements LanguageModel {
     this.dropout = opts.dropout ?? 0;
     const checks: [string, number, number][] = [['vocabSize', vocabSize, 1], ['hiddenSize', this.hiddenSize, 1], ['numLayers', this.numLayers, 1], ['embedDim', this.embedDim, 0]];
     for (const [name, v, min] of checks) {
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`RNNLM: ${name} must be an integer ≥ ${min}, got ${v}`);
+      if (!Number.isInteger(v) || v < min) throw new ValueError(`RNNLM: ${name} must be an integer ≥ ${min}, got ${v}`);
     }
-    if (!LM_CELLS.includes(this.cell)) throw new RangeError(`RNNLM: cell must be one of ${LM_CELLS.join(', ')}, got '${String(this.cell)}'`);
+    if (!LM_CELLS.includes(this.cell)) throw new ValueError(`RNNLM: cell must be one of ${LM_CELLS.join(', ')}, got '${String(this.cell)}'`);
     const generator = opts.generator ?? defaultGenerator;
     const I = this.embedDim > 0 ? this.embedDim : vocabSize;
     this.embedding = this.embedDim > 0
@@ -86,17 +87,17 @@ export class RNNLM extends Module implements LanguageModel {
   forward(ids: ArrayLike<number>, shape: readonly [number, number], state?: LmState): [Tensor, LmState] {
     const [B, T] = shape;
     const V = this.vocabSize;
-    if (ids.length !== B * T) throw new RangeError(`RNNLM.forward: ${ids.length} ids do not fill shape [${B},${T}]`);
+    if (ids.length !== B * T) throw new ValueError(`RNNLM.forward: ${ids.length} ids do not fill shape [${B},${T}]`);
     for (let i = 0; i < ids.length; i++) {
       const v = ids[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= V) throw new RangeError(`RNNLM.forward: token id ${v} at position ${i} is out of range for a vocabulary of ${V}`);
+      if (!Number.isInteger(v) || v < 0 || v >= V) throw new ValueError(`RNNLM.forward: token id ${v} at position ${i} is out of range for a vocabulary of ${V}`);
     }
     const x = this.embedding ? this.embedding.forward(ids, [B, T]) : oneHot(ids, [B, T], V, this.dtype);
     let out: Tensor;
     let next: LmState;
     if (this.rnn instanceof LSTM) {
       const s = state ?? this.beginState(B);
-      if (s.c === undefined) throw new RangeError('RNNLM.forward: an LSTM state needs both h and c');
+      if (s.c === undefined) throw new ValueError('RNNLM.forward: an LSTM state needs both h and c');
       const [o, [h, c]] = this.rnn.forward(x, [s.h, s.c]);
       out = o;
       next = { h, c };
@@ -143,9 +144,9 @@ export interface SampleOptions {
 
 function checkSample(o: SampleOptions): { temperature: number; topK: number } {
   const temperature = o.temperature ?? 1;
-  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new RangeError(`sample: temperature must be a finite number ≥ 0, got ${temperature}`);
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new ValueError(`sample: temperature must be a finite number ≥ 0, got ${temperature}`);
   const topK = o.topK ?? Infinity;
-  if (topK !== Infinity && (!Number.isInteger(topK) || topK < 1)) throw new RangeError(`sample: topK must be a positive integer, got ${topK}`);
+  if (topK !== Infinity && (!Number.isInteger(topK) || topK < 1)) throw new ValueError(`sample: topK must be a positive integer, got ${topK}`);
   return { temperature, topK };
 }
 
@@ -193,8 +194,8 @@ export interface GenerateOptions extends SampleOptions {
  * Returns the generated ids only.
  */
 export function generateIds(model: LanguageModel, prefix: readonly number[], opts: GenerateOptions): number[] {
-  if (prefix.length === 0) throw new RangeError('generate: the prefix is empty; give at least one token');
-  if (!Number.isInteger(opts.length) || opts.length < 0) throw new RangeError(`generate: length must be an integer ≥ 0, got ${opts.length}`);
+  if (prefix.length === 0) throw new ValueError('generate: the prefix is empty; give at least one token');
+  if (!Number.isInteger(opts.length) || opts.length < 0) throw new ValueError(`generate: length must be an integer ≥ 0, got ${opts.length}`);
   const sample = checkSample(opts);
   const gen = opts.generator ?? new Generator(opts.seed ?? 0);
   const V = model.vocabSize;
@@ -257,7 +258,7 @@ export function detectLang(text: string): 'zh' | 'en' {
  */
 export function lmTokenize(text: string, t: LmTokenizer, words?: WordTokenizer): string[] {
   if (t.level === 'word' && !words) {
-    throw new RangeError("lmTokenize: word level needs a word tokenizer; pass `tokenize` from 'rnnkit/text'");
+    throw new ValueError("lmTokenize: word level needs a word tokenizer; pass `tokenize` from 'rnnkit/text'");
   }
   const out: string[] = [];
   const lines = text.split(/\r?\n/);
@@ -290,7 +291,7 @@ export function lmDetokenize(tokens: readonly string[], t: LmTokenizer): string 
 }
 
 /** Raised when a prefix holds tokens the model never saw; `tokens` lists them (first occurrence order). */
-export class UnknownTokenError extends RangeError {
+export class UnknownTokenError extends UserError {
   constructor(message: string, readonly tokens: string[]) {
     super(message);
     this.name = 'UnknownTokenError';
@@ -324,16 +325,16 @@ export interface LmCorpus {
  * (ties in code-point order), so the same text always gives the same ids.
  */
 export function buildLmCorpus(text: string, opts: LmCorpusOptions): LmCorpus {
-  if (opts.level !== 'char' && opts.level !== 'word') throw new RangeError(`buildLmCorpus: level must be 'char' or 'word', got '${String(opts.level)}'`);
+  if (opts.level !== 'char' && opts.level !== 'word') throw new ValueError(`buildLmCorpus: level must be 'char' or 'word', got '${String(opts.level)}'`);
   const lang = opts.lang ?? 'auto';
-  if (lang !== 'zh' && lang !== 'en' && lang !== 'auto') throw new RangeError(`buildLmCorpus: lang must be zh, en or auto, got '${String(lang)}'`);
+  if (lang !== 'zh' && lang !== 'en' && lang !== 'auto') throw new ValueError(`buildLmCorpus: lang must be zh, en or auto, got '${String(lang)}'`);
   const tokenizer: LmTokenizer = { level: opts.level, lang: lang === 'auto' ? detectLang(text) : lang, lowercase: opts.lowercase ?? false };
   const tokens = lmTokenize(text, tokenizer, opts.wordTokenizer);
   if (opts.maxTokens !== undefined) {
-    if (!Number.isInteger(opts.maxTokens) || opts.maxTokens < 1) throw new RangeError(`buildLmCorpus: maxTokens must be a positive integer, got ${opts.maxTokens}`);
+    if (!Number.isInteger(opts.maxTokens) || opts.maxTokens < 1) throw new ValueError(`buildLmCorpus: maxTokens must be a positive integer, got ${opts.maxTokens}`);
     tokens.length = Math.min(tokens.length, opts.maxTokens);
   }
-  if (tokens.length === 0) throw new RangeError('buildLmCorpus: the corpus is empty (no tokens after removing whitespace)');
+  if (tokens.length === 0) throw new ValueError('buildLmCorpus: the corpus is empty (no tokens after removing whitespace)');
   const vocab = Vocab.build([tokens], { specials: ['<unk>'], minFreq: opts.minFreq ?? 1, maxSize: opts.maxSize ?? Infinity });
   return { tokenizer, tokens, vocab, ids: Int32Array.from(vocab.encode(tokens)) };
 }
@@ -374,13 +375,13 @@ export class TextLM {
   constructor(readonly model: RNNLM, readonly vocab: Vocab, readonly tokenizer: LmTokenizer, opts: TextLMOptions = {}) {
     this.training = opts.training ?? {};
     this.wordTokenizer = opts.wordTokenizer;
-    if (vocab.size !== model.vocabSize) throw new RangeError(`TextLM: the vocabulary has ${vocab.size} tokens but the model ${model.vocabSize}`);
+    if (vocab.size !== model.vocabSize) throw new ValueError(`TextLM: the vocabulary has ${vocab.size} tokens but the model ${model.vocabSize}`);
   }
 
   /** Prefix text → ids; tokens outside the vocabulary are an UnknownTokenError naming them. */
   encodePrefix(prefix: string): number[] {
     const toks = lmTokenize(prefix, this.tokenizer, this.wordTokenizer);
-    if (toks.length === 0) throw new RangeError('generate: the prefix is empty; give at least one character or word');
+    if (toks.length === 0) throw new ValueError('generate: the prefix is empty; give at least one character or word');
     const unknown = [...new Set(toks.filter((t) => !this.vocab.has(t)))];
     if (unknown.length > 0) {
       const what = this.tokenizer.level === 'char' ? 'character' : 'word';
@@ -417,11 +418,11 @@ export class TextLM {
     try {
       c = JSON.parse(configText) as Partial<TextLMConfigJSON>;
     } catch (e) {
-      throw new RangeError(`${source}/config.json: not valid JSON (${(e as Error).message})`);
+      throw new ValueError(`${source}/config.json: not valid JSON (${(e as Error).message})`);
     }
-    if (!c || c.format !== 'rnnkit-lm') throw new RangeError(`${source}/config.json: not an rnnkit language model (format is not "rnnkit-lm")`);
-    if (c.version !== 1) throw new RangeError(`${source}/config.json: unsupported version ${String(c.version)} (expected 1)`);
-    if (!c.model || !c.tokenizer || !c.vocab) throw new RangeError(`${source}/config.json: missing model, tokenizer or vocab`);
+    if (!c || c.format !== 'rnnkit-lm') throw new ValueError(`${source}/config.json: not an rnnkit language model (format is not "rnnkit-lm")`);
+    if (c.version !== 1) throw new ValueError(`${source}/config.json: unsupported version ${String(c.version)} (expected 1)`);
+    if (!c.model || !c.tokenizer || !c.vocab) throw new ValueError(`${source}/config.json: missing model, tokenizer or vocab`);
     const vocab = Vocab.fromJSON(c.vocab);
     const m = c.model;
     const model = new RNNLM(m.vocabSize, { cell: m.cell, hiddenSize: m.hiddenSize, numLayers: m.numLayers, embedDim: m.embedDim, dropout: m.dropout, generator: new Generator(0) });

@@ -17,6 +17,7 @@ import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type FitOptions, type FitResult, fit, type Trainable } from '../train/fit.js';
 import { TutorialRNN } from './tutorial-rnn.js';
+import { ValueError } from '../errors.js';
 
 export interface NeuralOptions {
   /** C, the number of input columns read and predicted at every step (default 1: univariate). */
@@ -53,9 +54,9 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     this.opts = { ...TUTORIAL_DEFAULTS, inputSize: 1, ...opts };
     for (const k of ['inputSize', 'seqLen', 'hidden', 'layers', 'epochs', 'batchSize'] as const) {
       const v = this.opts[k];
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`${k} must be a positive integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 1) throw new ValueError(`${k} must be a positive integer, got ${v}`);
     }
-    if (!(this.opts.lr > 0)) throw new RangeError(`lr must be positive, got ${this.opts.lr}`);
+    if (!(this.opts.lr > 0)) throw new ValueError(`lr must be positive, got ${this.opts.lr}`);
   }
 
   get inputSize(): number {
@@ -86,7 +87,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   fitMultivariate(train: Columns, val?: Columns): EpochRecord[] {
     const L = this.opts.seqLen, C = this.opts.inputSize;
     const n = this.checkColumns('fit', train);
-    if (n <= L) throw new RangeError(`${this.name}: the training span has ${n} values, need more than seqLen ${L}`);
+    if (n <= L) throw new ValueError(`${this.name}: the training span has ${n} values, need more than seqLen ${L}`);
     const set = this.trainingSet(train);
     let valSet = null;
     const nv = val === undefined || val.length === 0 ? 0 : this.checkColumns('fit (validation)', val);
@@ -109,7 +110,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   predictOneStepMultivariate(cols: Columns, start: number): number[][] {
     const L = this.opts.seqLen, C = this.opts.inputSize;
     const n = this.checkColumns('predictOneStep', cols);
-    if (start < L) throw new RangeError(`${this.name}: one-step predictions need ${L} values of history; start ${start} is too early`);
+    if (start < L) throw new ValueError(`${this.name}: one-step predictions need ${L} values of history; start ${start} is too early`);
     const ends = Array.from({ length: n - start }, (_, i) => start + i);
     const out = Array.from({ length: C }, () => [] as number[]);
     if (ends.length === 0) return out;
@@ -122,7 +123,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   forecastMultivariate(history: Columns, steps: number): number[][] {
     const L = this.opts.seqLen, C = this.opts.inputSize;
     const n = this.checkColumns('forecast', history);
-    if (n < L) throw new RangeError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
+    if (n < L) throw new ValueError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
     const s = history.map((c) => [...c]);
     const out = Array.from({ length: C }, () => [] as number[]);
     this.model.eval();
@@ -146,17 +147,17 @@ abstract class NeuralForecaster implements MultivariateForecaster {
 
   private checkUnivariate(op: string): void {
     if (this.opts.inputSize !== 1) {
-      throw new RangeError(`${this.name}.${op}: the model reads ${this.opts.inputSize} columns; use ${op}Multivariate with ${this.opts.inputSize} columns`);
+      throw new ValueError(`${this.name}.${op}: the model reads ${this.opts.inputSize} columns; use ${op}Multivariate with ${this.opts.inputSize} columns`);
     }
   }
 
   /** Checks there are C columns of one length; returns the length. */
   private checkColumns(op: string, cols: Columns): number {
     const C = this.opts.inputSize;
-    if (cols.length !== C) throw new RangeError(`${this.name}.${op}: expected ${C} column${C === 1 ? '' : 's'}, got ${cols.length}`);
+    if (cols.length !== C) throw new ValueError(`${this.name}.${op}: expected ${C} column${C === 1 ? '' : 's'}, got ${cols.length}`);
     const n = cols[0]!.length;
     cols.forEach((c, j) => {
-      if (c.length !== n) throw new RangeError(`${this.name}.${op}: column ${j} has ${c.length} values but column 0 has ${n}`);
+      if (c.length !== n) throw new ValueError(`${this.name}.${op}: column ${j} has ${c.length} values but column 0 has ${n}`);
     });
     return n;
   }

@@ -14,6 +14,7 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { freeRunning, type OutputFeedback } from '../train/modes.js';
+import { ValueError } from '../errors.js';
 
 export interface OutputRecurrentOptions {
   nonlinearity?: 'tanh' | 'relu';
@@ -31,10 +32,10 @@ export class OutputRecurrentRNN extends Module implements OutputFeedback {
   constructor(readonly inputSize: number, readonly hiddenSize: number, readonly outputSize: number, opts: OutputRecurrentOptions = {}) {
     super();
     for (const [name, v, min] of [['inputSize', inputSize, 0], ['hiddenSize', hiddenSize, 1], ['outputSize', outputSize, 1]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`OutputRecurrentRNN: ${name} must be an integer ≥ ${min}, got ${v}`);
+      if (!Number.isInteger(v) || v < min) throw new ValueError(`OutputRecurrentRNN: ${name} must be an integer ≥ ${min}, got ${v}`);
     }
     const nl = opts.nonlinearity ?? 'tanh';
-    if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`OutputRecurrentRNN: nonlinearity must be 'tanh' or 'relu', got '${String(nl)}'`);
+    if (nl !== 'tanh' && nl !== 'relu') throw new ValueError(`OutputRecurrentRNN: nonlinearity must be 'tanh' or 'relu', got '${String(nl)}'`);
     this.nonlinearity = nl;
     const lin = { dtype: opts.dtype, generator: opts.generator ?? defaultGenerator };
     this.i2h = inputSize > 0 ? this.registerModule('i2h', new Linear(inputSize, hiddenSize, { ...lin, bias: false })) : null;
@@ -49,16 +50,16 @@ export class OutputRecurrentRNN extends Module implements OutputFeedback {
   step(x: Tensor | null, prevY: Tensor): Tensor {
     const { inputSize: I, outputSize: O } = this;
     if (prevY.ndim === 0 || prevY.shape[prevY.ndim - 1] !== O) {
-      throw new RangeError(`OutputRecurrentRNN.step: prevY has shape ${fmtShape(prevY.shape)} but expects [..., ${O}]`);
+      throw new ValueError(`OutputRecurrentRNN.step: prevY has shape ${fmtShape(prevY.shape)} but expects [..., ${O}]`);
     }
     let z = this.o2h.forward(prevY);
     if (this.i2h) {
       if (x === null || x.ndim !== prevY.ndim || x.shape[x.ndim - 1] !== I || x.shape.slice(0, -1).some((s, i) => s !== prevY.shape[i])) {
-        throw new RangeError(`OutputRecurrentRNN.step: x has shape ${x ? fmtShape(x.shape) : 'null'} but expects [${[...prevY.shape.slice(0, -1), I].join(',')}]`);
+        throw new ValueError(`OutputRecurrentRNN.step: x has shape ${x ? fmtShape(x.shape) : 'null'} but expects [${[...prevY.shape.slice(0, -1), I].join(',')}]`);
       }
       z = z.add(this.i2h.forward(x));
     } else if (x !== null) {
-      throw new RangeError(`OutputRecurrentRNN.step: the model has no input (inputSize 0) but got x of shape ${fmtShape(x.shape)}`);
+      throw new ValueError(`OutputRecurrentRNN.step: the model has no input (inputSize 0) but got x of shape ${fmtShape(x.shape)}`);
     }
     const h = this.nonlinearity === 'tanh' ? z.tanh() : z.relu();
     return this.h2o.forward(h);

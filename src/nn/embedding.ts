@@ -10,6 +10,7 @@ import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normal_ } from './init.js';
 import { Module, type Parameter } from './module.js';
+import { ValueError } from '../errors.js';
 
 export interface EmbeddingOptions {
   /** Row whose vector is zero at init and never receives a gradient; negative counts from the end. */
@@ -45,13 +46,13 @@ export class Embedding extends Module {
   constructor(readonly numEmbeddings: number, readonly embeddingDim: number, opts: EmbeddingOptions = {}) {
     super();
     for (const [name, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new RangeError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
+      if (!Number.isInteger(v) || v < 0) throw new ValueError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
     }
     this.paddingIdx = normPaddingIdx(opts.paddingIdx, numEmbeddings);
     const w = new Tensor(alloc(opts.dtype ?? opts.weight?.dtype ?? 'float32', numEmbeddings * embeddingDim), [numEmbeddings, embeddingDim]);
     if (opts.weight) {
       if (opts.weight.ndim !== 2 || opts.weight.shape[0] !== numEmbeddings || opts.weight.shape[1] !== embeddingDim) {
-        throw new RangeError(`Embedding: weight has shape ${fmtShape(opts.weight.shape)} but expects ${fmtShape(w.shape)}`);
+        throw new ValueError(`Embedding: weight has shape ${fmtShape(opts.weight.shape)} but expects ${fmtShape(w.shape)}`);
       }
       w.data.set(opts.weight.data);
     } else {
@@ -68,16 +69,16 @@ export class Embedding extends Module {
   static fromPretrained(weights: Tensor | PretrainedVectors, opts: FromPretrainedOptions = {}): Embedding {
     let w: Tensor;
     if (weights instanceof Tensor) {
-      if (weights.ndim !== 2) throw new RangeError(`Embedding.fromPretrained: weights have shape ${fmtShape(weights.shape)} but expects [V,E]`);
+      if (weights.ndim !== 2) throw new ValueError(`Embedding.fromPretrained: weights have shape ${fmtShape(weights.shape)} but expects [V,E]`);
       w = weights;
     } else {
       const E = weights.dim;
       if (!Number.isInteger(E) || E < 1 || weights.vectors.length % E !== 0) {
-        throw new RangeError(`Embedding.fromPretrained: ${weights.vectors.length} values do not split into rows of dim ${E}`);
+        throw new ValueError(`Embedding.fromPretrained: ${weights.vectors.length} values do not split into rows of dim ${E}`);
       }
       const V = weights.vectors.length / E;
       if (weights.vocab && weights.vocab.length !== V) {
-        throw new RangeError(`Embedding.fromPretrained: vocab has ${weights.vocab.length} tokens but there are ${V} vectors`);
+        throw new ValueError(`Embedding.fromPretrained: vocab has ${weights.vocab.length} tokens but there are ${V} vectors`);
       }
       w = new Tensor(weights.vectors, [V, E]);
     }
@@ -96,12 +97,12 @@ export class Embedding extends Module {
     const idx = indices instanceof Tensor ? indices.data : indices;
     const lead = shape ?? (indices instanceof Tensor ? indices.shape : [idx.length]);
     const n = lead.reduce((a, b) => a * b, 1);
-    if (n !== idx.length) throw new RangeError(`Embedding.forward: ${idx.length} indices do not fill shape ${fmtShape(lead)}`);
+    if (n !== idx.length) throw new ValueError(`Embedding.forward: ${idx.length} indices do not fill shape ${fmtShape(lead)}`);
     const rows = new Int32Array(n);
     for (let k = 0; k < n; k++) {
       const v = idx[k]!;
       if (!Number.isInteger(v) || v < 0 || v >= V) {
-        throw new RangeError(`Embedding.forward: index ${v} (at position ${k}) is out of range for ${V} embeddings`);
+        throw new ValueError(`Embedding.forward: index ${v} (at position ${k}) is out of range for ${V} embeddings`);
       }
       rows[k] = v;
     }
@@ -122,6 +123,6 @@ export class Embedding extends Module {
 
 function normPaddingIdx(p: number | undefined, V: number): number | null {
   if (p === undefined) return null;
-  if (!Number.isInteger(p) || p < -V || p >= V) throw new RangeError(`Embedding: paddingIdx ${p} must be within [${-V}, ${V})`);
+  if (!Number.isInteger(p) || p < -V || p >= V) throw new ValueError(`Embedding: paddingIdx ${p} must be within [${-V}, ${V})`);
   return p < 0 ? p + V : p;
 }

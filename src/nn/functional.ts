@@ -9,6 +9,7 @@ import { alloc } from '../tensor/dtype.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { fmtShape, numel, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 export type Reduction = 'none' | 'mean' | 'sum';
 
@@ -17,13 +18,13 @@ function reduce(t: Tensor, reduction: Reduction, op: string): Tensor {
     case 'none': return t;
     case 'mean': return mean(t);
     case 'sum': return sum(t);
-    default: throw new RangeError(`${op}: reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`);
+    default: throw new ValueError(`${op}: reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`);
   }
 }
 
 function checkSameShape(input: Tensor, target: Tensor, op: string): void {
   if (!sameShape(input.shape, target.shape)) {
-    throw new RangeError(`${op}: input has shape ${fmtShape(input.shape)} but target has shape ${fmtShape(target.shape)}; they must match`);
+    throw new ValueError(`${op}: input has shape ${fmtShape(input.shape)} but target has shape ${fmtShape(target.shape)}; they must match`);
   }
 }
 
@@ -64,10 +65,10 @@ export function nllLoss(input: Tensor, target: Tensor | ArrayLike<number>, opts:
   const expected = unbatched ? [] : [input.shape[0]!, ...input.shape.slice(2)];
   // a plain array of indices is taken as flat; a Tensor target must have the exact shape
   if (input.ndim === 0 || numel(tShape) !== N * inner || (target instanceof Tensor && !sameShape(tShape, expected))) {
-    throw new RangeError(`${op}: input has shape ${fmtShape(input.shape)} so target must have shape ${fmtShape(expected)}, got ${fmtShape(tShape)}`);
+    throw new ValueError(`${op}: input has shape ${fmtShape(input.shape)} so target must have shape ${fmtShape(expected)}, got ${fmtShape(tShape)}`);
   }
   const w = opts.weight ?? null;
-  if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new RangeError(`${op}: weight has shape ${fmtShape(w.shape)}, expected [${C}]`);
+  if (w && (w.ndim !== 1 || w.shape[0] !== C)) throw new ValueError(`${op}: weight has shape ${fmtShape(w.shape)}, expected [${C}]`);
   const M = N * inner;
   const cls = new Int32Array(M);
   const wt = new Float64Array(M);
@@ -76,7 +77,7 @@ export function nllLoss(input: Tensor, target: Tensor | ArrayLike<number>, opts:
     const c = tData[m]!;
     if (c === ignore) { cls[m] = -1; continue; }
     if (!Number.isInteger(c) || c < 0 || c >= C) {
-      throw new RangeError(`${op}: target ${c} at position ${m} is out of range for ${C} classes`);
+      throw new ValueError(`${op}: target ${c} at position ${m} is out of range for ${C} classes`);
     }
     cls[m] = c;
     wt[m] = w ? w.data[c]! : 1;
@@ -100,7 +101,7 @@ export function nllLoss(input: Tensor, target: Tensor | ArrayLike<number>, opts:
     out = new Tensor(o, []);
     scaleOf = (_m, g) => g[0]! / div;
   } else {
-    throw new RangeError(`${op}: reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`);
+    throw new ValueError(`${op}: reduction must be 'none', 'mean' or 'sum', got '${String(reduction)}'`);
   }
   return record(out, op, [input], (g, acc) => {
     const gx = acc(input)!;
@@ -112,7 +113,7 @@ export interface CrossEntropyOptions extends NllOptions {}
 
 /** Cross entropy of unnormalised logits [N,C], [N,C,d…] or [C] against class indices. */
 export function crossEntropy(input: Tensor, target: Tensor | ArrayLike<number>, opts: CrossEntropyOptions = {}): Tensor {
-  if (input.ndim === 0) throw new RangeError(`crossEntropy: input must have at least 1 dim, got ${fmtShape(input.shape)}`);
+  if (input.ndim === 0) throw new ValueError(`crossEntropy: input must have at least 1 dim, got ${fmtShape(input.shape)}`);
   return nllLoss(logSoftmax(input, input.ndim === 1 ? 0 : 1), target, opts, 'crossEntropy');
 }
 

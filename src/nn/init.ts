@@ -12,6 +12,7 @@ import type { Module } from './module.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
+import { ValueError } from '../errors.js';
 
 export function uniform_(t: Tensor, low: number, high: number, generator: Generator = defaultGenerator): Tensor {
   const d = t.data;
@@ -40,7 +41,7 @@ export function ones_(t: Tensor): Tensor {
 
 /** The identity matrix in a 2-D tensor (ones on the main diagonal of a non-square one), like `eye_`. */
 export function eye_(t: Tensor): Tensor {
-  if (t.ndim !== 2) throw new RangeError(`eye_: only 2-D tensors are supported, got shape ${fmtShape(t.shape)}`);
+  if (t.ndim !== 2) throw new ValueError(`eye_: only 2-D tensors are supported, got shape ${fmtShape(t.shape)}`);
   const [rows, cols] = t.shape as [number, number];
   t.data.fill(0);
   for (let i = 0; i < Math.min(rows, cols); i++) t.data[i * cols + i] = 1;
@@ -65,18 +66,18 @@ export function calculateGain(nonlinearity: GainNonlinearity, param?: number): n
     case 'relu': return Math.SQRT2;
     case 'leaky_relu': {
       const slope = param ?? 0.01;
-      if (!Number.isFinite(slope)) throw new RangeError(`calculateGain: negative slope ${slope} is not a valid number`);
+      if (!Number.isFinite(slope)) throw new ValueError(`calculateGain: negative slope ${slope} is not a valid number`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case 'selu': return 3 / 4;
-    default: throw new RangeError(`calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
+    default: throw new ValueError(`calculateGain: unsupported nonlinearity '${String(nonlinearity)}'`);
   }
 }
 
 /** [fan_in, fan_out] of a weight [O, I, k…], as `_calculate_fan_in_and_fan_out`. */
 export function calculateFans(t: Tensor, op = 'calculateFans'): [number, number] {
   if (t.ndim < 2) {
-    throw new RangeError(`${op}: fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions (shape ${fmtShape(t.shape)})`);
+    throw new ValueError(`${op}: fan in and fan out cannot be computed for a tensor with fewer than 2 dimensions (shape ${fmtShape(t.shape)})`);
   }
   let receptive = 1;
   for (let i = 2; i < t.ndim; i++) receptive *= t.shape[i]!;
@@ -108,7 +109,7 @@ export interface KaimingOptions {
 
 function kaimingStd(t: Tensor, opts: KaimingOptions, op: string): number {
   const mode = opts.mode ?? 'fan_in';
-  if (mode !== 'fan_in' && mode !== 'fan_out') throw new RangeError(`${op}: mode must be 'fan_in' or 'fan_out', got '${String(mode)}'`);
+  if (mode !== 'fan_in' && mode !== 'fan_out') throw new ValueError(`${op}: mode must be 'fan_in' or 'fan_out', got '${String(mode)}'`);
   const [fanIn, fanOut] = calculateFans(t, op);
   const gain = calculateGain(opts.nonlinearity ?? 'leaky_relu', opts.a ?? 0);
   return gain / Math.sqrt(mode === 'fan_in' ? fanIn : fanOut);
@@ -131,7 +132,7 @@ export function kaimingNormal_(t: Tensor, opts: KaimingOptions = {}): Tensor {
  * multiplied by sign(diag R). Rows (or columns, when wide) end up orthonormal, times `gain`.
  */
 export function orthogonal_(t: Tensor, gain = 1, generator: Generator = defaultGenerator): Tensor {
-  if (t.ndim < 2) throw new RangeError(`orthogonal_: only tensors with 2 or more dimensions are supported, got shape ${fmtShape(t.shape)}`);
+  if (t.ndim < 2) throw new ValueError(`orthogonal_: only tensors with 2 or more dimensions are supported, got shape ${fmtShape(t.shape)}`);
   if (t.data.length === 0) return t;
   const rows = t.shape[0]!;
   const cols = t.data.length / rows;
@@ -238,7 +239,7 @@ export function initParameters(module: Module, rules: readonly InitRule[]): Map<
   }
   const unused = rules.filter((_, i) => !used[i]).map((r) => String(r.pattern));
   if (unused.length) {
-    throw new RangeError(`initParameters: ${unused.join(', ')} matched no parameter (the module has ${names.join(', ') || 'none'})`);
+    throw new ValueError(`initParameters: ${unused.join(', ')} matched no parameter (the module has ${names.join(', ') || 'none'})`);
   }
   return applied;
 }
@@ -268,7 +269,7 @@ export interface IrnnOptions {
  * only where f′ = 1, which tanh gives at 0 alone. (`diagnostics.irnn` builds such an nn.RNN.)
  */
 export function irnn_<M extends ElmanLike>(rnn: M, opts: IrnnOptions = {}): M {
-  if (rnn.nonlinearity !== 'relu') throw new RangeError(`irnn_: the RNN must use nonlinearity 'relu', got '${rnn.nonlinearity}'`);
+  if (rnn.nonlinearity !== 'relu') throw new ValueError(`irnn_: the RNN must use nonlinearity 'relu', got '${rnn.nonlinearity}'`);
   const std = opts.inputStd ?? 0.001;
   const scale = opts.scale ?? 1;
   const hasBias = [...rnn.namedParameters()].some(([n]) => /^bias/.test(n));

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, type Parameter } from './module.js';
+import { ValueError } from '../errors.js';
 
 export interface LinearOptions {
   bias?: boolean;
@@ -33,7 +34,7 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     const I = this.inFeatures;
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== I) {
-      throw new RangeError(`Linear.forward: input has shape ${fmtShape(x.shape)} but expects [..., ${I}]`);
+      throw new ValueError(`Linear.forward: input has shape ${fmtShape(x.shape)} but expects [..., ${I}]`);
     }
     const lead = x.shape.slice(0, -1);
     const x2 = x.ndim === 2 ? x : reshape(x, [-1, I]);
@@ -71,7 +72,7 @@ export class Identity extends Module {
 export class Dropout extends Module {
   constructor(readonly p = 0.5, readonly generator: Generator = defaultGenerator) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: p must be in [0, 1], got ${p}`);
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);
   }
 
   forward(x: Tensor): Tensor {

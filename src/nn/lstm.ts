@@ -9,6 +9,7 @@ import { lstmSequence } from '../autograd/ops/lstm.js';
 import { slice } from '../autograd/ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { ValueError } from '../errors.js';
 
 /** An LSTM's recurrent state: hidden and cell, as PyTorch's `(h, c)` tuple. */
 export type LSTMState = [h: Tensor, c: Tensor];
@@ -46,7 +47,7 @@ export type LSTMOptions = RecurrentOptions;
  */
 export class LSTM extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
-    if ((opts as { projSize?: number }).projSize) throw new RangeError('LSTM: projSize (proj_size) is not supported');
+    if ((opts as { projSize?: number }).projSize) throw new ValueError('LSTM: projSize (proj_size) is not supported');
     super('LSTM', inputSize, hiddenSize, 4, opts);
   }
 

@@ -5,6 +5,7 @@ import type { DType } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { UserError } from '../errors.js';
 
 /** A trainable tensor owned by a module. */
 export class Parameter extends Tensor {
@@ -26,7 +27,7 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-export class StateDictError extends Error {}
+export class StateDictError extends UserError {}
 
 export abstract class Module {
   training = true;

@@ -13,6 +13,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, type Parameter } from './module.js';
+import { ValueError } from '../errors.js';
 
 export interface RecurrentOptions {
   numLayers?: number;
@@ -39,7 +40,7 @@ export type LayerRun = (x: Tensor, states: Tensor[], p: LayerParams, reverse: bo
 
 export function checkSizes(op: string, inputSize: number, hiddenSize: number, numLayers: number): void {
   for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', numLayers]] as const) {
-    if (!Number.isInteger(v) || v < (name === 'inputSize' ? 0 : 1)) throw new RangeError(`${op}: ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < (name === 'inputSize' ? 0 : 1)) throw new ValueError(`${op}: ${name} must be a positive integer, got ${v}`);
   }
 }
 
@@ -61,7 +62,7 @@ export abstract class RecurrentBase extends Module {
     this.bidirectional = opts.bidirectional ?? false;
     this.generator = opts.generator ?? defaultGenerator;
     checkSizes(kind, inputSize, hiddenSize, this.numLayers);
-    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new RangeError(`${kind}: dropout must be in [0, 1], got ${this.dropout}`);
+    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new ValueError(`${kind}: dropout must be in [0, 1], got ${this.dropout}`);
     const H = hiddenSize, D = this.numDirections, GH = gates * H;
     // PyTorch's default: every parameter from U(−1/√H, 1/√H)
     const k = 1 / Math.sqrt(H);
@@ -92,11 +93,11 @@ export abstract class RecurrentBase extends Module {
     const { kind, inputSize: I, hiddenSize: H, numLayers: L, numDirections: D } = this;
     if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== I) {
       const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
-      throw new RangeError(`${kind}.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
+      throw new ValueError(`${kind}.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
     }
     const dtype = this.cells[0]!.wIh.dtype;
     if (input.dtype !== dtype) {
-      throw new TypeError(`${kind}.forward: input is ${input.dtype} but the parameters are ${dtype}; convert one with .to()`);
+      throw new ValueError(`${kind}.forward: input is ${input.dtype} but the parameters are ${dtype}; convert one with .to()`);
     }
     const unbatched = input.ndim === 2;
     // unbatched input is [T,I] whatever batchFirst says, as in PyTorch
@@ -109,7 +110,7 @@ export abstract class RecurrentBase extends Module {
       const s = given[i];
       if (s === undefined) return zeros([L * D, B, H], { dtype });
       if (s.ndim !== want.length || s.shape.some((v, k) => v !== want[k])) {
-        throw new RangeError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
+        throw new ValueError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
       }
       return unbatched ? unsqueeze(s, 1) : s;
     });
@@ -170,7 +171,7 @@ export abstract class CellBase extends Module {
   protected prepare(x: Tensor, given: (Tensor | undefined)[], names: string[]): { x: Tensor; states: Tensor[]; unbatch: (t: Tensor) => Tensor } {
     const { kind, inputSize: I, hiddenSize: H } = this;
     if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== I) {
-      throw new RangeError(`${kind}.forward: input has shape ${fmtShape(x.shape)} but expects [B,${I}] or [${I}]`);
+      throw new ValueError(`${kind}.forward: input has shape ${fmtShape(x.shape)} but expects [B,${I}] or [${I}]`);
     }
     const unbatched = x.ndim === 1;
     const xb = unbatched ? unsqueeze(x, 0) : x;
@@ -180,7 +181,7 @@ export abstract class CellBase extends Module {
       const s = given[i];
       if (s === undefined) return zeros([B, H], { dtype: x.dtype });
       if (s.ndim !== want.length || s.shape.some((v, k) => v !== want[k])) {
-        throw new RangeError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
+        throw new ValueError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
       }
       return unbatched ? unsqueeze(s, 0) : s;
     });

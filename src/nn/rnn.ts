@@ -7,6 +7,7 @@ import * as E from '../autograd/ops/elementwise.js';
 import { type Nonlinearity, rnnSequence } from '../autograd/ops/rnn.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { ValueError } from '../errors.js';
 
 export type { Nonlinearity };
 
@@ -58,6 +59,6 @@ export class RNN extends RecurrentBase {
 }
 
 function checkNonlinearity(n: string, op: string): Nonlinearity {
-  if (n !== 'tanh' && n !== 'relu') throw new RangeError(`${op}: nonlinearity must be 'tanh' or 'relu', got '${n}'`);
+  if (n !== 'tanh' && n !== 'relu') throw new ValueError(`${op}: nonlinearity must be 'tanh' or 'relu', got '${n}'`);
   return n;
 }

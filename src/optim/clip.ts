@@ -1,4 +1,5 @@
 import type { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 export interface ClipGradNormOptions {
   /** p of the p-norm; Infinity for the max norm (default 2). */
@@ -24,7 +25,7 @@ export function clipGradNorm_(params: Iterable<Tensor>, maxNorm: number, opts: C
     total = Math.pow(total, 1 / p);
   }
   if (opts.errorIfNonfinite && !Number.isFinite(total)) {
-    throw new RangeError(`clipGradNorm_: the total norm of order ${p} of the gradients is ${total}`);
+    throw new ValueError(`clipGradNorm_: the total norm of order ${p} of the gradients is ${total}`);
   }
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1) for (const g of grads) for (let i = 0; i < g.length; i++) g[i] *= coef;

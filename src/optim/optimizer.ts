@@ -3,6 +3,7 @@
 import type { Data } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ValueError } from '../errors.js';
 
 export type ParamGroup<O> = { params: Tensor[] } & Partial<O>;
 export type Params<O> = Iterable<Tensor> | ParamGroup<O>[];
@@ -20,13 +21,13 @@ export abstract class Optimizer<O extends object> {
 
   constructor(params: Params<O>, defaults: O, name: string) {
     const list = [...params] as (Tensor | ParamGroup<O>)[];
-    if (list.length === 0) throw new RangeError(`${name}: got an empty parameter list`);
+    if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
     const groups: ParamGroup<O>[] = isGroup(list[0]!) ? (list as ParamGroup<O>[]) : [{ params: list as Tensor[] } as ParamGroup<O>];
     this.paramGroups = groups.map((g) => ({ ...defaults, ...g, params: [...g.params] }));
     const seen = new Set<Tensor>();
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (seen.has(p)) throw new RangeError(`${name}: a parameter appears in more than one group`);
+        if (seen.has(p)) throw new ValueError(`${name}: a parameter appears in more than one group`);
         seen.add(p);
       }
     }
@@ -84,13 +85,13 @@ export abstract class Optimizer<O extends object> {
 
   loadStateDict(sd: OptimizerStateDict<O>): void {
     if (sd.paramGroups.length !== this.paramGroups.length) {
-      throw new RangeError(`loadStateDict: the state has ${sd.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
+      throw new ValueError(`loadStateDict: the state has ${sd.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
     }
     const byIndex = new Map<number, Tensor>();
     sd.paramGroups.forEach((g, gi) => {
       const own = this.paramGroups[gi]!;
       if (g.params.length !== own.params.length) {
-        throw new RangeError(`loadStateDict: group ${gi} has ${g.params.length} parameters in the state, ${own.params.length} in the optimizer`);
+        throw new ValueError(`loadStateDict: group ${gi} has ${g.params.length} parameters in the state, ${own.params.length} in the optimizer`);
       }
       g.params.forEach((idx, k) => byIndex.set(idx, own.params[k]!));
       const { params: _ignored, ...opts } = g;
@@ -99,12 +100,12 @@ export abstract class Optimizer<O extends object> {
     this.state.clear();
     for (const [idx, s] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(idx));
-      if (!p) throw new RangeError(`loadStateDict: state for unknown parameter index ${idx}`);
+      if (!p) throw new ValueError(`loadStateDict: state for unknown parameter index ${idx}`);
       const ps: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
         if (typeof v === 'number') ps[k] = v;
         else {
-          if (v.length !== p.data.length) throw new RangeError(`loadStateDict: state '${k}' of parameter ${idx} has ${v.length} values, the parameter ${p.data.length}`);
+          if (v.length !== p.data.length) throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} has ${v.length} values, the parameter ${p.data.length}`);
           const b = alloc(p.dtype, v.length);
           b.set(v);
           ps[k] = b;

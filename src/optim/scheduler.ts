@@ -3,6 +3,7 @@
 // and writes the new lr into every parameter group. The updates are PyTorch's recursive
 // ("chainable") forms, so the values match its float arithmetic.
 import type { Optimizer } from './optimizer.js';
+import { ValueError } from '../errors.js';
 
 type LrGroup = { lr: number };
 
@@ -15,7 +16,7 @@ export abstract class LRScheduler {
   constructor(readonly optimizer: Optimizer<object>) {
     this.groups = optimizer.paramGroups as unknown as LrGroup[];
     for (const g of this.groups) {
-      if (typeof g.lr !== 'number') throw new TypeError('LRScheduler: the optimizer has no lr option');
+      if (typeof g.lr !== 'number') throw new ValueError('LRScheduler: the optimizer has no lr option');
     }
     this.baseLrs = this.groups.map((g) => g.lr);
   }
@@ -50,7 +51,7 @@ export abstract class LRScheduler {
 }
 
 function positiveInt(name: string, v: number): number {
-  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  if (!Number.isInteger(v) || v < 1) throw new ValueError(`${name} must be a positive integer, got ${v}`);
   return v;
 }
 

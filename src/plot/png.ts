@@ -1,5 +1,6 @@
 // Node-only helper: SVG → PNG with resvg (native binary, loaded from an optional dependency).
 import { Resvg } from '@resvg/resvg-js';
+import { ValueError } from '../errors.js';
 
 export interface SvgToPngOptions {
   /** Output width in pixels (height keeps the aspect ratio). Default: twice the SVG's width. */
@@ -11,7 +12,7 @@ export interface SvgToPngOptions {
 /** Rasterise an SVG document to PNG bytes, using the system's fonts. */
 export function svgToPng(svg: string, opts: SvgToPngOptions = {}): Uint8Array {
   if (opts.width !== undefined && !(Number.isInteger(opts.width) && opts.width > 0)) {
-    throw new RangeError(`svgToPng: width must be a positive integer, got ${opts.width}`);
+    throw new ValueError(`svgToPng: width must be a positive integer, got ${opts.width}`);
   }
   const resvg = new Resvg(svg, {
     fitTo: opts.width !== undefined ? { mode: 'width', value: opts.width } : { mode: 'zoom', value: 2 },

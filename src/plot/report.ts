@@ -1,5 +1,6 @@
 // A single self-contained HTML report: inline CSS, inline SVG charts, no scripts, no requests.
 import { formatCell } from './format.js';
+import { ValueError } from '../errors.js';
 
 export interface ReportInput {
   title: string;
@@ -28,7 +29,7 @@ function inlineSvg(svg: string, prefix: string): string {
     .replace(/\s+on[a-z]+\s*=\s*("[^"]*"|'[^']*')/gi, '')
     // Any reference to something outside the document (images, fonts, stylesheets) is removed.
     .replace(/\s+(?:xlink:)?href\s*=\s*("(?!#)[^"]*"|'(?!#)[^']*')/gi, '');
-  if (!/^<svg[\s>]/i.test(s)) throw new Error('htmlReport: a chart\'s svg must be an <svg> document');
+  if (!/^<svg[\s>]/i.test(s)) throw new ValueError('htmlReport: a chart\'s svg must be an <svg> document');
   s = s
     .replace(/\bid="([^"]+)"/g, `id="${prefix}$1"`)
     .replace(/url\(#([^)]+)\)/g, `url(#${prefix}$1)`)

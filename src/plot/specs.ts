@@ -1,5 +1,6 @@
 // Vega-Lite specs for rnnkit's figures. Browser-safe: plain data in, plain JSON out.
 import type { TopLevelSpec } from 'vega-lite';
+import { ValueError } from '../errors.js';
 
 export type { TopLevelSpec } from 'vega-lite';
 
@@ -167,7 +168,7 @@ function xKind(dates: string[]): XKind {
 
 function checkLengths(name: string, s: DatedSeries): void {
   if (s.dates.length !== s.values.length) {
-    throw new RangeError(`${name}: ${s.dates.length} dates but ${s.values.length} values`);
+    throw new ValueError(`${name}: ${s.dates.length} dates but ${s.values.length} values`);
   }
 }
 
@@ -182,7 +183,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
   for (const m of [...Object.keys(input.predictions), ...Object.keys(forecast)]) {
     if (!models.includes(m)) models.push(m);
   }
-  if (models.includes('actual')) throw new RangeError("actualVsPredictedSpec: 'actual' is reserved for the observed series; rename the model");
+  if (models.includes('actual')) throw new ValueError("actualVsPredictedSpec: 'actual' is reserved for the observed series; rename the model");
   const rows: { date: string | number; value: number; series: string; kind: string }[] = [];
   const allDates: string[] = [...input.dates];
   for (const [m, s] of Object.entries(input.predictions)) { checkLengths(`predictions.${m}`, s); allDates.push(...s.dates); }

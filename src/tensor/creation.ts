@@ -3,6 +3,7 @@ import { alloc } from './dtype.js';
 import { type Generator, defaultGenerator } from './random.js';
 import { fmtShape, numel } from './shape.js';
 import { Tensor, type NestedArray } from './tensor.js';
+import { ValueError } from '../errors.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -39,12 +40,12 @@ export function tensor(data: NestedArray | ArrayLike<number>, opts: FromDataOpti
     const out: number[] = [];
     const walk = (x: NestedArray, dim: number, path: string) => {
       if (dim === shape.length) {
-        if (typeof x !== 'number') throw new TypeError(`tensor: nested data is ragged at ${path}`);
+        if (typeof x !== 'number') throw new ValueError(`tensor: nested data is ragged at ${path}`);
         out.push(x);
         return;
       }
       if (!Array.isArray(x) || x.length !== shape[dim]) {
-        throw new TypeError(`tensor: nested data is ragged at ${path} (expected ${shape[dim]} entries as in ${fmtShape(shape)})`);
+        throw new ValueError(`tensor: nested data is ragged at ${path} (expected ${shape[dim]} entries as in ${fmtShape(shape)})`);
       }
       x.forEach((y, i) => walk(y, dim + 1, `${path}[${i}]`));
     };
@@ -53,14 +54,14 @@ export function tensor(data: NestedArray | ArrayLike<number>, opts: FromDataOpti
   }
   if (opts.shape !== undefined) {
     if (numel(opts.shape) !== flat.length) {
-      throw new RangeError(`tensor: ${flat.length} values do not fill shape ${fmtShape(opts.shape)}`);
+      throw new ValueError(`tensor: ${flat.length} values do not fill shape ${fmtShape(opts.shape)}`);
     }
     shape = [...opts.shape];
   }
   const buf = alloc(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i];
-    if (typeof v !== 'number') throw new TypeError(`tensor: value at flat index ${i} is ${typeof v}, expected a number`);
+    if (typeof v !== 'number') throw new ValueError(`tensor: value at flat index ${i} is ${typeof v}, expected a number`);
     buf[i] = v;
   }
   return new Tensor(buf, shape, opts.requiresGrad ?? false);
@@ -72,7 +73,7 @@ export function fromData(data: Data, shape: readonly number[], requiresGrad = fa
 }
 
 function checkShape(shape: readonly number[], op: string): void {
-  for (const s of shape) if (!Number.isInteger(s) || s < 0) throw new RangeError(`${op}: invalid shape ${fmtShape(shape)}`);
+  for (const s of shape) if (!Number.isInteger(s) || s < 0) throw new ValueError(`${op}: invalid shape ${fmtShape(shape)}`);
 }
 
 export function full(shape: readonly number[], value: number, opts: TensorOptions = {}): Tensor {
@@ -93,7 +94,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
     end = start;
     start = 0;
   }
-  if (step === 0) throw new RangeError('arange: step must be non-zero');
+  if (step === 0) throw new ValueError('arange: step must be non-zero');
   const n = Math.max(0, Math.ceil((end - start) / step));
   const d = alloc(opts.dtype ?? 'float32', n);
   for (let i = 0; i < n; i++) d[i] = start + i * step;

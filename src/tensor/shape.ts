@@ -1,5 +1,6 @@
 // Shape arithmetic shared by the kernels and the ops. Shapes are plain number arrays, row-major.
 
+import { ValueError } from '../errors.js';
 export type Shape = readonly number[];
 
 export function numel(shape: Shape): number {
@@ -32,7 +33,7 @@ export function sameShape(a: Shape, b: Shape): boolean {
 export function normDim(dim: number, ndim: number, op: string): number {
   const d = dim < 0 ? dim + ndim : dim;
   if (!Number.isInteger(dim) || d < 0 || d >= ndim) {
-    throw new RangeError(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dims`);
+    throw new ValueError(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dims`);
   }
   return d;
 }
@@ -45,7 +46,7 @@ export function broadcastShapes(a: Shape, b: Shape, op: string): number[] {
     const da = i < n - a.length ? 1 : a[i - (n - a.length)]!;
     const db = i < n - b.length ? 1 : b[i - (n - b.length)]!;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new RangeError(`${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together`);
+      throw new ValueError(`${op}: shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast together`);
     }
     out[i] = da === 1 ? db : da;
   }

@@ -13,6 +13,7 @@ import * as X from '../autograd/ops/softmax.js';
 import type { Data, DType } from './dtype.js';
 import { alloc } from './dtype.js';
 import { fmtShape, normDim, numel } from './shape.js';
+import { ValueError } from '../errors.js';
 
 export type Dims = number | readonly number[];
 
@@ -36,7 +37,7 @@ export class Tensor {
 
   constructor(data: Data, shape: readonly number[], requiresGrad = false) {
     if (data.length !== numel(shape)) {
-      throw new RangeError(`Tensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
+      throw new ValueError(`Tensor: ${data.length} values do not fill shape ${fmtShape(shape)}`);
     }
     this.data = data;
     this.shape = shape;
@@ -81,7 +82,7 @@ export class Tensor {
 
   /** Sets requiresGrad in place, like `requires_grad_()`; only leaves may change it. */
   requiresGrad_(flag = true): this {
-    if (!this.isLeaf) throw new Error(`requiresGrad_: only leaf tensors can change requiresGrad (this one comes from ${this._op})`);
+    if (!this.isLeaf) throw new ValueError(`requiresGrad_: only leaf tensors can change requiresGrad (this one comes from ${this._op})`);
     this.requiresGrad = flag;
     return this;
   }
@@ -100,13 +101,13 @@ export class Tensor {
     let seed: Data;
     if (grad === undefined) {
       if (this.data.length !== 1) {
-        throw new Error(`backward: grad can be implicitly created only for a single-value tensor, got shape ${fmtShape(this.shape)}`);
+        throw new ValueError(`backward: grad can be implicitly created only for a single-value tensor, got shape ${fmtShape(this.shape)}`);
       }
       seed = alloc(this.dtype, 1);
       seed[0] = 1;
     } else {
       if (grad.data.length !== this.data.length) {
-        throw new RangeError(`backward: grad has shape ${fmtShape(grad.shape)} but the tensor has shape ${fmtShape(this.shape)}`);
+        throw new ValueError(`backward: grad has shape ${fmtShape(grad.shape)} but the tensor has shape ${fmtShape(this.shape)}`);
       }
       seed = grad.data;
     }
@@ -125,7 +126,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.data.length !== 1) throw new RangeError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.data.length} values, expected 1`);
+    if (this.data.length !== 1) throw new ValueError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.data.length} values, expected 1`);
     return this.data[0]!;
   }
 
@@ -206,7 +207,7 @@ export class Tensor {
   transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
   /** Transpose of a 2-D tensor. */
   t(): Tensor {
-    if (this.ndim !== 2) throw new RangeError(`t: expects a 2-D tensor, got shape ${fmtShape(this.shape)}`);
+    if (this.ndim !== 2) throw new ValueError(`t: expects a 2-D tensor, got shape ${fmtShape(this.shape)}`);
     return S.transpose(this, 0, 1);
   }
   permute(...dims: number[] | [readonly number[]]): Tensor { return S.permute(this, flatArgs(dims)); }

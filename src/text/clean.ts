@@ -3,6 +3,7 @@
 // lowercase → whitespace) so that, e.g., a URL is removed before punctuation stripping could
 // break it into words.
 
+import { ValueError } from '../errors.js';
 /** A user rule: every match of `pattern` is replaced by `replacement` (default: a space). */
 export interface CleanRule {
   pattern: RegExp | string;
@@ -62,7 +63,7 @@ function decodeEntity(match: string, body: string): string {
 
 /** Normalise one string according to `options` (defaults: everything except digits, punctuation, lowercase). */
 export function clean(text: string, options: CleanOptions = {}): string {
-  if (typeof text !== 'string') throw new TypeError(`clean: expected a string, got ${typeof text}`);
+  if (typeof text !== 'string') throw new ValueError(`clean: expected a string, got ${typeof text}`);
   const o = { nfkc: true, html: true, urls: true, emails: true, emoji: true, control: true,
     digits: false, punctuation: false, lowercase: false, whitespace: true, ...options };
   let s = text;

@@ -2,6 +2,7 @@
 // as one Int32Array of word ids with sentence boundaries (out-of-vocabulary words are dropped, as
 // in the C word2vec and GloVe tools).
 import { compareCodePoints } from './vocab.js';
+import { ValueError } from '../errors.js';
 
 export interface EncodedCorpus {
   words: string[]; // [V], count desc then code point
@@ -11,13 +12,13 @@ export interface EncodedCorpus {
 }
 
 export function encodeCorpus(sentences: readonly (readonly string[])[], minCount: number, maxVocab: number | undefined, where: string): EncodedCorpus {
-  if (!Number.isInteger(minCount) || minCount < 1) throw new Error(`${where}: minCount must be an integer ≥ 1, got ${minCount}`);
+  if (!Number.isInteger(minCount) || minCount < 1) throw new ValueError(`${where}: minCount must be an integer ≥ 1, got ${minCount}`);
   const count = new Map<string, number>();
   for (const s of sentences) for (const t of s) count.set(t, (count.get(t) ?? 0) + 1);
   let kept = [...count].filter((e) => e[1] >= minCount).sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]));
   if (maxVocab !== undefined) kept = kept.slice(0, maxVocab);
   if (kept.length < 2) {
-    throw new Error(`${where}: only ${kept.length} distinct word(s) occur at least minCount=${minCount} times; need at least 2 (lower minCount or give more text)`);
+    throw new ValueError(`${where}: only ${kept.length} distinct word(s) occur at least minCount=${minCount} times; need at least 2 (lower minCount or give more text)`);
   }
   const index = new Map<string, number>();
   kept.forEach((e, i) => index.set(e[0], i));

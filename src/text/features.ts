@@ -1,6 +1,7 @@
 // Count features: bag-of-words (counts or binary, sparse CSR or dense), word and character n-grams.
 // Shapes: N documents, V vocabulary entries; a matrix is [N, V], row-major when dense.
 import type { Vocab } from './vocab.js';
+import { ValueError } from '../errors.js';
 
 /** Compressed sparse rows: row r has columns indices[indptr[r]..indptr[r+1]) (ascending) with values data[…]. */
 export interface SparseMatrix {
@@ -79,7 +80,7 @@ export interface NgramOptions {
 function ngramRange(n: number | [number, number] | undefined, where: string): [number, number] {
   const [lo, hi] = typeof n === 'number' ? [n, n] : n ?? [2, 2];
   if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || hi < lo) {
-    throw new Error(`${where}: n must be an integer ≥ 1 or a range [min, max] with 1 ≤ min ≤ max, got ${JSON.stringify(n)}`);
+    throw new ValueError(`${where}: n must be an integer ≥ 1 or a range [min, max] with 1 ≤ min ≤ max, got ${JSON.stringify(n)}`);
   }
   return [lo, hi];
 }

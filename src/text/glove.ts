@@ -7,6 +7,7 @@
 import { encodeCorpus, type TrainProgress } from './corpus.js';
 import { Rng } from './rng.js';
 import { WordVectors } from './vectors.js';
+import { ValueError } from '../errors.js';
 
 export interface GloveOptions {
   /** D. Default 100. */
@@ -122,10 +123,10 @@ export function trainGlove(sentences: readonly (readonly string[])[], options: G
   const xMax = options.xMax ?? 100;
   const alpha = options.alpha ?? 0.75;
   for (const [name, v] of [['dim', D], ['window', window], ['epochs', epochs]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`trainGlove: ${name} must be an integer ≥ 1, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new ValueError(`trainGlove: ${name} must be an integer ≥ 1, got ${v}`);
   }
-  if (!(eta > 0)) throw new Error(`trainGlove: lr must be > 0, got ${eta}`);
-  if (!(xMax > 0)) throw new Error(`trainGlove: xMax must be > 0, got ${xMax}`);
+  if (!(eta > 0)) throw new ValueError(`trainGlove: lr must be > 0, got ${eta}`);
+  if (!(xMax > 0)) throw new ValueError(`trainGlove: xMax must be > 0, got ${xMax}`);
   const corpus = encodeCorpus(sentences, options.minCount ?? 5, options.maxVocab, 'trainGlove');
   const V = corpus.words.length;
   const rng = new Rng(options.seed ?? 1);
@@ -133,7 +134,7 @@ export function trainGlove(sentences: readonly (readonly string[])[], options: G
   const tc = performance.now();
   const co = cooccurrence(corpus.ids, corpus.starts, V, window, options.distanceWeighting ?? true);
   const Z = co.rows.length;
-  if (Z === 0) throw new Error(`trainGlove: no two vocabulary words occur within window=${window} of each other in any sentence`);
+  if (Z === 0) throw new ValueError(`trainGlove: no two vocabulary words occur within window=${window} of each other in any sentence`);
   // Shuffle once, as shuffle.c does; precompute f(X) and ln X so the loop has no pow/log.
   const order = new Int32Array(Z);
   for (let z = 0; z < Z; z++) order[z] = z;

@@ -9,6 +9,7 @@ import { stemTokens, type StemOptions } from './stem.js';
 import { removeStopwords, type StopwordOptions } from './stopwords.js';
 import { tokenize, type TokenizeOptions } from './tokenize.js';
 import { Vocab, type VocabJSON, type VocabOptions } from './vocab.js';
+import { ValueError } from '../errors.js';
 
 export type PipelineStage =
   | ({ type: 'clean' } & CleanOptions)
@@ -39,14 +40,14 @@ export class Pipeline {
     let tokenized = false;
     stages.forEach((s, i) => {
       const where = `Pipeline: stage ${i} ('${String(s?.type)}')`;
-      if (!s || !ALL.has(s.type)) throw new Error(`${where} is not a known stage (expected one of ${[...ALL].join(', ')})`);
-      if (TEXT_STAGES.has(s.type) && tokenized) throw new Error(`${where} works on text and must come before 'tokenize'`);
-      if ((TOKEN_STAGES.has(s.type) || s.type === 'vocab') && !tokenized) throw new Error(`${where} works on tokens and must come after 'tokenize'`);
+      if (!s || !ALL.has(s.type)) throw new ValueError(`${where} is not a known stage (expected one of ${[...ALL].join(', ')})`);
+      if (TEXT_STAGES.has(s.type) && tokenized) throw new ValueError(`${where} works on text and must come before 'tokenize'`);
+      if ((TOKEN_STAGES.has(s.type) || s.type === 'vocab') && !tokenized) throw new ValueError(`${where} works on tokens and must come after 'tokenize'`);
       if (s.type === 'tokenize') {
-        if (tokenized) throw new Error(`${where}: a pipeline has at most one 'tokenize' stage`);
+        if (tokenized) throw new ValueError(`${where}: a pipeline has at most one 'tokenize' stage`);
         tokenized = true;
       }
-      if (s.type === 'vocab' && i !== stages.length - 1) throw new Error(`${where} must be the last stage`);
+      if (s.type === 'vocab' && i !== stages.length - 1) throw new ValueError(`${where} must be the last stage`);
     });
     this.stages = stages.map((s) => ({ ...s }));
   }
@@ -90,7 +91,7 @@ export class Pipeline {
         toks = applyTokenStage(st, toks);
       }
     }
-    if (toks === null) throw new Error("Pipeline.tokens: the pipeline has no 'tokenize' stage");
+    if (toks === null) throw new ValueError("Pipeline.tokens: the pipeline has no 'tokenize' stage");
     return toks;
   }
 
@@ -108,8 +109,8 @@ export class Pipeline {
 
   /** Text → ids with the fitted vocabulary. */
   encode(text: string, options: { bos?: boolean; eos?: boolean } = {}): number[] {
-    if (!this.vocabStage) throw new Error("Pipeline.encode: the pipeline has no 'vocab' stage");
-    if (!this.fitted) throw new Error('Pipeline.encode: call fit(corpus) first');
+    if (!this.vocabStage) throw new ValueError("Pipeline.encode: the pipeline has no 'vocab' stage");
+    if (!this.fitted) throw new ValueError('Pipeline.encode: call fit(corpus) first');
     return this.fitted.encode(this.tokens(text), options);
   }
 
@@ -124,9 +125,9 @@ export class Pipeline {
 
   static fromJSON(json: unknown): Pipeline {
     const j = json as Partial<PipelineJSON> | null;
-    if (!j || j.format !== 'rnnkit.pipeline') throw new Error("Pipeline.fromJSON: not an rnnkit pipeline (missing format: 'rnnkit.pipeline')");
-    if (j.version !== 1) throw new Error(`Pipeline.fromJSON: unsupported version ${String(j.version)} (expected 1)`);
-    if (!Array.isArray(j.stages)) throw new Error('Pipeline.fromJSON: stages must be an array');
+    if (!j || j.format !== 'rnnkit.pipeline') throw new ValueError("Pipeline.fromJSON: not an rnnkit pipeline (missing format: 'rnnkit.pipeline')");
+    if (j.version !== 1) throw new ValueError(`Pipeline.fromJSON: unsupported version ${String(j.version)} (expected 1)`);
+    if (!Array.isArray(j.stages)) throw new ValueError('Pipeline.fromJSON: stages must be an array');
     const stages = j.stages.map((s) => {
       const st = s as PipelineStage & { rules?: unknown };
       return st.type === 'clean' ? { ...st, rules: rulesFromJSON(st.rules as Parameters<typeof rulesFromJSON>[0]) } : st;

@@ -2,6 +2,7 @@
 // shuffling). It is independent of the tensor engine's RNG on purpose: the text pipeline must not
 // depend on the engine. xorshift32 (Marsaglia 2003): period 2^32 − 1, one state word, fast in V8.
 
+import { ValueError } from '../errors.js';
 /** Seeded xorshift32 generator. The same seed gives the same stream on every JS engine. */
 export class Rng {
   private s: number; // uint32 state, never 0
@@ -12,7 +13,7 @@ export class Rng {
 
   /** splitmix-style hash so that nearby seeds (0, 1, 2…) start far apart; never returns 0. */
   static mix(seed: number): number {
-    if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new ValueError(`Rng: seed must be a finite number, got ${seed}`);
     let z = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
     z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;

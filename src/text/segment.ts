@@ -5,6 +5,7 @@
 // under a bundler/browser (`browser`/`import`) `default` is an async `init()` that must be awaited
 // before `cut` works. `initSegmenter()` covers both, so the rest of the pipeline can stay synchronous.
 import * as jieba from 'jieba-wasm';
+import { ValueError } from '../errors.js';
 
 export type Segmenter = 'jieba' | 'intl';
 
@@ -29,7 +30,7 @@ let intlSegmenter: Intl.Segmenter | undefined;
 export function segmentChinese(text: string, segmenter: Segmenter = 'jieba', hmm = true): string[] {
   if (segmenter === 'jieba') {
     if (!jiebaReady) {
-      throw new Error("segmentChinese: jieba-wasm is not initialised; call `await initSegmenter()` once first (or use segmenter: 'intl')");
+      throw new ValueError("segmentChinese: jieba-wasm is not initialised; call `await initSegmenter()` once first (or use segmenter: 'intl')");
     }
     return jieba.cut(text, hmm).filter((w) => w.trim() !== '');
   }
@@ -39,5 +40,5 @@ export function segmentChinese(text: string, segmenter: Segmenter = 'jieba', hmm
     for (const s of intlSegmenter.segment(text)) if (s.segment.trim() !== '') out.push(s.segment);
     return out;
   }
-  throw new Error(`segmentChinese: unknown segmenter '${String(segmenter)}' (expected 'jieba' or 'intl')`);
+  throw new ValueError(`segmentChinese: unknown segmenter '${String(segmenter)}' (expected 'jieba' or 'intl')`);
 }

@@ -2,6 +2,7 @@
 // (`wink-porter2-stemmer`). Stems are lower-case. Tokens without a Latin letter pass through unchanged.
 import { stemmer } from 'stemmer';
 import porter2 from 'wink-porter2-stemmer';
+import { ValueError } from '../errors.js';
 
 export type StemAlgorithm = 'porter' | 'porter2';
 
@@ -16,7 +17,7 @@ const RE_LATIN = /[A-Za-z]/;
 export function stem(word: string, options: StemOptions = {}): string {
   const algorithm = options.algorithm ?? 'porter';
   if (algorithm !== 'porter' && algorithm !== 'porter2') {
-    throw new Error(`stem: unknown algorithm '${String(algorithm)}' (expected porter or porter2)`);
+    throw new ValueError(`stem: unknown algorithm '${String(algorithm)}' (expected porter or porter2)`);
   }
   if (!RE_LATIN.test(word)) return word;
   return algorithm === 'porter' ? stemmer(word) : porter2(word.toLowerCase());

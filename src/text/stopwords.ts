@@ -1,5 +1,6 @@
 // Stop-word removal with the `stopword` package's lists (eng: 108 words, zho: 78) plus user lists.
 import { eng, zho } from 'stopword';
+import { ValueError } from '../errors.js';
 
 export type StopwordLang = 'en' | 'zh';
 
@@ -8,7 +9,7 @@ const LISTS: Record<StopwordLang, readonly string[]> = { en: eng, zh: zho };
 /** The built-in list for a language (a copy). */
 export function stopwordList(lang: StopwordLang): string[] {
   const l = LISTS[lang];
-  if (!l) throw new Error(`stopwordList: unknown language '${String(lang)}' (expected en or zh)`);
+  if (!l) throw new ValueError(`stopwordList: unknown language '${String(lang)}' (expected en or zh)`);
   return [...l];
 }
 
@@ -31,7 +32,7 @@ const cache = new Map<string, Set<string>>();
 export function stopwordSet(options: StopwordOptions = {}): Set<string> {
   const lang = options.lang ?? 'auto';
   if (!['en', 'zh', 'auto', 'none'].includes(lang)) {
-    throw new Error(`removeStopwords: unknown language '${String(lang)}' (expected en, zh, auto or none)`);
+    throw new ValueError(`removeStopwords: unknown language '${String(lang)}' (expected en, zh, auto or none)`);
   }
   const key = lang + '\u0000' + (options.extra ?? []).join('\u0000');
   let set = cache.get(key);

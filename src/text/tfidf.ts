@@ -6,6 +6,7 @@
 // code point like scikit-learn's vocabulary_.
 import { csrFromRows, ngrams, type SparseMatrix } from './features.js';
 import { compareCodePoints } from './vocab.js';
+import { ValueError } from '../errors.js';
 
 export interface TfidfOptions {
   /** Row normalisation. Default 'l2'. */
@@ -47,11 +48,11 @@ export class TfidfVectorizer {
   constructor(options: TfidfOptions = {}) {
     const o = { norm: 'l2' as const, useIdf: true, smoothIdf: true, sublinearTf: false, binary: false,
       ngramRange: [1, 1] as [number, number], minDf: 1, maxDf: 1, ...options, maxFeatures: options.maxFeatures ?? null };
-    if (o.norm !== 'l2' && o.norm !== 'l1' && o.norm !== null) throw new Error(`TfidfVectorizer: norm must be 'l2', 'l1' or null, got ${JSON.stringify(o.norm)}`);
-    if (!Number.isInteger(o.minDf) || o.minDf < 1) throw new Error(`TfidfVectorizer: minDf must be an integer ≥ 1, got ${o.minDf}`);
-    if (!(o.maxDf > 0 && o.maxDf <= 1)) throw new Error(`TfidfVectorizer: maxDf must be a fraction in (0, 1], got ${o.maxDf}`);
+    if (o.norm !== 'l2' && o.norm !== 'l1' && o.norm !== null) throw new ValueError(`TfidfVectorizer: norm must be 'l2', 'l1' or null, got ${JSON.stringify(o.norm)}`);
+    if (!Number.isInteger(o.minDf) || o.minDf < 1) throw new ValueError(`TfidfVectorizer: minDf must be an integer ≥ 1, got ${o.minDf}`);
+    if (!(o.maxDf > 0 && o.maxDf <= 1)) throw new ValueError(`TfidfVectorizer: maxDf must be a fraction in (0, 1], got ${o.maxDf}`);
     if (o.maxFeatures !== null && !(Number.isInteger(o.maxFeatures) && o.maxFeatures >= 1)) {
-      throw new Error(`TfidfVectorizer: maxFeatures must be an integer ≥ 1, got ${o.maxFeatures}`);
+      throw new ValueError(`TfidfVectorizer: maxFeatures must be an integer ≥ 1, got ${o.maxFeatures}`);
     }
     ngrams([], { n: o.ngramRange }); // validates the range
     this.options = o;
@@ -64,7 +65,7 @@ export class TfidfVectorizer {
 
   /** Learn the vocabulary and idf from tokenized documents. */
   fit(docs: readonly (readonly string[])[]): this {
-    if (docs.length === 0) throw new Error('TfidfVectorizer.fit: no documents');
+    if (docs.length === 0) throw new ValueError('TfidfVectorizer.fit: no documents');
     const df = new Map<string, number>();
     const tf = new Map<string, number>();
     for (const d of docs) {
@@ -75,7 +76,7 @@ export class TfidfVectorizer {
     const n = docs.length;
     const { minDf, maxDf, maxFeatures } = this.options;
     let kept = [...df.keys()].filter((t) => df.get(t)! >= minDf && df.get(t)! <= maxDf * n);
-    if (kept.length === 0) throw new Error(`TfidfVectorizer.fit: no terms remain after minDf=${minDf}, maxDf=${maxDf}`);
+    if (kept.length === 0) throw new ValueError(`TfidfVectorizer.fit: no terms remain after minDf=${minDf}, maxDf=${maxDf}`);
     if (maxFeatures !== null && kept.length > maxFeatures) {
       kept = kept.sort((a, b) => tf.get(b)! - tf.get(a)! || compareCodePoints(a, b)).slice(0, maxFeatures);
     }
@@ -91,7 +92,7 @@ export class TfidfVectorizer {
 
   /** TF-IDF rows [N, V] for tokenized documents; unknown terms are ignored. */
   transform(docs: readonly (readonly string[])[]): SparseMatrix {
-    if (this.vocabulary.length === 0) throw new Error('TfidfVectorizer.transform: call fit first');
+    if (this.vocabulary.length === 0) throw new ValueError('TfidfVectorizer.transform: call fit first');
     const { binary, sublinearTf, norm } = this.options;
     const rows = docs.map((d) => {
       const m = new Map<number, number>();
@@ -124,9 +125,9 @@ export class TfidfVectorizer {
 
   static fromJSON(json: unknown): TfidfVectorizer {
     const j = json as Partial<TfidfJSON> | null;
-    if (!j || j.format !== 'rnnkit.tfidf' || j.version !== 1) throw new Error("TfidfVectorizer.fromJSON: not an rnnkit TF-IDF model (format 'rnnkit.tfidf', version 1)");
+    if (!j || j.format !== 'rnnkit.tfidf' || j.version !== 1) throw new ValueError("TfidfVectorizer.fromJSON: not an rnnkit TF-IDF model (format 'rnnkit.tfidf', version 1)");
     if (!Array.isArray(j.vocabulary) || !Array.isArray(j.idf) || j.vocabulary.length !== j.idf.length) {
-      throw new Error('TfidfVectorizer.fromJSON: vocabulary and idf must be arrays of equal length');
+      throw new ValueError('TfidfVectorizer.fromJSON: vocabulary and idf must be arrays of equal length');
     }
     const v = new TfidfVectorizer({ ...j.options, maxFeatures: j.options?.maxFeatures ?? undefined });
     v.vocabulary = [...j.vocabulary];

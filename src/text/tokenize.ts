@@ -2,6 +2,7 @@
 // with mixed Chinese/English text split into script runs so each run goes to the right tokenizer.
 import { segmentChinese, type Segmenter } from './segment.js';
 import { winkTokens } from './english.js';
+import { ValueError } from '../errors.js';
 
 export type Lang = 'en' | 'zh' | 'auto';
 
@@ -35,16 +36,16 @@ const RE_ZH_RUN = /[\p{Script=Han}\u3000-\u303F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-
 const RE_PUNCT_ONLY = /^[\p{P}\p{S}]+$/u;
 
 export function assertLang(lang: string, where: string): asserts lang is Lang {
-  if (!LANGS.includes(lang)) throw new Error(`${where}: unknown language '${lang}' (expected zh, en or auto)`);
+  if (!LANGS.includes(lang)) throw new ValueError(`${where}: unknown language '${lang}' (expected zh, en or auto)`);
 }
 
 /** Tokenize one text. Whitespace never appears in a token, except inside a user-dictionary entry. */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
-  if (typeof text !== 'string') throw new TypeError(`tokenize: expected a string, got ${typeof text}`);
+  if (typeof text !== 'string') throw new ValueError(`tokenize: expected a string, got ${typeof text}`);
   const lang = options.lang ?? 'auto';
   assertLang(lang, 'tokenize');
   const mode = options.mode ?? 'word';
-  if (mode !== 'word' && mode !== 'char') throw new Error(`tokenize: unknown mode '${String(mode)}' (expected word or char)`);
+  if (mode !== 'word' && mode !== 'char') throw new ValueError(`tokenize: unknown mode '${String(mode)}' (expected word or char)`);
 
   let tokens: string[] = [];
   if (mode === 'char') {

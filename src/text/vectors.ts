@@ -2,6 +2,7 @@
 // V vocabulary size, D vector dimension; `vectors` is row-major, row i is the vector of vocab[i].
 import { Rng } from './rng.js';
 import type { Vocab } from './vocab.js';
+import { ValueError } from '../errors.js';
 
 export interface Neighbour {
   word: string;
@@ -23,16 +24,16 @@ export class WordVectors {
   private unit?: Float32Array; // [V, D], rows scaled to unit length (zero rows stay zero)
 
   constructor(vocab: readonly string[], dim: number, vectors: Float32Array) {
-    if (!Number.isInteger(dim) || dim < 1) throw new Error(`WordVectors: dim must be a positive integer, got ${dim}`);
+    if (!Number.isInteger(dim) || dim < 1) throw new ValueError(`WordVectors: dim must be a positive integer, got ${dim}`);
     if (vectors.length !== vocab.length * dim) {
-      throw new Error(`WordVectors: vectors has ${vectors.length} values but expects V*D = ${vocab.length}*${dim} = ${vocab.length * dim}`);
+      throw new ValueError(`WordVectors: vectors has ${vectors.length} values but expects V*D = ${vocab.length}*${dim} = ${vocab.length * dim}`);
     }
     this.vocab = [...vocab];
     this.dim = dim;
     this.vectors = vectors;
     this.index = new Map();
     this.vocab.forEach((w, i) => {
-      if (this.index.has(w)) throw new Error(`WordVectors: duplicate word '${w}' at rows ${this.index.get(w)} and ${i}`);
+      if (this.index.has(w)) throw new ValueError(`WordVectors: duplicate word '${w}' at rows ${this.index.get(w)} and ${i}`);
       this.index.set(w, i);
     });
   }
@@ -47,7 +48,7 @@ export class WordVectors {
 
   private row(word: string, where: string): number {
     const i = this.index.get(word);
-    if (i === undefined) throw new Error(`WordVectors.${where}: '${word}' is not in the vocabulary (${this.size} words)`);
+    if (i === undefined) throw new ValueError(`WordVectors.${where}: '${word}' is not in the vocabulary (${this.size} words)`);
     return i;
   }
 
@@ -84,8 +85,8 @@ export class WordVectors {
 
   /** The k nearest words to a query vector by cosine, skipping `exclude`. */
   nearest(query: ArrayLike<number>, k = 10, exclude: Iterable<string> = []): Neighbour[] {
-    if (query.length !== this.dim) throw new Error(`WordVectors.nearest: query has length ${query.length} but expects ${this.dim}`);
-    if (!Number.isInteger(k) || k < 1) throw new Error(`WordVectors.nearest: k must be a positive integer, got ${k}`);
+    if (query.length !== this.dim) throw new ValueError(`WordVectors.nearest: query has length ${query.length} but expects ${this.dim}`);
+    if (!Number.isInteger(k) || k < 1) throw new ValueError(`WordVectors.nearest: k must be a positive integer, got ${k}`);
     const u = this.normalized();
     const D = this.dim;
     let qz = 0;
@@ -142,7 +143,7 @@ export class WordVectors {
     const lines: string[] = [`${this.size} ${D}`];
     for (let i = 0; i < this.size; i++) {
       const w = this.vocab[i];
-      if (w === '' || /\s/u.test(w)) throw new Error(`WordVectors.toWord2vecText: word ${i} ${JSON.stringify(w)} is empty or contains whitespace`);
+      if (w === '' || /\s/u.test(w)) throw new ValueError(`WordVectors.toWord2vecText: word ${i} ${JSON.stringify(w)} is empty or contains whitespace`);
       const parts = new Array<string>(D + 1);
       parts[0] = w;
       for (let d = 0; d < D; d++) {
@@ -158,7 +159,7 @@ export class WordVectors {
   static fromWord2vecText(text: string): WordVectors {
     const lines = text.split(/\r?\n/);
     while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-    if (lines.length === 0) throw new Error('fromWord2vecText: the text is empty');
+    if (lines.length === 0) throw new ValueError('fromWord2vecText: the text is empty');
     let first = 0;
     let V = -1;
     let D = -1;
@@ -166,7 +167,7 @@ export class WordVectors {
     if (head.length === 2 && /^\d+$/.test(head[0]) && /^\d+$/.test(head[1])) {
       V = Number(head[0]);
       D = Number(head[1]);
-      if (D < 1) throw new Error(`fromWord2vecText: line 1: dimension must be ≥ 1, got ${D}`);
+      if (D < 1) throw new ValueError(`fromWord2vecText: line 1: dimension must be ≥ 1, got ${D}`);
       first = 1;
     }
     const vocab: string[] = [];
@@ -175,16 +176,16 @@ export class WordVectors {
       const parts = lines[n].trim().split(/[ \t]+/);
       if (D < 0) D = parts.length - 1;
       if (parts.length !== D + 1 || D < 1) {
-        throw new Error(`fromWord2vecText: line ${n + 1}: expected a word and ${D} numbers, got ${parts.length - 1} numbers`);
+        throw new ValueError(`fromWord2vecText: line ${n + 1}: expected a word and ${D} numbers, got ${parts.length - 1} numbers`);
       }
       vocab.push(parts[0]);
       for (let d = 1; d <= D; d++) {
         const x = Number(parts[d]);
-        if (!Number.isFinite(x) || parts[d] === '') throw new Error(`fromWord2vecText: line ${n + 1}: '${parts[d]}' is not a finite number`);
+        if (!Number.isFinite(x) || parts[d] === '') throw new ValueError(`fromWord2vecText: line ${n + 1}: '${parts[d]}' is not a finite number`);
         values.push(x);
       }
     }
-    if (V >= 0 && vocab.length !== V) throw new Error(`fromWord2vecText: header says ${V} words but the file has ${vocab.length}`);
+    if (V >= 0 && vocab.length !== V) throw new ValueError(`fromWord2vecText: header says ${V} words but the file has ${vocab.length}`);
     return new WordVectors(vocab, D, Float32Array.from(values));
   }
 

@@ -2,6 +2,7 @@
 // too-rare and the too-frequent, and orders ids deterministically: reserved tokens first, then
 // frequency descending, ties by code-point order of the token — never by Map/Set iteration order.
 
+import { ValueError } from '../errors.js';
 export const DEFAULT_SPECIALS: readonly string[] = ['<pad>', '<unk>', '<bos>', '<eos>'];
 
 export interface VocabOptions {
@@ -44,7 +45,7 @@ export function compareCodePoints(a: string, b: string): number {
 
 function checkCount(name: string, v: number, min: number): void {
   if (!(v === Infinity || (Number.isInteger(v) && v >= min))) {
-    throw new Error(`Vocab.build: ${name} must be an integer ≥ ${min}, got ${v}`);
+    throw new ValueError(`Vocab.build: ${name} must be an integer ≥ ${min}, got ${v}`);
   }
 }
 
@@ -61,17 +62,17 @@ export class Vocab {
   constructor(tokens: string[], counts?: number[], options: { specials?: string[]; unk?: string | null } = {}) {
     const specials = options.specials ?? [];
     if (counts && counts.length !== tokens.length) {
-      throw new Error(`Vocab: ${tokens.length} tokens but ${counts.length} counts`);
+      throw new ValueError(`Vocab: ${tokens.length} tokens but ${counts.length} counts`);
     }
     this.index = new Map();
     tokens.forEach((t, i) => {
-      if (typeof t !== 'string') throw new Error(`Vocab: token ${i} is not a string`);
-      if (this.index.has(t)) throw new Error(`Vocab: duplicate token '${t}' at ids ${this.index.get(t)} and ${i}`);
+      if (typeof t !== 'string') throw new ValueError(`Vocab: token ${i} is not a string`);
+      if (this.index.has(t)) throw new ValueError(`Vocab: duplicate token '${t}' at ids ${this.index.get(t)} and ${i}`);
       this.index.set(t, i);
     });
-    for (const s of specials) if (!this.index.has(s)) throw new Error(`Vocab: reserved token '${s}' is not in the token list`);
+    for (const s of specials) if (!this.index.has(s)) throw new ValueError(`Vocab: reserved token '${s}' is not in the token list`);
     const unk = options.unk === undefined ? (this.index.has('<unk>') ? '<unk>' : null) : options.unk;
-    if (unk !== null && !this.index.has(unk)) throw new Error(`Vocab: unk token '${unk}' is not in the token list`);
+    if (unk !== null && !this.index.has(unk)) throw new ValueError(`Vocab: unk token '${unk}' is not in the token list`);
     this.tokens = [...tokens];
     this.counts = counts ? [...counts] : tokens.map(() => 0);
     this.specials = [...specials];
@@ -88,8 +89,8 @@ export class Vocab {
     checkCount('minFreq', minFreq, 1);
     checkCount('maxFreq', maxFreq, 1);
     checkCount('maxSize', maxSize, specials.length);
-    if (!(maxDocFreq > 0 && maxDocFreq <= 1)) throw new Error(`Vocab.build: maxDocFreq must be a fraction in (0, 1], got ${maxDocFreq}`);
-    if (minFreq > maxFreq) throw new Error(`Vocab.build: minFreq ${minFreq} > maxFreq ${maxFreq}`);
+    if (!(maxDocFreq > 0 && maxDocFreq <= 1)) throw new ValueError(`Vocab.build: maxDocFreq must be a fraction in (0, 1], got ${maxDocFreq}`);
+    if (minFreq > maxFreq) throw new ValueError(`Vocab.build: minFreq ${minFreq} > maxFreq ${maxFreq}`);
 
     const count = new Map<string, number>();
     const df = new Map<string, number>();
@@ -137,7 +138,7 @@ export class Vocab {
 
   token(id: number): string {
     const t = this.tokens[id];
-    if (t === undefined) throw new Error(`Vocab.token: id ${id} is out of range [0, ${this.size})`);
+    if (t === undefined) throw new ValueError(`Vocab.token: id ${id} is out of range [0, ${this.size})`);
     return t;
   }
 
@@ -147,7 +148,7 @@ export class Vocab {
     if (options.bos) out.push(this.requireSpecial('<bos>'));
     for (const t of tokens) {
       const id = this.index.get(t) ?? this.unkId;
-      if (id < 0) throw new Error(`Vocab.encode: token '${t}' is not in the vocabulary and there is no unk token`);
+      if (id < 0) throw new ValueError(`Vocab.encode: token '${t}' is not in the vocabulary and there is no unk token`);
       out.push(id);
     }
     if (options.eos) out.push(this.requireSpecial('<eos>'));
@@ -168,7 +169,7 @@ export class Vocab {
 
   private requireSpecial(t: string): number {
     const id = this.index.get(t);
-    if (id === undefined) throw new Error(`Vocab.encode: the vocabulary has no '${t}' token`);
+    if (id === undefined) throw new ValueError(`Vocab.encode: the vocabulary has no '${t}' token`);
     return id;
   }
 
@@ -181,10 +182,10 @@ export class Vocab {
 
   static fromJSON(json: unknown): Vocab {
     const j = json as Partial<VocabJSON> | null;
-    if (!j || typeof j !== 'object' || j.format !== 'rnnkit.vocab') throw new Error("Vocab.fromJSON: not an rnnkit vocabulary (missing format: 'rnnkit.vocab')");
-    if (j.version !== 1) throw new Error(`Vocab.fromJSON: unsupported version ${String(j.version)} (expected 1)`);
-    if (!Array.isArray(j.tokens) || !Array.isArray(j.counts)) throw new Error('Vocab.fromJSON: tokens and counts must be arrays');
-    if (!j.counts.every((c) => Number.isInteger(c) && c >= 0)) throw new Error('Vocab.fromJSON: counts must be non-negative integers');
+    if (!j || typeof j !== 'object' || j.format !== 'rnnkit.vocab') throw new ValueError("Vocab.fromJSON: not an rnnkit vocabulary (missing format: 'rnnkit.vocab')");
+    if (j.version !== 1) throw new ValueError(`Vocab.fromJSON: unsupported version ${String(j.version)} (expected 1)`);
+    if (!Array.isArray(j.tokens) || !Array.isArray(j.counts)) throw new ValueError('Vocab.fromJSON: tokens and counts must be arrays');
+    if (!j.counts.every((c) => Number.isInteger(c) && c >= 0)) throw new ValueError('Vocab.fromJSON: counts must be non-negative integers');
     return new Vocab(j.tokens, j.counts, { specials: j.specials ?? [], unk: j.unk ?? null });
   }
 }

@@ -9,6 +9,7 @@
 import { encodeCorpus, type TrainProgress } from './corpus.js';
 import { Rng } from './rng.js';
 import { WordVectors } from './vectors.js';
+import { ValueError } from '../errors.js';
 
 export interface Word2VecOptions {
   method?: 'skipgram' | 'cbow';
@@ -86,7 +87,7 @@ function aliasTable(counts: Float64Array, power: number): { prob: Float32Array; 
 /** Train word vectors on tokenized sentences. Deterministic for a given seed. */
 export function trainWord2Vec(sentences: readonly (readonly string[])[], options: Word2VecOptions = {}): Word2VecResult {
   const method = options.method ?? 'skipgram';
-  if (method !== 'skipgram' && method !== 'cbow') throw new Error(`trainWord2Vec: unknown method '${String(method)}' (expected skipgram or cbow)`);
+  if (method !== 'skipgram' && method !== 'cbow') throw new ValueError(`trainWord2Vec: unknown method '${String(method)}' (expected skipgram or cbow)`);
   const D = options.dim ?? 100;
   const window = options.window ?? 5;
   const negative = options.negative ?? 5;
@@ -94,10 +95,10 @@ export function trainWord2Vec(sentences: readonly (readonly string[])[], options
   const epochs = options.epochs ?? 5;
   const alpha0 = options.lr ?? (method === 'cbow' ? 0.05 : 0.025);
   for (const [name, v, min] of [['dim', D, 1], ['window', window, 1], ['negative', negative, 1], ['epochs', epochs, 1]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new Error(`trainWord2Vec: ${name} must be an integer ≥ ${min}, got ${v}`);
+    if (!Number.isInteger(v) || v < min) throw new ValueError(`trainWord2Vec: ${name} must be an integer ≥ ${min}, got ${v}`);
   }
-  if (!(sample >= 0)) throw new Error(`trainWord2Vec: sample must be ≥ 0, got ${sample}`);
-  if (!(alpha0 > 0)) throw new Error(`trainWord2Vec: lr must be > 0, got ${alpha0}`);
+  if (!(sample >= 0)) throw new ValueError(`trainWord2Vec: sample must be ≥ 0, got ${sample}`);
+  if (!(alpha0 > 0)) throw new ValueError(`trainWord2Vec: lr must be > 0, got ${alpha0}`);
 
   const corpus = encodeCorpus(sentences, options.minCount ?? 5, options.maxVocab, 'trainWord2Vec');
   const V = corpus.words.length;

@@ -11,6 +11,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { UserError } from '../errors.js';
 
 export interface Trainable extends Module {
   forward(x: Tensor): Tensor;
@@ -78,7 +79,7 @@ export interface FitResult {
   message: string | null;
 }
 
-export class TrainingError extends Error {}
+export class TrainingError extends UserError {}
 
 /** Trains `model` in place; on early stopping or a NaN/Inf loss it restores the best weights. */
 export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts: FitOptions): FitResult {

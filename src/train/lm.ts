@@ -13,6 +13,7 @@ import { SGD } from '../optim/sgd.js';
 import { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ProgressEvent, TrainingError } from './fit.js';
+import { ValueError } from '../errors.js';
 
 /** The recurrent state: h [L,B,H] for RNN and GRU, plus the cell state c [L,B,H] for LSTM. */
 export interface LmState {
@@ -137,10 +138,10 @@ export interface EvaluateLmOptions {
  * state carried over, so every prediction sees the whole row before it.
  */
 export function evaluatePerplexity(model: LanguageModel, ids: ArrayLike<number>, opts: EvaluateLmOptions = {}): number {
-  if (ids.length < 2) throw new RangeError(`evaluatePerplexity: needs at least 2 tokens, got ${ids.length}`);
+  if (ids.length < 2) throw new ValueError(`evaluatePerplexity: needs at least 2 tokens, got ${ids.length}`);
   const T = opts.seqLen ?? 35;
   const R = Math.min(opts.batchSize ?? 1, ids.length - 1);
-  if (!Number.isInteger(T) || T < 1 || !Number.isInteger(R) || R < 1) throw new RangeError(`evaluatePerplexity: seqLen and batchSize must be positive integers, got ${T} and ${opts.batchSize}`);
+  if (!Number.isInteger(T) || T < 1 || !Number.isInteger(R) || R < 1) throw new ValueError(`evaluatePerplexity: seqLen and batchSize must be positive integers, got ${T} and ${opts.batchSize}`);
   const rowLen = Math.floor((ids.length - 1) / R);
   const V = model.vocabSize;
   const wasTraining = model.training;

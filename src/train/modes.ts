@@ -13,6 +13,7 @@ import { clipGradNorm_ } from '../optim/clip.js';
 import { Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { UserError } from '../errors.js';
 
 /**
  * A model driven by its previous output. `step` maps x_t [..., I] (null when I = 0) and the fed-back
@@ -32,7 +33,7 @@ export interface FeedbackSequence {
   y0: Tensor;
 }
 
-export class ModeError extends RangeError {
+export class ModeError extends UserError {
 }
 
 /**

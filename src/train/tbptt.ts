@@ -16,6 +16,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { lmBatches, minCorpusLength } from '../data/lm.js';
 import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { UserError } from '../errors.js';
 
 /** A recurrent state: one tensor (RNN, GRU), a tuple (LSTM's [h, c]) or a named record ({ h, c }). */
 export type RecurrentState = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
@@ -37,7 +38,7 @@ export function detachState<S extends RecurrentState>(state: S): S {
   return Object.fromEntries(Object.entries(state).map(([k, t]) => [k, (t as Tensor | undefined)?.detach()])) as unknown as S;
 }
 
-export class TbpttError extends RangeError {
+export class TbpttError extends UserError {
 }
 
 /** One window of BPTT(k1, k2): the forward runs [start, end), the loss covers [lossStart, end). */

@@ -1,3 +1,4 @@
+import { ValueError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { lossCurvesSpec, renderSvg } from '../../src/plot/index.js';
 import { svgToPng } from '../../src/plot/png.js';
@@ -27,6 +28,6 @@ describe('svgToPng', () => {
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="50" height="20"><rect x="10" y="5" width="5" height="5" fill="red"/></svg>';
     const png = svgToPng(svg);
     expect(ihdr(png)).toEqual({ width: 100, height: 40 });
-    expect(() => svgToPng(svg, { width: 0 })).toThrow(RangeError);
+    expect(() => svgToPng(svg, { width: 0 })).toThrow(ValueError);
   });
 });

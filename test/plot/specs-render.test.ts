@@ -1,3 +1,4 @@
+import { ValueError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import {
@@ -72,7 +73,7 @@ describe('specs', () => {
   });
 
   it('actualVsPredictedSpec checks lengths and reserved names', () => {
-    expect(() => actualVsPredictedSpec({ dates: ['2020-01-01'], actual: [1, 2], predictions: {} })).toThrow(RangeError);
+    expect(() => actualVsPredictedSpec({ dates: ['2020-01-01'], actual: [1, 2], predictions: {} })).toThrow(ValueError);
     expect(() => actualVsPredictedSpec({
       dates: ['2020-01-01'], actual: [1], predictions: { actual: { dates: ['2020-01-01'], values: [1] } },
     })).toThrow(/reserved/);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { UserError } from '../../src/errors.js';
 import { describe, expect, it } from 'vitest';
 import { registerTextCommands } from '../../src/cli/text.js';
 import { CliError } from '../../src/cli/errors.js';
@@ -25,9 +26,8 @@ async function fails(...args: string[]): Promise<CliError> {
   try {
     await run(...args);
   } catch (e) {
-    expect(e).toBeInstanceOf(CliError);
-    expect((e as CliError).exitCode).toBe(2);
-    expect((e as CliError).message).not.toContain('\n');
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).message).not.toContain('\n');
     return e as CliError;
   }
   throw new Error(`expected rnnkit ${args.join(' ')} to fail`);

@@ -24,6 +24,7 @@ import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { addProjectionGrads } from './sequence.js';
+import { ValueError } from '../../errors.js';
 
 export interface GruSequenceOptions {
   reverse: boolean;
@@ -42,7 +43,7 @@ export function gruSequence(
   const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
   if (x.ndim !== 3 || wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
     || h0.ndim !== 2 || h0.shape[0] !== B || h0.shape[1] !== H || !isG(bIh) || !isG(bHh)) {
-    throw new RangeError(`gruSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [3H,I], weight_hh [3H,H], biases [3H])`);
+    throw new ValueError(`gruSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [3H,I], weight_hh [3H,H], biases [3H])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;

@@ -23,6 +23,7 @@ import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { addProjectionGrads } from './sequence.js';
+import { ValueError } from '../../errors.js';
 
 export interface LstmSequenceOptions {
   reverse: boolean;
@@ -45,7 +46,7 @@ export function lstmSequence(
   const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
   if (x.ndim !== 3 || wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
     || !isBH(h0) || !isBH(c0) || !isG(bIh) || !isG(bHh)) {
-    throw new RangeError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
+    throw new ValueError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;

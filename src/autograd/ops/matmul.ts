@@ -9,6 +9,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { broadcastMap, make } from './util.js';
 import { reshape } from './shape.js';
+import { ValueError } from '../../errors.js';
 
 export interface MatmulOptions {
   transA?: boolean;
@@ -19,7 +20,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const transA = opts.transA ?? false;
   const transB = opts.transB ?? false;
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new RangeError(`matmul: both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new ValueError(`matmul: both arguments need at least 1 dim, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
   }
   // 1-D operands as in torch.matmul: a vector on the left is a row, on the right a column.
   if (a.ndim === 1) return squeezeAt(matmul(reshape(a, [1, a.shape[0]!]), b, { transB }), -2);
@@ -31,7 +32,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
   const Kb = transB ? bc : br, N = transB ? br : bc;
   if (K !== Kb) {
     const what = `${transA ? 'aᵀ' : 'a'}·${transB ? 'bᵀ' : 'b'}`;
-    throw new RangeError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${what}: inner dims ${K} and ${Kb} differ)`);
+    throw new ValueError(`matmul: shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${what}: inner dims ${K} and ${Kb} differ)`);
   }
   const batchA = a.shape.slice(0, -2), batchB = b.shape.slice(0, -2);
   const batch = broadcastShapes(batchA, batchB, 'matmul');

@@ -4,6 +4,7 @@ import { normDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { broadcastMap, make } from './util.js';
+import { ValueError } from '../../errors.js';
 
 type Dims = number | readonly number[] | undefined;
 
@@ -12,7 +13,7 @@ function reduceDims(a: Tensor, dims: Dims, op: string): boolean[] {
   if (dims !== undefined) {
     for (const d of typeof dims === 'number' ? [dims] : dims) {
       const k = normDim(d, a.ndim, op);
-      if (reduced[k]) throw new RangeError(`${op}: dim ${d} appears more than once`);
+      if (reduced[k]) throw new ValueError(`${op}: dim ${d} appears more than once`);
       reduced[k] = true;
     }
   }

@@ -14,6 +14,7 @@ import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
+import { ValueError } from '../../errors.js';
 
 export type Nonlinearity = 'tanh' | 'relu';
 
@@ -33,7 +34,7 @@ export function rnnSequence(
   const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
   const H = wHh.shape[0]!;
   if (x.ndim !== 3 || wIh.shape[1] !== I || wIh.shape[0] !== H || h0.shape[0] !== B || h0.shape[1] !== H) {
-    throw new RangeError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [H,I])`);
+    throw new ValueError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [H,I])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
   const relu = opts.nonlinearity === 'relu';

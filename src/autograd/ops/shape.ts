@@ -6,6 +6,7 @@ import { fmtShape, normDim, numel, sameShape, stridesOf } from '../../tensor/sha
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { make, stridedIndexMap } from './util.js';
+import { ValueError } from '../../errors.js';
 
 export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   const n = a.data.length;
@@ -14,18 +15,18 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   for (let i = 0; i < shape.length; i++) {
     const s = shape[i]!;
     if (s === -1) {
-      if (infer >= 0) throw new RangeError(`reshape: only one dim can be -1, got ${fmtShape(shape)}`);
+      if (infer >= 0) throw new ValueError(`reshape: only one dim can be -1, got ${fmtShape(shape)}`);
       infer = i;
     } else if (!Number.isInteger(s) || s < 0) {
-      throw new RangeError(`reshape: invalid dim ${s} in ${fmtShape(shape)}`);
+      throw new ValueError(`reshape: invalid dim ${s} in ${fmtShape(shape)}`);
     } else known *= s;
   }
   const target = [...shape];
   if (infer >= 0) {
-    if (known === 0 || n % known !== 0) throw new RangeError(`reshape: cannot reshape ${fmtShape(a.shape)} (${n} values) into ${fmtShape(shape)}`);
+    if (known === 0 || n % known !== 0) throw new ValueError(`reshape: cannot reshape ${fmtShape(a.shape)} (${n} values) into ${fmtShape(shape)}`);
     target[infer] = n / known;
   } else if (known !== n) {
-    throw new RangeError(`reshape: cannot reshape ${fmtShape(a.shape)} (${n} values) into ${fmtShape(shape)}`);
+    throw new ValueError(`reshape: cannot reshape ${fmtShape(a.shape)} (${n} values) into ${fmtShape(shape)}`);
   }
   const out = new Tensor(a.data, target);
   return record(out, 'reshape', [a], (g, acc) => {
@@ -67,9 +68,9 @@ export function unsqueeze(a: Tensor, dim: number): Tensor {
 }
 
 export function permute(a: Tensor, dims: readonly number[]): Tensor {
-  if (dims.length !== a.ndim) throw new RangeError(`permute: ${dims.length} dims given for a tensor of shape ${fmtShape(a.shape)}`);
+  if (dims.length !== a.ndim) throw new ValueError(`permute: ${dims.length} dims given for a tensor of shape ${fmtShape(a.shape)}`);
   const p = dims.map((d) => normDim(d, a.ndim, 'permute'));
-  if (new Set(p).size !== p.length) throw new RangeError(`permute: repeated dim in ${fmtShape(dims)}`);
+  if (new Set(p).size !== p.length) throw new ValueError(`permute: repeated dim in ${fmtShape(dims)}`);
   const shape = p.map((d) => a.shape[d]!);
   const out = make(a.dtype, shape);
   const st = stridesOf(a.shape);
@@ -123,7 +124,7 @@ export function select(a: Tensor, dim: number, index: number): Tensor {
   const D = a.shape[d]!;
   const k = index < 0 ? index + D : index;
   if (!Number.isInteger(index) || k < 0 || k >= D) {
-    throw new RangeError(`select: index ${index} is out of range for dim ${dim} of size ${D} (shape ${fmtShape(a.shape)})`);
+    throw new ValueError(`select: index ${index} is out of range for dim ${dim} of size ${D} (shape ${fmtShape(a.shape)})`);
   }
   const r = gather(a, d, [k], 'select');
   return reshape(r, a.shape.filter((_, i) => i !== d));
@@ -146,7 +147,7 @@ export function indexSelect(a: Tensor, dim: number, index: ArrayLike<number>): T
   for (let i = 0; i < index.length; i++) {
     const v = index[i]!;
     if (!Number.isInteger(v) || v < -D || v >= D) {
-      throw new RangeError(`indexSelect: index ${v} is out of range for dim ${dim} of size ${D} (shape ${fmtShape(a.shape)})`);
+      throw new ValueError(`indexSelect: index ${v} is out of range for dim ${dim} of size ${D} (shape ${fmtShape(a.shape)})`);
     }
     idx[i] = v < 0 ? v + D : v;
   }
@@ -154,14 +155,14 @@ export function indexSelect(a: Tensor, dim: number, index: ArrayLike<number>): T
 }
 
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RangeError('cat: expects a non-empty list of tensors');
+  if (tensors.length === 0) throw new ValueError('cat: expects a non-empty list of tensors');
   const first = tensors[0]!;
   const d = normDim(dim, first.ndim, 'cat');
   let dtype = first.dtype;
   let total = 0;
   for (const t of tensors) {
     const same = t.ndim === first.ndim && t.shape.every((s, i) => i === d || s === first.shape[i]);
-    if (!same) throw new RangeError(`cat: shapes ${fmtShape(first.shape)} and ${fmtShape(t.shape)} differ outside dim ${dim}`);
+    if (!same) throw new ValueError(`cat: shapes ${fmtShape(first.shape)} and ${fmtShape(t.shape)} differ outside dim ${dim}`);
     dtype = promote(dtype, t.dtype);
     total += t.shape[d]!;
   }
@@ -195,10 +196,10 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RangeError('stack: expects a non-empty list of tensors');
+  if (tensors.length === 0) throw new ValueError('stack: expects a non-empty list of tensors');
   const first = tensors[0]!;
   for (const t of tensors) {
-    if (!sameShape(t.shape, first.shape)) throw new RangeError(`stack: shapes ${fmtShape(first.shape)} and ${fmtShape(t.shape)} differ`);
+    if (!sameShape(t.shape, first.shape)) throw new ValueError(`stack: shapes ${fmtShape(first.shape)} and ${fmtShape(t.shape)} differ`);
   }
   const d = normDim(dim, first.ndim + 1, 'stack');
   return cat(tensors.map((t) => unsqueeze(t, d)), d);
