@@ -5,8 +5,18 @@
 // Row numbers in messages are the file's line numbers, as a spreadsheet or editor shows them: the
 // header is row 1, the first data row is row 2 (a quoted field spanning lines counts from its
 // first line).
+//
+// A value cell is a decimal number (optional sign, digits, point, exponent) read exactly as
+// `Number(cell.trim())` reads it, or a missing marker; a number that overflows to ±Infinity
+// (1e999) is an error, not a value. Column names are user text, so the columns live in a
+// prototype-free object: a column named `__proto__` or `constructor` is a column like any other.
+//
+// Dates are compared as instants: a date-time with an offset (Z, +05:00, +0530, +05) is moved to
+// UTC; a date or date-time without one is read as UTC. Days are proleptic Gregorian (year 0050 is
+// year 50), and fractional seconds count to the last digit written.
 
 import { UserError } from '../errors.js';
+import { daysFromCivil, daysInMonth } from './dates.js';
 /** A problem with input data (a CSV file, a download): one line, naming the file, row and column. */
 export class DataError extends UserError {
   constructor(message: string) {
@@ -38,7 +48,10 @@ export interface ParseSeriesCsvOptions {
 export interface SeriesTable {
   /** The date cells as written in the file, ascending. */
   dates: string[];
-  /** The selected value columns, in the order selected, each as long as `dates`. */
+  /**
+   * The selected value columns, in the order selected, each as long as `dates`. A prototype-free
+   * object (`Object.create(null)`): look columns up with `columns[name]` or `Object.hasOwn`, not `in`.
+   */
   columns: Record<string, number[]>;
   target: string;
   /** The name of the date column that was detected. */
@@ -47,7 +60,8 @@ export interface SeriesTable {
 
 const DATE_NAMES = new Set(['date', 'dates', 'datetime', 'time', 'timestamp', 'observation_date', 'period', 'month', 'year', 'day', 'ds']);
 const MISSING = new Set(['.', '', 'na', 'n/a', '#n/a', 'nan', 'null', 'none']);
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+// No backtracking blow-up on a long run of digits: after \d+ only '.', 'e' or the end can follow.
+const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const FILL_MODES: readonly FillMode[] = ['ffill', 'interpolate', 'drop'];
 const SHOW_ROWS = 5;
 
@@ -67,14 +81,15 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
   const seen = new Map<string, number>();
   header.forEach((h, j) => {
     if (h === '') fail(`row ${records[0]!.row}: column ${j + 1} has an empty name in the header`);
-    if (seen.has(h)) fail(`row ${records[0]!.row}: column "${h}" appears twice in the header (columns ${seen.get(h)! + 1} and ${j + 1})`);
+    if (seen.has(h)) fail(`row ${records[0]!.row}: column "${show(h)}" appears twice in the header (columns ${seen.get(h)! + 1} and ${j + 1})`);
     seen.set(h, j);
   });
   const rows = records.slice(1);
-  if (rows.length === 0) fail(`header only, no data rows (header: ${header.join(', ')})`);
+  const headerList = header.map(show).join(', ');
+  if (rows.length === 0) fail(`header only, no data rows (header: ${headerList})`);
   for (const r of rows) {
     if (r.fields.length !== header.length) {
-      fail(`row ${r.row} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'} but the header has ${header.length} (${header.join(', ')})`);
+      fail(`row ${r.row} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'} but the header has ${header.length} (${headerList})`);
     }
   }
 
@@ -82,37 +97,38 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
   let dateCol = header.findIndex((h) => DATE_NAMES.has(h.toLowerCase()));
   const byName = dateCol >= 0;
   if (!byName) dateCol = header.findIndex((_, j) => rows.every((r) => parseDate(r.fields[j]!.trim(), false) !== null));
-  if (dateCol < 0) fail(`no date column: none is named date/DATE/observation_date/time/… and no column holds dates in every row (header: ${header.join(', ')})`);
+  if (dateCol < 0) fail(`no date column: none is named date/DATE/observation_date/time/… and no column holds dates in every row (header: ${headerList})`);
   const dateName = header[dateCol]!;
   const valueNames = header.filter((_, j) => j !== dateCol);
-  if (valueNames.length === 0) fail(`no value columns besides the date column "${dateName}"`);
+  if (valueNames.length === 0) fail(`no value columns besides the date column "${show(dateName)}"`);
+  const available = valueNames.map(show).join(', ');
 
   const selected = opts.columns ?? valueNames;
   if (selected.length === 0) fail('option columns is empty; name at least one column');
   for (const c of selected) {
-    if (c === dateName) fail(`column "${c}" is the date column; available value columns: ${valueNames.join(', ')}`);
-    if (!seen.has(c)) fail(`no column "${c}"; available: ${valueNames.join(', ')}`);
+    if (c === dateName) fail(`column "${show(c)}" is the date column; available value columns: ${available}`);
+    if (!seen.has(c)) fail(`no column "${show(c)}"; available: ${available}`);
   }
-  if (new Set(selected).size !== selected.length) fail(`option columns names a column twice (${selected.join(', ')})`);
+  if (new Set(selected).size !== selected.length) fail(`option columns names a column twice (${selected.map(show).join(', ')})`);
   const target = opts.target ?? selected[0]!;
   if (!selected.includes(target)) {
     fail(seen.has(target) && target !== dateName
-      ? `target "${target}" is not among the selected columns (${selected.join(', ')})`
-      : `no column "${target}" (target); available: ${valueNames.join(', ')}`);
+      ? `target "${show(target)}" is not among the selected columns (${selected.map(show).join(', ')})`
+      : `no column "${show(target)}" (target); available: ${available}`);
   }
 
   // Dates: strictly increasing (no duplicates), all in one form (all calendar dates or all numbers).
   const dates = rows.map((r) => r.fields[dateCol]!.trim());
   const keys = parseDateColumn(dates, rows, dateName, byName, fail);
   for (let i = 1; i < keys.length; i++) {
-    if (keys[i] === keys[i - 1]) fail(`row ${rows[i]!.row}, column "${dateName}": duplicate date ${dates[i]} (also on row ${rows[i - 1]!.row})`);
-    if (keys[i]! < keys[i - 1]!) {
-      fail(`row ${rows[i]!.row}, column "${dateName}": date ${dates[i]} comes after ${dates[i - 1]} on row ${rows[i - 1]!.row}; dates must be in increasing order`);
-    }
+    const order = compareKeys(keys[i]!, keys[i - 1]!);
+    const at = `row ${rows[i]!.row}, column "${show(dateName)}"`;
+    if (order === 0) fail(`${at}: duplicate date ${show(dates[i]!)} (also on row ${rows[i - 1]!.row})`);
+    if (order < 0) fail(`${at}: date ${show(dates[i]!)} comes after ${show(dates[i - 1]!)} on row ${rows[i - 1]!.row}; dates must be in increasing order`);
   }
 
   // Values: numbers, or missing (NaN until filled).
-  const columns: Record<string, number[]> = {};
+  const columns: Record<string, number[]> = Object.create(null);
   const missing: { i: number; col: string }[] = [];
   for (const name of selected) {
     const j = seen.get(name)!;
@@ -122,10 +138,11 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
       if (MISSING.has(cell.toLowerCase())) {
         out[i] = NaN;
         missing.push({ i, col: name });
-      } else if (NUMBER.test(cell)) {
-        out[i] = Number(cell);
+      } else if (!NUMBER.test(cell)) {
+        fail(`row ${rows[i]!.row}, column "${show(name)}": "${show(cell)}" is not a number`);
       } else {
-        fail(`row ${rows[i]!.row}, column "${name}": "${cell}" is not a number`);
+        out[i] = Number(cell);
+        if (!Number.isFinite(out[i]!)) fail(`row ${rows[i]!.row}, column "${show(name)}": "${show(cell)}" is too large for a number (beyond ±1.8e308, it would be ${out[i]})`);
       }
     }
     columns[name] = out;
@@ -134,22 +151,22 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
 
   if (opts.fill === undefined) {
     missing.sort((a, b) => a.i - b.i);
-    const shown = missing.slice(0, SHOW_ROWS).map((m) => `row ${rows[m.i]!.row} (${m.col})`).join(', ');
+    const shown = missing.slice(0, SHOW_ROWS).map((m) => `row ${rows[m.i]!.row} (${show(m.col)})`).join(', ');
     const more = missing.length > SHOW_ROWS ? ` and ${missing.length - SHOW_ROWS} more` : '';
     fail(`${missing.length} missing value${missing.length === 1 ? '' : 's'}: ${shown}${more}; set fill to ffill, interpolate or drop (--fill on the command line)`);
   }
   if (opts.fill === 'drop') {
     const keep = rows.map((_, i) => selected.every((c) => !Number.isNaN(columns[c]![i]!)));
     const kept = keep.filter(Boolean).length;
-    if (kept === 0) fail(`every row has a missing value in ${selected.join(', ')}; nothing is left after fill 'drop'`);
-    const out: Record<string, number[]> = {};
+    if (kept === 0) fail(`every row has a missing value in ${selected.map(show).join(', ')}; nothing is left after fill 'drop'`);
+    const out: Record<string, number[]> = Object.create(null);
     for (const c of selected) out[c] = columns[c]!.filter((_, i) => keep[i]);
     return { dates: dates.filter((_, i) => keep[i]), columns: out, target, dateColumn: dateName };
   }
   for (const c of selected) {
     const bad = opts.fill === 'ffill' ? forwardFill(columns[c]!) : interpolate(columns[c]!);
     if (bad !== null) {
-      fail(`row ${rows[bad.i]!.row}, column "${c}": missing value at the ${bad.edge} of the series cannot be ${opts.fill === 'ffill' ? 'forward-filled' : 'interpolated'}; use fill 'drop'`);
+      fail(`row ${rows[bad.i]!.row}, column "${show(c)}": missing value at the ${bad.edge} of the series cannot be ${opts.fill === 'ffill' ? 'forward-filled' : 'interpolated'}; use fill 'drop'`);
     }
   }
   return { dates, columns, target, dateColumn: dateName };
@@ -161,7 +178,11 @@ interface CsvRecord {
   fields: string[];
 }
 
-/** RFC 4180 records: quoted fields (with "" escapes, commas, line breaks), CRLF or LF, BOM, blank lines skipped. */
+/**
+ * RFC 4180 records: quoted fields (with "" escapes, commas, line breaks), CRLF, LF or CR, BOM,
+ * blank lines skipped. Spaces around a quoted field are allowed; any other text after its closing
+ * quote (`"1"2`) is an error, not glued on.
+ */
 function splitRecords(text: string, src: string): CsvRecord[] {
   const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const records: CsvRecord[] = [];
@@ -169,6 +190,13 @@ function splitRecords(text: string, src: string): CsvRecord[] {
   let field = '';
   let line = 1, start = 1;
   let quoted = false, wasQuoted = false;
+  /** The closing quote of this field was read: only spaces may follow before ',' or the line's end. */
+  let closed = false;
+  let quoteLine = 0, fieldStart = 0;
+  const column = (j: number): string => {
+    const name = records[0]?.fields[j]?.trim();
+    return records.length > 0 && name ? `column "${show(name)}"` : `column ${j + 1}`;
+  };
   const endRecord = () => {
     fields.push(field);
     // A blank line is no record (a trailing newline, an empty line between blocks).
@@ -186,57 +214,97 @@ function splitRecords(text: string, src: string): CsvRecord[] {
           i++;
         } else {
           quoted = false;
+          closed = true;
         }
       } else {
-        if (ch === '\n') line++;
+        if (ch === '\n' || (ch === '\r' && s[i + 1] !== '\n')) line++;
         field += ch;
       }
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      wasQuoted = true;
-      field = '';
     } else if (ch === ',') {
       fields.push(field);
       field = '';
+      closed = false;
+      fieldStart = i + 1;
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && s[i + 1] === '\n') i++;
       endRecord();
+      closed = false;
+      fieldStart = i + 1;
       line++;
       start = line;
+    } else if (closed) {
+      if (ch === ' ' || ch === '\t') continue;
+      const stop = s.slice(i).search(/[,\r\n]/);
+      const raw = s.slice(fieldStart, stop < 0 ? s.length : i + stop).trim();
+      throw new DataError(`${src}: row ${line}, ${column(fields.length)}: text after the closing quote in ${show(raw)} (inside quotes, write a quote as "")`);
+    } else if (ch === '"' && field.trim() === '') {
+      quoted = true;
+      wasQuoted = true;
+      quoteLine = line;
+      field = '';
     } else {
       field += ch;
     }
   }
-  if (quoted) throw new DataError(`${src}: row ${start}: a quoted field is never closed (missing ")`);
+  if (quoted) throw new DataError(`${src}: row ${quoteLine}: a quoted field is never closed (missing ")`);
   if (field !== '' || fields.length > 0 || wasQuoted) endRecord();
   return records;
 }
 
-/**
- * Sort keys for the date column. Calendar dates (YYYY-MM-DD, YYYY-MM, YYYY/MM/DD, optional time;
- * a bare YYYY only in a column named like a date) become UTC milliseconds; a column named like a
- * date may instead hold plain numbers (a time index), used as they are.
- */
-function parseDateColumn(dates: string[], rows: CsvRecord[], name: string, byName: boolean, fail: (m: string) => never): number[] {
-  const asDates = dates.map((d) => parseDate(d, byName));
-  if (asDates.every((k) => k !== null)) return asDates as number[];
-  if (byName && dates.every((d) => NUMBER.test(d))) return dates.map(Number);
-  const i = asDates.findIndex((k) => k === null);
-  return fail(`row ${rows[i]!.row}, column "${name}": "${dates[i]}" is not a date (expected YYYY-MM-DD)`);
+/** A date's place in time: whole seconds as UTC milliseconds, then the fractional digits (trailing zeros dropped). */
+interface DateKey {
+  ms: number;
+  frac: string;
 }
 
-const DATE_RE = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
+function compareKeys(a: DateKey, b: DateKey): number {
+  if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
+  // same-length digit strings compare as numbers
+  const n = Math.max(a.frac.length, b.frac.length);
+  const fa = a.frac.padEnd(n, '0'), fb = b.frac.padEnd(n, '0');
+  return fa === fb ? 0 : fa < fb ? -1 : 1;
+}
 
-function parseDate(s: string, allowYear: boolean): number | null {
+/**
+ * Sort keys for the date column. Calendar dates (YYYY-MM-DD, YYYY-MM, YYYY/MM/DD, optional time
+ * and offset; a bare YYYY only in a column named like a date) become instants; a column named like
+ * a date may instead hold plain numbers (a time index), used as they are.
+ */
+function parseDateColumn(dates: string[], rows: CsvRecord[], name: string, byName: boolean, fail: (m: string) => never): DateKey[] {
+  const asDates = dates.map((d) => parseDate(d, byName));
+  if (asDates.every((k) => k !== null)) return asDates as DateKey[];
+  if (byName && dates.every((d) => NUMBER.test(d))) {
+    // Rounding to the nearest double never reverses an order; it can only make two indices equal,
+    // which is then reported as a duplicate.
+    return dates.map((d, i) => {
+      const v = Number(d);
+      if (!Number.isFinite(v)) fail(`row ${rows[i]!.row}, column "${show(name)}": time index "${show(d)}" is too large for a number (beyond ±1.8e308)`);
+      return { ms: v, frac: '' };
+    });
+  }
+  const i = asDates.findIndex((k) => k === null);
+  return fail(`row ${rows[i]!.row}, column "${show(name)}": "${show(dates[i]!)}" is not a date (expected YYYY-MM-DD)`);
+}
+
+const DATE_RE = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?)?)?)?$/;
+
+function parseDate(s: string, allowYear: boolean): DateKey | null {
   const m = DATE_RE.exec(s);
   if (m === null) return null;
   if (m[2] === undefined && !allowYear) return null;
   const y = Number(m[1]), mo = m[2] === undefined ? 1 : Number(m[2]), d = m[3] === undefined ? 1 : Number(m[3]);
   const h = Number(m[4] ?? 0), mi = Number(m[5] ?? 0), sec = Number(m[6] ?? 0);
-  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return null;
-  const t = Date.UTC(y, mo - 1, d, h, mi, sec);
-  if (new Date(t).getUTCDate() !== d) return null; // 2021-02-30
-  return t;
+  const oh = Number(m[10] ?? 0), om = Number(m[11] ?? 0);
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo) || h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59) return null;
+  const offset = (m[9] === '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
+  return { ms: seconds * 1000, frac: (m[7] ?? '').replace(/0+$/, '') };
+}
+
+/** A cell or name for a one-line message: line breaks and tabs escaped, long text cut short. */
+function show(text: string): string {
+  const one = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+  return one.length <= 60 ? one : `${one.slice(0, 40)}… (${text.length} characters)`;
 }
 
 /** Fills NaNs with the previous value in place; returns the first unfillable position (a leading NaN). */

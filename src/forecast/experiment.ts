@@ -52,8 +52,14 @@ export interface ModelResult {
   fitSeconds: number;
   /** The columns the model read: [targetName] or [targetName, ...covariate names]. */
   inputs: string[];
-  /** Why training stopped early (early stopping, NaN/Inf loss; best weights kept), else null. */
+  /** Why training stopped early (early stopping, divergence) and which weights were kept, else null. */
   message: string | null;
+  /** True when training diverged (NaN/Inf, or the loss blew past the threshold); false for closed-form models. */
+  diverged: boolean;
+  /** The 1-based epoch in which training diverged, else null. */
+  divergedAtEpoch: number | null;
+  /** The epoch whose weights the model holds (0 = its initial weights); null for closed-form models. */
+  keptEpoch: number | null;
 }
 
 export interface ExperimentResult {
@@ -64,6 +70,7 @@ export interface ExperimentResult {
   scalers: Scaler[];
   /** Column names in the same order: [targetName, ...covariate names]. */
   columns: string[];
+  /** By model name; a prototype-free object, so a model may be named anything (`__proto__` too). */
   models: Record<string, ModelResult>;
 }
 
@@ -85,7 +92,9 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
   const zs = raw.map((col, c) => scalers[c]!.transform(col));
   const scaler = scalers[0]!, z = zs[0]!;
   const testActual = series.slice(valEnd);
-  const out: Record<string, ModelResult> = {};
+  const modelNames = models.map((m) => m.name);
+  if (new Set(modelNames).size !== modelNames.length) throw new ValueError(`runExperiment: model names must be distinct (results are keyed by name), got ${modelNames.join(', ')}`);
+  const out: Record<string, ModelResult> = Object.create(null);
   for (const m of models) {
     // a model built for all C columns gets them all; a model that reads one column gets the target
     const mm = C > 1 && isMultivariate(m) && m.inputSize > 1 ? m : null;
@@ -116,6 +125,9 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
       fitSeconds,
       inputs: mm ? [...names] : [targetName],
       message: m.fitMessage ?? null,
+      diverged: m.fitOutcome?.diverged ?? false,
+      divergedAtEpoch: m.fitOutcome?.divergedAtEpoch ?? null,
+      keptEpoch: m.fitOutcome?.keptEpoch ?? null,
     };
   }
   return { split, scaler, scalers, columns: names, models: out };
