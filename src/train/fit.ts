@@ -1,5 +1,11 @@
 // The training loop: epochs of shuffled mini-batches, an optimizer step per batch, the train loss
 // (mean per element over the epoch) and, when given, the validation loss after every epoch.
+//
+// Never a false result: the initial weights are snapshotted and measured first (epoch 0), and the
+// best weights seen are kept, epoch 0 included. Training stops as diverged on a NaN/Inf batch loss,
+// gradient, weight or monitored loss, or when an epoch's monitored loss (validation if given, else
+// training) exceeds divergenceFactor × max(initial monitored loss, divergenceFloor); it then
+// restores the best weights, and the result says which epoch's weights the model holds.
 // Legend: N samples, B batch.
 import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader, TensorDataset } from '../data/loader.js';
@@ -60,8 +66,19 @@ export interface FitOptions {
   reduction?: 'mean' | 'sum';
   clipGradNorm?: number;
   seed?: number;
-  /** Stop when the validation loss has not improved by minDelta for `patience` epochs. */
+  /** Stop when the monitored loss (validation if given, else training) has not improved by minDelta for `patience` epochs. */
   earlyStopping?: { patience: number; minDelta?: number };
+  /**
+   * Training has diverged when an epoch's monitored loss exceeds divergenceFactor × max(L₀,
+   * divergenceFloor), L₀ being the initial weights' monitored loss (default 100; Infinity turns
+   * this rule off). A NaN/Inf batch loss, gradient, weight or monitored loss always counts.
+   */
+  divergenceFactor?: number;
+  /**
+   * The smallest reference loss for the divergence rule, per element (default 1e-6): an initial
+   * loss of 0 (or nearly) would otherwise make any later loss a "divergence".
+   */
+  divergenceFloor?: number;
   callbacks?: {
     onProgress?: (e: ProgressEvent) => void;
     onEpochEnd?: (e: EpochEvent) => void;
@@ -72,19 +89,44 @@ export interface FitOptions {
 
 export interface FitResult {
   history: { train: number[]; val: number[] | null };
-  /** 1-based epoch whose weights the model holds at the end. */
+  /** The initial weights' mean loss per element (epoch 0), measured in eval mode before training. */
+  initialLoss: { train: number; val: number | null };
+  /** The epoch with the lowest monitored loss (validation if given, else training); 0 = the initial weights. */
   bestEpoch: number;
-  stopReason: 'completed' | 'early-stopping' | 'non-finite-loss';
-  /** Human-readable note when training stopped before the last epoch. */
+  /**
+   * The epoch whose weights the model holds at the end; 0 = the initial weights, bit for bit.
+   * A completed run without early stopping keeps its last epoch; early stopping and divergence
+   * restore `bestEpoch`.
+   */
+  keptEpoch: number;
+  stopReason: 'completed' | 'early-stopping' | 'diverged';
+  diverged: boolean;
+  /** The epoch (1-based) in which training diverged, else null. */
+  divergedAtEpoch: number | null;
+  /** What happened when training stopped early or diverged, and which weights were kept; null for a completed run. */
   message: string | null;
 }
 
 export class TrainingError extends UserError {}
 
-/** Trains `model` in place; on early stopping or a NaN/Inf loss it restores the best weights. */
+/** A model's output is NaN/Inf (weights that overflow, or a non-finite input): never returned silently. */
+export class NonFiniteError extends UserError {}
+
+export const DEFAULT_DIVERGENCE_FACTOR = 100;
+export const DEFAULT_DIVERGENCE_FLOOR = 1e-6;
+
+/**
+ * Trains `model` in place. The initial weights are epoch 0 of the best-weights record: early
+ * stopping and divergence (see FitOptions.divergenceFactor) restore the weights of the epoch with
+ * the lowest monitored loss, which may be the initial weights.
+ */
 export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts: FitOptions): FitResult {
   const epochs = opts.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw new TrainingError(`fit: epochs must be a positive integer, got ${epochs}`);
+  const factor = opts.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR;
+  if (!(factor > 1)) throw new TrainingError(`fit: divergenceFactor must be a number > 1 (Infinity turns the loss rule off), got ${factor}`);
+  const floor = opts.divergenceFloor ?? DEFAULT_DIVERGENCE_FLOOR;
+  if (!(floor >= 0) || !Number.isFinite(floor)) throw new TrainingError(`fit: divergenceFloor must be a finite number ≥ 0, got ${floor}`);
   const batchSize = opts.batchSize ?? 32;
   const gen = new Generator(opts.seed ?? 0);
   const loader = new DataLoader(new TensorDataset(data.train.x, data.train.y), { batchSize, shuffle: opts.shuffle ?? true, generator: gen });
@@ -95,11 +137,19 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
   const lossFn = (p: Tensor, y: Tensor, r: 'mean' | 'sum') => (lossName === 'l1' ? l1Loss(p, y, r) : mseLoss(p, y, r));
   const toTarget = opts.outputToTarget ?? ((o: Tensor) => o);
   const val = data.val ?? null;
+  const monitoredSet = val ? 'validation' : 'training';
 
+  // epoch 0: the initial weights are a candidate like any epoch's, so "kept the initial weights" is exact
+  const initialLoss = {
+    train: evaluate(model, data.train, lossName, data.train.outputToTarget ?? toTarget),
+    val: val ? evaluate(model, val, lossName, val.outputToTarget ?? toTarget) : null,
+  };
+  const initial = initialLoss.val ?? initialLoss.train;
+  const reference = Math.max(initial, floor);
   const history: FitResult['history'] = { train: [], val: val ? [] : null };
-  let best = Infinity;
+  let best = Number.isFinite(initial) ? initial : Infinity;
   let bestEpoch = 0;
-  let bestState: StateDict | null = null;
+  let bestState = cloneState(model.stateDict());
   let sinceBest = 0;
   const t0 = now();
   let steps = 0;
@@ -108,21 +158,19 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
     model.train();
     let sum = 0, count = 0, batch = 0;
     for (const [xb, yb] of loader) {
+      batch++;
       opt.zeroGrad();
       const loss = lossFn(toTarget(model.forward(xb!)), yb!, reduction);
       const v = loss.item();
-      if (!Number.isFinite(v)) return stop(epoch, 'non-finite-loss', `training stopped at epoch ${epoch}: the loss became ${v}; kept the weights of epoch ${bestEpoch || 'none (initial)'}`);
+      if (!Number.isFinite(v)) return diverge(epoch, `epoch ${epoch}, batch ${batch}: the training loss became ${v}`);
       loss.backward();
-      if (hasNonFinite(model.parameters())) {
-        return stop(epoch, 'non-finite-loss', `training stopped at epoch ${epoch}: a gradient became NaN/Inf; kept the weights of epoch ${bestEpoch || 'none (initial)'}`);
-      }
+      if (hasNonFinite(model.parameters())) return diverge(epoch, `epoch ${epoch}, batch ${batch}: a gradient became NaN/Inf`);
       if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
       opt.step();
       const n = yb!.numel();
       sum += reduction === 'sum' ? v : v * n;
       count += n;
       steps++;
-      batch++;
       if (opts.callbacks?.onProgress) {
         const elapsed = (now() - t0) / 1000;
         const rate = steps / Math.max(elapsed, 1e-9);
@@ -134,27 +182,49 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
     const valLoss = val ? evaluate(model, val, lossName, val.outputToTarget ?? toTarget) : null;
     if (history.val && valLoss !== null) history.val.push(valLoss);
     opts.callbacks?.onEpochEnd?.({ epoch, epochs, train: trainLoss, val: valLoss });
+    // the last optimizer step of an epoch can overflow the weights without any loss seeing it
+    if (hasNonFinite(model.parameters(), { values: true })) return diverge(epoch, `epoch ${epoch}: the weights became NaN/Inf`);
     const monitored = valLoss ?? trainLoss;
-    if (!Number.isFinite(monitored)) return stop(epoch, 'non-finite-loss', `training stopped at epoch ${epoch}: the ${valLoss !== null ? 'validation' : 'training'} loss became ${monitored}; kept the weights of epoch ${bestEpoch || 'none (initial)'}`);
+    if (!Number.isFinite(monitored)) return diverge(epoch, `epoch ${epoch}: the ${monitoredSet} loss became ${monitored}`);
+    if (monitored > factor * reference) {
+      const ref = initial >= floor ? `the initial ${fmt(initial)}` : `the floor ${fmt(floor)} (the initial loss ${fmt(initial)} is below it)`;
+      return diverge(epoch, `epoch ${epoch}: the ${monitoredSet} loss ${fmt(monitored)} exceeded ${factor} × ${ref}`);
+    }
     if (monitored < best - (opts.earlyStopping?.minDelta ?? 0)) {
       best = monitored;
       bestEpoch = epoch;
       sinceBest = 0;
       bestState = cloneState(model.stateDict());
     } else if (opts.earlyStopping && ++sinceBest >= opts.earlyStopping.patience) {
-      return stop(epoch, 'early-stopping', `early stopping at epoch ${epoch}: no validation improvement for ${opts.earlyStopping.patience} epochs; kept the weights of epoch ${bestEpoch}`);
+      model.loadStateDict(bestState);
+      const message = `early stopping at epoch ${epoch}: no improvement in the ${monitoredSet} loss for ${opts.earlyStopping.patience} epochs; ${keptPhrase('kept')}`;
+      return { history, initialLoss, bestEpoch, keptEpoch: bestEpoch, stopReason: 'early-stopping', diverged: false, divergedAtEpoch: null, message };
     }
   }
-  // with a validation set, the model ends on its best-validation weights
-  if (bestState && opts.earlyStopping) model.loadStateDict(bestState);
-  return { history, bestEpoch: opts.earlyStopping ? bestEpoch : epochs, stopReason: 'completed', message: null };
+  if (opts.earlyStopping) model.loadStateDict(bestState); // early stopping's promise: the best weights
+  const keptEpoch = opts.earlyStopping ? bestEpoch : epochs;
+  return { history, initialLoss, bestEpoch, keptEpoch, stopReason: 'completed', diverged: false, divergedAtEpoch: null, message: null };
 
-  function stop(epoch: number, reason: FitResult['stopReason'], message: string): FitResult {
-    if (bestState) model.loadStateDict(bestState);
-    void epoch;
-    return { history, bestEpoch, stopReason: reason, message };
+  function keptPhrase(verb: 'kept' | 'restored'): string {
+    return bestEpoch === 0 ? `${verb} the initial weights (no epoch improved on them)` : `${verb} the weights of epoch ${bestEpoch}`;
+  }
+
+  function diverge(epoch: number, what: string): FitResult {
+    model.loadStateDict(bestState);
+    return {
+      history, initialLoss, bestEpoch, keptEpoch: bestEpoch, stopReason: 'diverged', diverged: true, divergedAtEpoch: epoch,
+      message: `training diverged at ${what}; ${keptPhrase('restored')}`,
+    };
   }
 }
+
+/** 3 significant digits; exponent form outside [1e-3, 1e5). */
+export function fmtLoss(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const s = Number(x.toPrecision(3));
+  return s !== 0 && (Math.abs(s) >= 1e5 || Math.abs(s) < 1e-3) ? s.toExponential() : String(s);
+}
+const fmt = fmtLoss;
 
 /** Mean loss per element over a dataset, without recording gradients, in eval mode. */
 export function evaluate(model: Trainable, data: XY, loss: LossName = 'mse', toTarget: (o: Tensor) => Tensor = (o) => o): number {
@@ -180,7 +250,8 @@ function makeOptimizer(model: Module, opts: FitOptions): Optimizer<object> {
   }
 }
 
-function cloneState(sd: StateDict): StateDict {
+/** A copy of every tensor of a state dict, cut from the graph (a snapshot that later steps cannot touch). */
+export function cloneState(sd: StateDict): StateDict {
   const out: StateDict = {};
   for (const [k, v] of Object.entries(sd)) out[k] = v.clone().detach();
   return out;

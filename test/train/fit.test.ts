@@ -1,5 +1,5 @@
 // The forecasting training loop: seeded reproducibility, honest train/validation histories,
-// early stopping that keeps the best weights, and a clean stop (best weights kept) on NaN.
+// early stopping that keeps the best weights (epoch 0 included), and a diverged stop on NaN.
 import { describe, expect, it } from 'vitest';
 import { Generator, nn, noGrad, randn, tensor, train } from '../../src/index.js';
 
@@ -45,38 +45,46 @@ describe('train.fit', () => {
     expect(r.history.val![1]).toBeCloseTo(direct, 10);
   });
 
-  it('early stopping restores the weights of the best validation epoch', () => {
+  it('early stopping restores the weights of the best validation epoch, the initial weights counting as epoch 0', () => {
     const data = problem(1);
     // a validation set the model cannot fit: its loss rises as training proceeds
     const val = { x: data.x, y: data.y.neg() };
     const m = model(0);
-    const snapshots: number[][] = [];
+    const snapshots: number[][] = [Array.from(m.parameters()[0]!.data)];
     const r = train.fit(m, { train: data, val }, {
       epochs: 50, batchSize: 8, lr: 0.05, earlyStopping: { patience: 2 },
       callbacks: { onEpochEnd: () => snapshots.push(Array.from(m.parameters()[0]!.data)) },
     });
     expect(r.stopReason).toBe('early-stopping');
+    expect(r.diverged).toBe(false);
     expect(r.history.val!.length).toBeLessThan(50);
-    const best = r.history.val!.indexOf(Math.min(...r.history.val!)) + 1;
+    const losses = [r.initialLoss.val!, ...r.history.val!];
+    const best = losses.indexOf(Math.min(...losses));
     expect(r.bestEpoch).toBe(best);
-    expect(Array.from(m.parameters()[0]!.data)).toEqual(snapshots[best - 1]);
-    expect(r.message).toMatch(/early stopping at epoch \d+: no validation improvement for 2 epochs; kept the weights of epoch \d+/);
+    expect(r.keptEpoch).toBe(best);
+    expect(Array.from(m.parameters()[0]!.data)).toEqual(snapshots[best]);
+    const kept = best === 0 ? 'kept the initial weights (no epoch improved on them)' : `kept the weights of epoch ${best}`;
+    expect(r.message).toBe(`early stopping at epoch ${r.history.val!.length}: no improvement in the validation loss for 2 epochs; ${kept}`);
   });
 
-  it('stops on a non-finite loss with a message and keeps the best weights', () => {
+  it('stops as diverged on a non-finite loss with a message and keeps the best weights', () => {
     const data = problem(1);
     const m = model(0);
     let epochs = 0;
-    const snapshots: number[][] = [];
+    const snapshots: number[][] = [Array.from(m.parameters()[0]!.data)];
     // blow up from epoch 3 on: the targets turn infinite
     const r = train.fit(m, { train: data }, {
       epochs: 10, batchSize: 64, lr: 0.01, shuffle: false,
       callbacks: { onEpochEnd: () => { epochs++; snapshots.push(Array.from(m.parameters()[0]!.data)); if (epochs === 2) data.y.data.fill(Infinity); } },
     });
-    expect(r.stopReason).toBe('non-finite-loss');
-    expect(r.message).toMatch(/training stopped at epoch 3: the loss became (Infinity|NaN)/);
+    expect(r.stopReason).toBe('diverged');
+    expect(r.diverged).toBe(true);
+    expect(r.divergedAtEpoch).toBe(3);
+    expect(r.bestEpoch).toBe(2); // a step of lr 0.01 lowers this loss
+    expect(r.keptEpoch).toBe(2);
+    expect(r.message).toBe('training diverged at epoch 3, batch 1: the training loss became Infinity; restored the weights of epoch 2');
     expect(r.history.train).toHaveLength(2);
-    expect(Array.from(m.parameters()[0]!.data)).toEqual(snapshots[r.bestEpoch - 1]);
+    expect(Array.from(m.parameters()[0]!.data)).toEqual(snapshots[2]);
     expect(m.parameters().every((p) => !p.hasNonFinite())).toBe(true);
   });
 
