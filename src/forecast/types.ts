@@ -8,6 +8,16 @@ export interface EpochRecord {
   val: number | null;
 }
 
+/** How the last fit of a model trained by epochs ended (see FitResult in src/train/fit.ts). */
+export interface FitOutcome {
+  /** Training stopped because the loss or weights became NaN/Inf or the loss blew past the divergence threshold. */
+  diverged: boolean;
+  /** The 1-based epoch in which it diverged, else null. */
+  divergedAtEpoch: number | null;
+  /** The epoch whose weights the model holds; 0 = the initial (untrained) weights. */
+  keptEpoch: number;
+}
+
 export interface Forecaster {
   /** 'ar' | 'mlp' | 'rnn' | 'persistence' | … */
   readonly name: string;
@@ -26,8 +36,10 @@ export interface Forecaster {
   forecast(history: readonly number[], steps: number): number[];
   /** Serializable configuration + learned state (numbers only), for model directories. */
   toJSON(): Record<string, unknown>;
-  /** Why the last fit stopped before its last epoch (early stopping, a NaN/Inf loss), else null. */
+  /** Why the last fit stopped before its last epoch (early stopping, divergence) and what it kept, else null. */
   readonly fitMessage?: string | null;
+  /** How the last fit ended, for models trained by epochs; null before the first fit. */
+  readonly fitOutcome?: FitOutcome | null;
 }
 
 /**

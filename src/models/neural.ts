@@ -11,11 +11,11 @@
 // free-running forecast. With C = 1 the models, their parameters and their numbers are exactly the
 // univariate ones (the MLP's features are time-major, x_{t−L}[0..C−1], …, x_{t−1}[0..C−1]).
 import { noGrad } from '../autograd/grad-mode.js';
-import type { Columns, EpochRecord, MultivariateForecaster } from '../forecast/types.js';
+import type { Columns, EpochRecord, FitOutcome, MultivariateForecaster } from '../forecast/types.js';
 import { Linear, ReLU, Sequential } from '../nn/layers.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type FitOptions, type FitResult, fit, type Trainable } from '../train/fit.js';
+import { type FitOptions, type FitResult, fit, NonFiniteError, type Trainable } from '../train/fit.js';
 import { TutorialRNN } from './tutorial-rnn.js';
 import { ValueError } from '../errors.js';
 
@@ -34,6 +34,8 @@ export interface NeuralOptions {
   reduction?: 'mean' | 'sum';
   clipGradNorm?: number;
   earlyStopping?: FitOptions['earlyStopping'];
+  /** Divergence threshold: an epoch's monitored loss above this × the initial one stops training (default 100). */
+  divergenceFactor?: number;
   callbacks?: FitOptions['callbacks'];
 }
 
@@ -48,6 +50,11 @@ abstract class NeuralForecaster implements MultivariateForecaster {
 
   get fitMessage(): string | null {
     return this.lastFit?.message ?? null;
+  }
+
+  get fitOutcome(): FitOutcome | null {
+    const f = this.lastFit;
+    return f ? { diverged: f.diverged, divergedAtEpoch: f.divergedAtEpoch, keptEpoch: f.keptEpoch } : null;
   }
 
   constructor(opts: NeuralOptions) {
@@ -101,7 +108,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     const o = this.opts;
     this.lastFit = fit(this.model, { train: set, val: valSet }, {
       epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, optimizer: o.optimizer, reduction: o.reduction,
-      clipGradNorm: o.clipGradNorm, earlyStopping: o.earlyStopping, callbacks: o.callbacks, outputToTarget: set.outputToTarget,
+      clipGradNorm: o.clipGradNorm, earlyStopping: o.earlyStopping, divergenceFactor: o.divergenceFactor, callbacks: o.callbacks, outputToTarget: set.outputToTarget,
     });
     const h = this.lastFit.history;
     return h.train.map((t, i) => ({ epoch: i + 1, train: t, val: h.val ? h.val[i]! : null }));
@@ -115,7 +122,9 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     const out = Array.from({ length: C }, () => [] as number[]);
     if (ends.length === 0) return out;
     this.model.eval();
-    const p = noGrad(() => this.lastStep(this.model.forward(this.inputs(cols, ends))).data);
+    const x = this.inputs(cols, ends);
+    const p = noGrad(() => this.lastStep(this.model.forward(x)).data);
+    this.checkFinite('predictOneStep', p, x, (r) => `for position ${start + r}`);
     for (let r = 0; r < ends.length; r++) for (let c = 0; c < C; c++) out[c]!.push(p[r * C + c]!);
     return out;
   }
@@ -129,7 +138,9 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     this.model.eval();
     noGrad(() => {
       for (let k = 0; k < steps; k++) {
-        const p = this.lastStep(this.model.forward(this.inputs(s, [s[0]!.length]))).data;
+        const x = this.inputs(s, [s[0]!.length]);
+        const p = this.lastStep(this.model.forward(x)).data;
+        this.checkFinite('forecast', p, x, () => `at forecast step ${k + 1}`);
         // every predicted column is fed back, so the next window is complete
         for (let c = 0; c < C; c++) {
           out[c]!.push(p[c]!);
@@ -143,6 +154,21 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   toJSON(): Record<string, unknown> {
     const { callbacks: _c, ...opts } = this.opts;
     return { name: this.name, options: opts };
+  }
+
+  /** Throws rather than return a NaN/Inf prediction; says whether the input or the weights are to blame. */
+  private checkFinite(op: string, p: ArrayLike<number>, x: Tensor, where: (row: number) => string): void {
+    const C = this.opts.inputSize;
+    for (let i = 0; i < p.length; i++) {
+      if (Number.isFinite(p[i]!)) continue;
+      const cause = x.hasNonFinite()
+        ? 'its input window holds NaN/Inf values'
+        : this.model.parameters().some((w) => w.hasNonFinite())
+          ? 'its weights are NaN/Inf'
+          : 'its weights overflow on this input';
+      const fit = this.lastFit?.diverged ? ` (its training diverged: ${this.lastFit.message})` : '';
+      throw new NonFiniteError(`${this.name}.${op}: the model predicted ${p[i]} ${where(Math.floor(i / C))}: ${cause}${fit}`);
+    }
   }
 
   private checkUnivariate(op: string): void {
