@@ -121,6 +121,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     const ends = Array.from({ length: n - start }, (_, i) => start + i);
     const out = Array.from({ length: C }, () => [] as number[]);
     if (ends.length === 0) return out;
+    this.checkWeights('predictOneStep');
     this.model.eval();
     const x = this.inputs(cols, ends);
     const p = noGrad(() => this.lastStep(this.model.forward(x)).data);
@@ -135,6 +136,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     if (n < L) throw new ValueError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
     const s = history.map((c) => [...c]);
     const out = Array.from({ length: C }, () => [] as number[]);
+    this.checkWeights('forecast');
     this.model.eval();
     noGrad(() => {
       for (let k = 0; k < steps; k++) {
@@ -156,18 +158,22 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     return { name: this.name, options: opts };
   }
 
+  /** NaN weights need not show in the output (a ReLU maps NaN to 0), so they are refused up front. */
+  private checkWeights(op: string): void {
+    const bad = [...this.model.namedParameters()].filter(([, w]) => w.hasNonFinite()).map(([k]) => k);
+    if (bad.length === 0) return;
+    const fit = this.lastFit?.diverged ? `; its training diverged: ${this.lastFit.message}` : '';
+    throw new NonFiniteError(`${this.name}.${op}: the model's weights hold NaN/Inf values (${bad.join(', ')})${fit}`);
+  }
+
   /** Throws rather than return a NaN/Inf prediction; says whether the input or the weights are to blame. */
   private checkFinite(op: string, p: ArrayLike<number>, x: Tensor, where: (row: number) => string): void {
     const C = this.opts.inputSize;
     for (let i = 0; i < p.length; i++) {
       if (Number.isFinite(p[i]!)) continue;
-      const cause = x.hasNonFinite()
-        ? 'its input window holds NaN/Inf values'
-        : this.model.parameters().some((w) => w.hasNonFinite())
-          ? 'its weights are NaN/Inf'
-          : 'its weights overflow on this input';
-      const fit = this.lastFit?.diverged ? ` (its training diverged: ${this.lastFit.message})` : '';
-      throw new NonFiniteError(`${this.name}.${op}: the model predicted ${p[i]} ${where(Math.floor(i / C))}: ${cause}${fit}`);
+      // the weights are finite (checkWeights): either the input or an overflow is to blame
+      const cause = x.hasNonFinite() ? 'its input window holds NaN/Inf values' : 'its weights overflow on this input';
+      throw new NonFiniteError(`${this.name}.${op}: the model predicted ${p[i]} ${where(Math.floor(i / C))}: ${cause}`);
     }
   }
 
