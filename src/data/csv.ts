@@ -72,7 +72,7 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
     throw new DataError(`${src}: ${msg}`);
   };
   if (opts.fill !== undefined && !FILL_MODES.includes(opts.fill)) {
-    fail(`unknown fill "${String(opts.fill)}"; expected ffill, interpolate or drop`);
+    fail(`unknown fill "${show(String(opts.fill))}"; expected ffill, interpolate or drop`);
   }
 
   const records = splitRecords(text, src);
@@ -301,9 +301,11 @@ function parseDate(s: string, allowYear: boolean): DateKey | null {
   return { ms: seconds * 1000, frac: (m[7] ?? '').replace(/0+$/, '') };
 }
 
-/** A cell or name for a one-line message: line breaks and tabs escaped, long text cut short. */
+const ESCAPES = new Map([['\r', '\\r'], ['\n', '\\n'], ['\t', '\\t']]);
+
+/** A cell or name for a one-line message: line breaks (U+2028 too) and control characters escaped, long text cut short. */
 function show(text: string): string {
-  const one = text.replace(/\r/g, '\\r').replace(/\n/g, '\\n').replace(/\t/g, '\\t');
+  const one = text.replace(/[\x00-\x1f\x7f\x85\u2028\u2029]/g, (c) => ESCAPES.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return one.length <= 60 ? one : `${one.slice(0, 40)}… (${text.length} characters)`;
 }
 
