@@ -1,10 +1,12 @@
 // Node-only file helpers for safetensors. The format code itself is in ./safetensors.ts, which
 // stays free of `node:` imports so it also runs in browsers.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
 import {
-  parseSafetensors,
+  decodeTensor,
+  parseHeader,
+  readHeaderLength,
   SafetensorsError,
   serializeSafetensors,
   type RawTensor,
@@ -79,16 +81,71 @@ export function saveSafetensors(
   }
 }
 
-/** Read a safetensors file. Every error (I/O or format) is a SafetensorsError naming `path`. */
+/** Fill `buf` from `fd` at `position`; a short read means the file shrank while we read it. */
+function readFully(fd: number, buf: Uint8Array, position: number, path: string): void {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) {
+      throw new SafetensorsError(`${path}: the file ended at byte ${position + got}, before the ${position + buf.length} its size promised (changed while being read?)`);
+    }
+    got += n;
+  }
+}
+
+/**
+ * Read a safetensors file. Every error (I/O or format) is a SafetensorsError naming `path`.
+ *
+ * The file is read in steps so that a bad file costs next to nothing: the 8-byte header length
+ * first (checked against the file size), then the header, which is validated whole against the
+ * file size (dtypes, shapes, offsets tiling the data exactly); only then is each tensor read,
+ * straight into its own buffer. A 1.5 GB file with a bad header is refused after reading a few
+ * bytes. Dtypes map as parseSafetensors documents: F32 → float32, F64 → float64, F16/BF16 →
+ * float32 (exact), I8/U8/I16/U16/I32/U32/BOOL → float64 (exact integers), I64/U64 → float64 when
+ * |v| ≤ 2^53, else an error naming the tensor.
+ */
 export function loadSafetensors(path: string): {
   tensors: Map<string, RawTensor>;
   metadata: Record<string, string>;
 } {
-  let bytes: Uint8Array;
+  let fd: number;
+  let size: number;
   try {
-    bytes = readFileSync(path);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (fstat then refuses it).
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     throw new SafetensorsError(`cannot read ${path}: ${reason(err)}`, { cause: err });
   }
-  return parseSafetensors(bytes, path);
+  try {
+    try {
+      const st = fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      if (!st.isFile()) throw new Error('not a regular file');
+      size = st.size;
+    } catch (err) {
+      throw new SafetensorsError(`cannot read ${path}: ${reason(err)}`, { cause: err });
+    }
+    const prefix = new Uint8Array(8);
+    if (size >= 8) readFully(fd, prefix, 0, path);
+    const headerLen = readHeaderLength(prefix, size, path);
+    const headerBytes = new Uint8Array(headerLen);
+    readFully(fd, headerBytes, 8, path);
+    const base = 8 + headerLen;
+    const { entries, metadata } = parseHeader(headerBytes, size - base, path);
+    // Read in file order (sequential I/O), return in header order (like parseSafetensors).
+    const decoded = new Map<string, RawTensor>();
+    for (const e of [...entries].sort((x, y) => x.begin - y.begin)) {
+      const bytes = new Uint8Array(e.end - e.begin); // ours alone, so F32/F64 may be a view of it
+      readFully(fd, bytes, base + e.begin, path);
+      decoded.set(e.name, decodeTensor(e, bytes, path, false));
+    }
+    const tensors = new Map<string, RawTensor>();
+    for (const e of entries) tensors.set(e.name, decoded.get(e.name)!);
+    return { tensors, metadata };
+  } catch (err) {
+    if (err instanceof SafetensorsError) throw err;
+    throw new SafetensorsError(`cannot read ${path}: ${reason(err)}`, { cause: err });
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -7,7 +7,8 @@
 // cover the whole data buffer.
 //
 // This module is environment-neutral (browser and Node): no `node:` imports. File helpers live in
-// ./node.ts.
+// ./node.ts. The reader takes F32, F64, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8 and BOOL
+// (see READ_AS for what each becomes); the writer writes F32 and F64.
 //
 // Writer conventions (chosen to match the reference Rust implementation, which PyTorch's
 // `safetensors.torch.save_file` uses, so that our output is byte-identical to it for F32/F64):
@@ -47,33 +48,8 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 const METADATA_KEY = '__metadata__';
 
-/** Safetensors dtypes we can read, and their tensor dtype / item size. */
-const SUPPORTED: Readonly<Record<string, { dtype: SafeDType; itemSize: number }>> = {
-  F32: { dtype: 'float32', itemSize: 4 },
-  F64: { dtype: 'float64', itemSize: 8 },
-};
-
-/** Dtypes the format defines but rnnkit does not read. */
-const KNOWN_UNSUPPORTED = new Set([
-  'BOOL',
-  'F4',
-  'F6_E2M3',
-  'F6_E3M2',
-  'U8',
-  'I8',
-  'F8_E5M2',
-  'F8_E4M3',
-  'F8_E8M0',
-  'I16',
-  'U16',
-  'F16',
-  'BF16',
-  'I32',
-  'U32',
-  'I64',
-  'U64',
-  'C64',
-]);
+/** Dtypes the format defines that rnnkit does not read (the readable ones are in READ_AS below). */
+const KNOWN_UNREADABLE = new Set(['F4', 'F6_E2M3', 'F6_E3M2', 'F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'C64']);
 
 const LITTLE_ENDIAN_PLATFORM = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -131,11 +107,6 @@ function compareCodePoints(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-function assignOwn(target: Record<string, string>, key: string, value: string): void {
-  // defineProperty so a key such as "__proto__" becomes an ordinary own property.
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -283,13 +254,261 @@ export function serializeSafetensors(
 
 // ---------------------------------------------------------------------------------------------
 // Reader
+//
+// Reading is three steps, so that a file reader (./node.ts) validates everything from the first
+// 8 + N bytes before it reads, or allocates room for, the data:
+//   readHeaderLength(first 8 bytes, total size)  → N, checked against the size;
+//   parseHeader(the N header bytes, data length) → every entry checked: dtype, shape, offsets in
+//     range, byte size = product(shape) × item size, and the entries covering the data buffer
+//     contiguously with no overlap and no hole;
+//   decodeTensor(entry, the entry's bytes)       → a float32 or float64 tensor.
+// Nothing a file says is used to key a plain object: tensors go into a Map and metadata into a
+// null-prototype object, so names such as "__proto__" or "constructor" are kept as data.
 
-interface ParsedEntry {
-  name: string;
-  dtype: SafeDType;
-  shape: number[];
-  begin: number;
-  end: number;
+/**
+ * The header may nest `[`/`{` this deep. A valid header needs 3 levels (the header object, a
+ * tensor entry, its shape array); the rest is room for extra fields, which the reference reader
+ * ignores. Checked by a linear scan before JSON.parse: a header nested thousands deep is refused
+ * here instead of overflowing the stack in whatever walks it recursively later (JSON.stringify in
+ * an error message, structured clone, a user's code).
+ */
+export const MAX_HEADER_DEPTH = 8;
+
+/** The safetensors dtypes rnnkit reads (the `dtype` field of a header entry). */
+export type StoredDType = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
+
+/**
+ * What each stored dtype becomes. rnnkit tensors are float32 or float64 only, so:
+ *   F32 → float32 and F64 → float64, bit for bit;
+ *   F16 and BF16 → float32, widened exactly (every half and bfloat16 value — subnormals, ±0, ±inf,
+ *     NaN — is a float32 value);
+ *   I8, U8, I16, U16, I32, U32 and BOOL → float64 holding the exact integer (labels, indices,
+ *     masks; BOOL as 0/1, and a BOOL byte other than 0 or 1 is an error);
+ *   I64 and U64 → float64 holding the exact integer when |v| ≤ 2^53; a value beyond is an error
+ *     naming the tensor, the index and the value (float64 stops holding every integer there).
+ * The format's other dtypes (F8_*, F6_*, F4, C64) are an error naming the tensor.
+ */
+const READ_AS: ReadonlyMap<string, { dtype: SafeDType; itemSize: number }> = new Map([
+  ['F64', { dtype: 'float64', itemSize: 8 }],
+  ['F32', { dtype: 'float32', itemSize: 4 }],
+  ['F16', { dtype: 'float32', itemSize: 2 }],
+  ['BF16', { dtype: 'float32', itemSize: 2 }],
+  ['I64', { dtype: 'float64', itemSize: 8 }],
+  ['U64', { dtype: 'float64', itemSize: 8 }],
+  ['I32', { dtype: 'float64', itemSize: 4 }],
+  ['U32', { dtype: 'float64', itemSize: 4 }],
+  ['I16', { dtype: 'float64', itemSize: 2 }],
+  ['U16', { dtype: 'float64', itemSize: 2 }],
+  ['I8', { dtype: 'float64', itemSize: 1 }],
+  ['U8', { dtype: 'float64', itemSize: 1 }],
+  ['BOOL', { dtype: 'float64', itemSize: 1 }],
+] as const);
+
+const READABLE = 'F32, F64, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8 and BOOL';
+
+/** One validated header entry; `begin`/`end` are byte offsets into the data buffer. */
+export interface HeaderEntry {
+  readonly name: string;
+  readonly stored: StoredDType;
+  readonly dtype: SafeDType;
+  readonly itemSize: number;
+  readonly shape: readonly number[];
+  readonly begin: number;
+  readonly end: number;
+}
+
+export interface SafetensorsHeader {
+  /** Tensor entries in header order (JSON.parse's key order). */
+  readonly entries: readonly HeaderEntry[];
+  /** `__metadata__`, as a null-prototype object. */
+  readonly metadata: Record<string, string>;
+}
+
+function failAt(where: string, msg: string): never {
+  throw new SafetensorsError(`${where}: ${msg}`);
+}
+
+/** A header value as JSON for a message, cut short (a shape may hold millions of items). */
+function brief(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 64)}…(${s.length} chars)` : s;
+}
+
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/** The deepest nesting of `[` and `{` outside strings, in one pass; stops once past `limit`. */
+function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip a string; a backslash escapes the next character (\" or \\).
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/**
+ * The header length N from the first 8 bytes of a file (or buffer) of `totalSize` bytes, checked
+ * against the size and MAX_HEADER_BYTES. `prefix` must hold 8 bytes when `totalSize` ≥ 8.
+ */
+export function readHeaderLength(prefix: Uint8Array, totalSize: number, where: string): number {
+  if (totalSize < 8) {
+    failAt(where, `not a safetensors file: ${totalSize} bytes is shorter than the 8-byte header length`);
+  }
+  const lenView = new DataView(prefix.buffer, prefix.byteOffset, 8);
+  const lo = lenView.getUint32(0, true);
+  const hi = lenView.getUint32(4, true);
+  const headerLen = hi * 2 ** 32 + lo; // exact below 2^53; anything that large fails below anyway
+  if (hi !== 0 || headerLen > MAX_HEADER_BYTES) {
+    failAt(
+      where,
+      `not a safetensors file: header length ${hi === 0 ? headerLen : `≈${headerLen.toExponential(3)}`} bytes is larger than the ${MAX_HEADER_BYTES}-byte limit`,
+    );
+  }
+  if (8 + headerLen > totalSize) {
+    failAt(
+      where,
+      `header length ${headerLen} bytes runs past the end of the file (${totalSize} bytes): truncated, or not a safetensors file`,
+    );
+  }
+  return headerLen;
+}
+
+/**
+ * Decode and validate the N header bytes of a file whose data buffer (what follows the header)
+ * is `dataLength` bytes long. Throws SafetensorsError unless every entry is readable and the
+ * entries tile the data buffer exactly; after this, reading the data cannot fail on layout.
+ */
+export function parseHeader(headerBytes: Uint8Array, dataLength: number, where: string): SafetensorsHeader {
+  const fail = (msg: string): never => failAt(where, msg);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(headerBytes);
+  } catch {
+    return fail('header is not valid UTF-8');
+  }
+  const depth = nestingDepth(text, MAX_HEADER_DEPTH);
+  if (depth > MAX_HEADER_DEPTH) {
+    fail(`header nests [ and { more than ${MAX_HEADER_DEPTH} levels deep (a safetensors header needs 3)`);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    let why = (e instanceof Error ? e.message : String(e)).replace(/[\u0000-\u001f\u2028\u2029]+/g, ' ');
+    if (why.length > 160) why = `${why.slice(0, 157)}...`;
+    return fail(`header is not valid JSON (${why})`);
+  }
+  if (!isPlainObject(header)) fail(`header must be a JSON object, got ${describe(header)}`);
+  const head = header as Record<string, unknown>;
+
+  const metadata = Object.create(null) as Record<string, string>;
+  const entries: HeaderEntry[] = [];
+
+  // JSON.parse makes every key an own data property, "__proto__" included.
+  for (const name of Object.keys(head)) {
+    const info = head[name];
+    if (name === METADATA_KEY) {
+      if (info === null) continue; // Option<...> = None in the reference implementation
+      if (!isPlainObject(info)) fail(`${METADATA_KEY} must be an object of strings, got ${describe(info)}`);
+      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`${METADATA_KEY} value for ${q(k)} must be a string, got ${describe(v)}`);
+        metadata[k] = v as string; // own property even for "__proto__": no prototype to hit
+      }
+      continue;
+    }
+    const t = `tensor ${q(name)}`;
+    if (!isPlainObject(info)) fail(`${t}: entry must be an object, got ${describe(info)}`);
+    const entry = info as Record<string, unknown>;
+    const dtype = own(entry, 'dtype');
+    const shape = own(entry, 'shape');
+    const offsets = own(entry, 'data_offsets');
+
+    if (dtype === undefined) fail(`${t}: missing "dtype"`);
+    if (typeof dtype !== 'string') fail(`${t}: "dtype" must be a string, got ${describe(dtype)}`);
+    if (shape === undefined) fail(`${t}: missing "shape"`);
+    if (!Array.isArray(shape)) fail(`${t}: "shape" must be an array, got ${describe(shape)}`);
+    if (offsets === undefined) fail(`${t}: missing "data_offsets"`);
+    if (!Array.isArray(offsets) || offsets.length !== 2) {
+      fail(
+        `${t}: "data_offsets" must be an array [begin, end], got ${describe(offsets)}${Array.isArray(offsets) ? ` of length ${offsets.length}` : ''}`,
+      );
+    }
+
+    const dims = shape as unknown[];
+    for (const d of dims) {
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+        fail(`${t}: shape must hold non-negative integers, got ${brief(dims)}`);
+      }
+    }
+    const [begin, end] = offsets as unknown[];
+    for (const o of [begin, end]) {
+      if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
+        fail(`${t}: data_offsets must be non-negative integers, got ${brief(offsets)}`);
+      }
+    }
+    const b = begin as number;
+    const e = end as number;
+
+    const dt = dtype as string;
+    const readAs = READ_AS.get(dt);
+    if (readAs === undefined) {
+      if (KNOWN_UNREADABLE.has(dt)) fail(`tensor ${q(name)} has dtype ${dt}; rnnkit reads ${READABLE}`);
+      fail(`tensor ${q(name)} has unknown dtype ${q(dt)}; rnnkit reads ${READABLE}`);
+    }
+    const { dtype: sd, itemSize } = readAs!;
+
+    if (e < b) fail(`${t}: data_offsets [${b}, ${e}] end before they begin`);
+    if (e > dataLength) fail(`${t}: data_offsets [${b}, ${e}] run past the end of the data (${dataLength} bytes)`);
+    let count = 1;
+    for (const d of dims as number[]) {
+      count *= d;
+      if (!Number.isSafeInteger(count)) fail(`${t}: shape ${brief(dims)} is too large`);
+    }
+    if (count * itemSize !== e - b) {
+      fail(
+        `${t}: shape ${brief(dims)} with dtype ${dt} needs ${count * itemSize} bytes but data_offsets [${b}, ${e}] span ${e - b}`,
+      );
+    }
+    entries.push({ name, stored: dt as StoredDType, dtype: sd, itemSize, shape: dims as number[], begin: b, end: e });
+  }
+
+  // The data buffer must be covered exactly: sorted by offsets, each tensor starts where the
+  // previous one ended, and the last one ends at the end of the file.
+  const byOffset = [...entries].sort((x, y) => x.begin - y.begin || x.end - y.end);
+  let expected = 0;
+  let prev: HeaderEntry | undefined;
+  for (const en of byOffset) {
+    if (en.begin < expected) {
+      fail(`tensors ${q(prev!.name)} [${prev!.begin}, ${prev!.end}] and ${q(en.name)} [${en.begin}, ${en.end}] overlap`);
+    }
+    if (en.begin > expected) {
+      fail(
+        `bytes [${expected}, ${en.begin}) of the data belong to no tensor (hole before ${q(en.name)}); tensors must cover the data contiguously`,
+      );
+    }
+    expected = en.end;
+    prev = en;
+  }
+  if (expected !== dataLength) {
+    fail(
+      `the tensors cover ${expected} bytes of data but the file has ${dataLength} after the header (trailing bytes, or a corrupt header)`,
+    );
+  }
+  return { entries, metadata };
 }
 
 /** @internal Exported for tests; `nativeLE=false` forces the portable DataView path. */
@@ -316,152 +535,124 @@ export function readLittleEndian(
   return out;
 }
 
+/** IEEE 754 binary16 bits → the same value (exact: every half is a float32 and a float64). */
+function halfToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24; // zero and subnormals; sign * 0 keeps -0
+  if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (0x400 + frac) * 2 ** (exp - 25);
+}
+
+/**
+ * One tensor from its bytes (exactly `entry.end - entry.begin` of them), converted as READ_AS
+ * describes. `copy=false` lets an F32/F64 tensor be a view of `bytes` (only for a buffer the
+ * caller owns and gives away). Throws SafetensorsError for an I64/U64 value beyond ±2^53 and for
+ * a BOOL byte other than 0 or 1.
+ */
+export function decodeTensor(
+  entry: HeaderEntry,
+  bytes: Uint8Array,
+  where: string,
+  copy = true,
+  nativeLE = LITTLE_ENDIAN_PLATFORM,
+): RawTensor {
+  const count = (entry.end - entry.begin) / entry.itemSize;
+  const shape = [...entry.shape];
+  const fail = (msg: string): never => failAt(where, `tensor ${q(entry.name)}: ${msg}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stored = entry.stored;
+  if (stored === 'F32' || stored === 'F64') {
+    const { dtype, itemSize } = entry;
+    if (!copy && nativeLE && bytes.byteOffset % itemSize === 0) {
+      const data =
+        dtype === 'float32'
+          ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
+          : new Float64Array(bytes.buffer, bytes.byteOffset, count);
+      return { shape, dtype, data };
+    }
+    return { shape, dtype, data: readLittleEndian(bytes, 0, count, dtype, nativeLE) };
+  }
+  if (stored === 'F16') {
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = halfToNumber(view.getUint16(2 * i, true));
+    return { shape, dtype: 'float32', data: out };
+  }
+  if (stored === 'BF16') {
+    // bfloat16 is the top half of a float32: shifting the bits up is the exact widening.
+    const out = new Float32Array(count);
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < count; i++) bits[i] = view.getUint16(2 * i, true) << 16;
+    return { shape, dtype: 'float32', data: out };
+  }
+  const out = new Float64Array(count);
+  switch (stored) {
+    case 'BOOL':
+      for (let i = 0; i < count; i++) {
+        const b = bytes[i]!;
+        if (b > 1) fail(`BOOL byte ${b} at index ${i} is neither 0 nor 1`);
+        out[i] = b;
+      }
+      break;
+    case 'U8':
+      for (let i = 0; i < count; i++) out[i] = bytes[i]!;
+      break;
+    case 'I8':
+      for (let i = 0; i < count; i++) out[i] = view.getInt8(i);
+      break;
+    case 'I16':
+      for (let i = 0; i < count; i++) out[i] = view.getInt16(2 * i, true);
+      break;
+    case 'U16':
+      for (let i = 0; i < count; i++) out[i] = view.getUint16(2 * i, true);
+      break;
+    case 'I32':
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, true);
+      break;
+    case 'U32':
+      for (let i = 0; i < count; i++) out[i] = view.getUint32(4 * i, true);
+      break;
+    case 'I64':
+    case 'U64': {
+      // v = hi·2^32 + lo is exact while |v| ≤ 2^53, i.e. hi ∈ [-2^21, 2^21), or v = 2^53 exactly.
+      const signed = stored === 'I64';
+      for (let i = 0; i < count; i++) {
+        const lo = view.getUint32(8 * i, true);
+        const hi = signed ? view.getInt32(8 * i + 4, true) : view.getUint32(8 * i + 4, true);
+        if (hi < -0x200000 || hi > 0x200000 || (hi === 0x200000 && lo !== 0)) {
+          const v = signed ? view.getBigInt64(8 * i, true) : view.getBigUint64(8 * i, true);
+          fail(`${stored} value ${v} at index ${i} is beyond ±2^53, so a float64 tensor cannot hold it exactly`);
+        }
+        out[i] = hi * 4294967296 + lo;
+      }
+      break;
+    }
+  }
+  return { shape, dtype: 'float64', data: out };
+}
+
 /**
  * Parse safetensors bytes. `source` (a file name, when known) prefixes every error message.
- * Tensor data is copied into fresh typed arrays; the input may have any alignment.
- * Only F32 and F64 tensors are readable; any other dtype is an error naming the tensor.
+ * The whole header is validated before any tensor is decoded. Tensor data is copied into fresh
+ * typed arrays; the input may have any alignment. Tensors come back in a Map (so any name,
+ * "__proto__" included, is kept), metadata as a null-prototype object.
+ *
+ * Stored dtypes map to rnnkit's float tensors exactly: F32 → float32, F64 → float64; F16 and
+ * BF16 → float32 (exact widening); I8, U8, I16, U16, I32, U32, BOOL → float64 holding the exact
+ * integer (BOOL as 0/1); I64, U64 → float64 when |v| ≤ 2^53, otherwise an error naming the
+ * tensor, index and value. Any other dtype is an error naming the tensor.
  */
 export function parseSafetensors(
   bytes: Uint8Array,
   source?: string,
 ): { tensors: Map<string, RawTensor>; metadata: Record<string, string> } {
   const where = source ?? 'safetensors data';
-  function fail(msg: string): never {
-    throw new SafetensorsError(`${where}: ${msg}`);
-  }
-
-  if (!(bytes instanceof Uint8Array)) fail(`expected a Uint8Array, got ${describe(bytes)}`);
-  if (bytes.length < 8) {
-    fail(`not a safetensors file: ${bytes.length} bytes is shorter than the 8-byte header length`);
-  }
-  const lenView = new DataView(bytes.buffer, bytes.byteOffset, 8);
-  const lo = lenView.getUint32(0, true);
-  const hi = lenView.getUint32(4, true);
-  const headerLen = hi * 2 ** 32 + lo; // exact below 2^53; anything that large fails below anyway
-  if (hi !== 0 || headerLen > MAX_HEADER_BYTES) {
-    fail(
-      `not a safetensors file: header length ${hi === 0 ? headerLen : `≈${headerLen.toExponential(3)}`} bytes is larger than the ${MAX_HEADER_BYTES}-byte limit`,
-    );
-  }
-  if (8 + headerLen > bytes.length) {
-    fail(
-      `header length ${headerLen} bytes runs past the end of the file (${bytes.length} bytes): truncated, or not a safetensors file`,
-    );
-  }
-
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + headerLen));
-  } catch {
-    return fail('header is not valid UTF-8');
-  }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (e) {
-    let why = (e instanceof Error ? e.message : String(e)).replace(/[\u0000-\u001f\u2028\u2029]+/g, ' ');
-    if (why.length > 160) why = `${why.slice(0, 157)}...`;
-    return fail(`header is not valid JSON (${why})`);
-  }
-  if (!isPlainObject(header)) fail(`header must be a JSON object, got ${describe(header)}`);
-  const head = header as Record<string, unknown>;
-
-  const metadata: Record<string, string> = {};
-  const entries: ParsedEntry[] = [];
-  const dataLen = bytes.length - 8 - headerLen;
-
-  for (const name of Object.keys(head)) {
-    const info = head[name];
-    if (name === METADATA_KEY) {
-      if (info === null) continue; // Option<...> = None in the reference implementation
-      if (!isPlainObject(info)) fail(`${METADATA_KEY} must be an object of strings, got ${describe(info)}`);
-      for (const [k, v] of Object.entries(info as Record<string, unknown>)) {
-        if (typeof v !== 'string') fail(`${METADATA_KEY} value for ${q(k)} must be a string, got ${describe(v)}`);
-        assignOwn(metadata, k, v as string);
-      }
-      continue;
-    }
-    const t = `tensor ${q(name)}`;
-    if (!isPlainObject(info)) fail(`${t}: entry must be an object, got ${describe(info)}`);
-    const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
-
-    if (dtype === undefined) fail(`${t}: missing "dtype"`);
-    if (typeof dtype !== 'string') fail(`${t}: "dtype" must be a string, got ${describe(dtype)}`);
-    if (shape === undefined) fail(`${t}: missing "shape"`);
-    if (!Array.isArray(shape)) fail(`${t}: "shape" must be an array, got ${describe(shape)}`);
-    if (offsets === undefined) fail(`${t}: missing "data_offsets"`);
-    if (!Array.isArray(offsets) || offsets.length !== 2) {
-      fail(`${t}: "data_offsets" must be an array [begin, end], got ${describe(offsets)}${Array.isArray(offsets) ? ` of length ${offsets.length}` : ''}`);
-    }
-
-    const dims = shape as unknown[];
-    for (const d of dims) {
-      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-        fail(`${t}: shape must hold non-negative integers, got ${JSON.stringify(dims)}`);
-      }
-    }
-    const [begin, end] = offsets as unknown[];
-    for (const o of [begin, end]) {
-      if (typeof o !== 'number' || !Number.isSafeInteger(o) || o < 0) {
-        fail(`${t}: data_offsets must be non-negative integers, got ${JSON.stringify(offsets)}`);
-      }
-    }
-    const b = begin as number;
-    const e = end as number;
-
-    const dt = dtype as string;
-    const supported = Object.prototype.hasOwnProperty.call(SUPPORTED, dt) ? SUPPORTED[dt]! : undefined;
-    if (supported === undefined) {
-      if (KNOWN_UNSUPPORTED.has(dt)) fail(`tensor ${q(name)} has dtype ${dt}; rnnkit reads F32 and F64`);
-      fail(`tensor ${q(name)} has unknown dtype ${q(dt)}; rnnkit reads F32 and F64`);
-    }
-    const { dtype: sd, itemSize } = supported!;
-
-    if (e < b) fail(`${t}: data_offsets [${b}, ${e}] end before they begin`);
-    if (e > dataLen) fail(`${t}: data_offsets [${b}, ${e}] run past the end of the data (${dataLen} bytes)`);
-    let count = 1;
-    for (const d of dims as number[]) {
-      count *= d;
-      if (!Number.isSafeInteger(count)) fail(`${t}: shape ${JSON.stringify(dims)} is too large`);
-    }
-    if (count * itemSize !== e - b) {
-      fail(
-        `${t}: shape ${JSON.stringify(dims)} with dtype ${dt} needs ${count * itemSize} bytes but data_offsets [${b}, ${e}] span ${e - b}`,
-      );
-    }
-    entries.push({ name, dtype: sd, shape: dims as number[], begin: b, end: e });
-  }
-
-  // The data buffer must be covered exactly: sorted by offsets, each tensor starts where the
-  // previous one ended, and the last one ends at the end of the file.
-  const byOffset = [...entries].sort((x, y) => x.begin - y.begin || x.end - y.end);
-  let expected = 0;
-  let prev: ParsedEntry | undefined;
-  for (const en of byOffset) {
-    if (en.begin < expected) {
-      fail(
-        `tensors ${q(prev!.name)} [${prev!.begin}, ${prev!.end}] and ${q(en.name)} [${en.begin}, ${en.end}] overlap`,
-      );
-    }
-    if (en.begin > expected) {
-      fail(
-        `bytes [${expected}, ${en.begin}) of the data belong to no tensor (hole before ${q(en.name)}); tensors must cover the data contiguously`,
-      );
-    }
-    expected = en.end;
-    prev = en;
-  }
-  if (expected !== dataLen) {
-    fail(
-      `the tensors cover ${expected} bytes of data but the file has ${dataLen} after the header (trailing bytes, or a corrupt header)`,
-    );
-  }
-
-  const data = bytes.subarray(8 + headerLen);
+  if (!(bytes instanceof Uint8Array)) failAt(where, `expected a Uint8Array, got ${describe(bytes)}`);
+  const headerLen = readHeaderLength(bytes.subarray(0, 8), bytes.length, where);
+  const { entries, metadata } = parseHeader(bytes.subarray(8, 8 + headerLen), bytes.length - 8 - headerLen, where);
+  const base = 8 + headerLen;
   const tensors = new Map<string, RawTensor>();
-  for (const en of entries) {
-    const count = (en.end - en.begin) / (en.dtype === 'float32' ? 4 : 8);
-    tensors.set(en.name, { shape: [...en.shape], dtype: en.dtype, data: readLittleEndian(data, en.begin, count, en.dtype) });
-  }
+  for (const e of entries) tensors.set(e.name, decodeTensor(e, bytes.subarray(base + e.begin, base + e.end), where));
   return { tensors, metadata };
 }

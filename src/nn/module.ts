@@ -22,6 +22,10 @@ export interface TensorLike {
 
 export type StateDict = Record<string, Tensor>;
 
+function isTensorLike(v: unknown): v is TensorLike {
+  return typeof v === 'object' && v !== null && Array.isArray((v as TensorLike).shape) && typeof (v as TensorLike).data === 'object';
+}
+
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -89,7 +93,10 @@ export abstract class Module {
   /** Name → tensor sharing the parameter's values, like `state_dict()`. */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [name, p] of this.namedParameters()) out[name] = p.detach();
+    // defineProperty: a parameter named "__proto__" must become an entry, not the prototype.
+    for (const [name, p] of this.namedParameters()) {
+      Object.defineProperty(out, name, { value: p.detach(), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
 
@@ -99,7 +106,13 @@ export abstract class Module {
    */
   loadStateDict(dict: Record<string, TensorLike> | Map<string, TensorLike>, opts: { strict?: boolean } = {}): LoadResult {
     const strict = opts.strict ?? true;
-    const entries = dict instanceof Map ? dict : new Map(Object.entries(dict));
+    // Own keys only (Object.entries), so "__proto__", "constructor" or "toString" in a checkpoint
+    // are compared like any other name, and reported as unexpected when the module lacks them.
+    const entries: Map<string, TensorLike> = dict instanceof Map ? dict : new Map(Object.entries(dict));
+    // `dict["__proto__"] = tensor` on a plain object replaces its prototype instead of adding an
+    // entry; the key is gone from Object.entries, so name it rather than lose it silently.
+    const proto: unknown = dict instanceof Map ? null : Object.getPrototypeOf(dict);
+    if (isTensorLike(proto) && !entries.has('__proto__')) entries.set('__proto__', proto);
     const own = new Map(this.namedParameters());
     const missingKeys = [...own.keys()].filter((k) => !entries.has(k));
     const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
