@@ -159,10 +159,10 @@ describe('parseSeriesCsv properties', () => {
   /** A valid file with a few characters inserted, deleted or replaced. */
   const mutated = fc
     .tuple(
-      fc.constantFrom('date,x,y\n2020-01-01,1,2\n2020-02-01,3,.\n2020-03-01,"4",5\n', 'DATE,GS10\r\n2018-02-01,2.86\r\n2018-03-01,.\r\n2018-04-01,2.87\r\n', 'time,"a,b",__proto__\n1,2,3\n2,"4",5e-3\n'),
+      fc.constantFrom<string>('date,x,y\n2020-01-01,1,2\n2020-02-01,3,.\n2020-03-01,"4",5\n', 'DATE,GS10\r\n2018-02-01,2.86\r\n2018-03-01,.\r\n2018-04-01,2.87\r\n', 'time,"a,b",__proto__\n1,2,3\n2,"4",5e-3\n'),
       fc.array(fc.tuple(fc.nat(), fc.constantFrom('insert', 'delete', 'replace'), fc.constantFrom(...TOKENS)), { minLength: 1, maxLength: 4 }),
     )
-    .map(([base, edits]) => edits.reduce((s, [at, op, tok]) => {
+    .map(([base, edits]) => edits.reduce<string>((s, [at, op, tok]) => {
       const i = at % (s.length + 1);
       return op === 'insert' ? s.slice(0, i) + tok + s.slice(i) : op === 'delete' ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + tok + s.slice(i + 1);
     }, base));
