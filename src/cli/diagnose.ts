@@ -8,7 +8,8 @@ import { data, Generator, nn, plot, train, type Tensor } from '../node.js';
 import { GradNormHistory, hiddenGradHeatmapSpec, hiddenGradNorms, paramGradNormsSpec, recurrentSpectra } from '../diagnostics/index.js';
 import { svgToPng } from '../plot/png.js';
 import { CliError } from './errors.js';
-import { ensureDir, writeFileAtomic } from './fs.js';
+import { checkReportDir, REPORT_FORMAT, writeFileAtomic } from './fs.js';
+import { checkMemory } from '../memory.js';
 import { choiceOption, floatOption, intOption } from './options.js';
 
 export interface DiagnoseIO {
@@ -95,6 +96,10 @@ export function registerDiagnoseCommands(program: Command, io: DiagnoseIO): void
     .option('--out <dir>', 'directory for the charts and results.json', 'rnnkit-diagnose')
     .option('--json', 'print one JSON object on stdout')
     .action(async (f: DiagnoseFlags) => {
+      checkReportDir(resolve(f.out), OUTPUT_FILES, '--out');
+      // weights with gradients and Adam state; the data; the probe's per-step hidden gradients
+      const H = f.hidden;
+      checkMemory(`--hidden ${H} --seq-len ${f.seqLen} --samples ${f.samples} --batch-size ${f.batchSize}`, (H * H + 3 * H + 1) * 4 * 4 + 2 * f.samples * f.seqLen * 2 * 4 + Math.max(f.batchSize, f.probe) * f.seqLen * H * 4 * 4);
       const result = runDiagnosis(f);
       const files = await writeOutputs(resolve(f.out), f, result);
       const summary = { ...result, files };
@@ -162,8 +167,10 @@ function runDiagnosis(f: DiagnoseFlags): Diagnosis {
   };
 }
 
+const OUTPUT_FILES = ['grad-norms.svg', 'grad-norms.png', 'param-grad-norms.svg', 'param-grad-norms.png', 'results.json'];
+
 async function writeOutputs(dir: string, f: DiagnoseFlags, d: Diagnosis): Promise<Record<string, string>> {
-  ensureDir(dir);
+  checkReportDir(dir, OUTPUT_FILES, '--out');
   const label = `${f.nonlinearity} RNN, init ${f.init}, T = ${f.seqLen}, H = ${f.hidden}`;
   const files: Record<string, string> = {
     heatmapSvg: join(dir, 'grad-norms.svg'), heatmapPng: join(dir, 'grad-norms.png'),
@@ -179,7 +186,7 @@ async function writeOutputs(dir: string, f: DiagnoseFlags, d: Diagnosis): Promis
     writeFileAtomic(files.paramPng, svgToPng(lines));
   }
   files.results = join(dir, 'results.json');
-  writeFileAtomic(files.results, JSON.stringify({ ...d, files }, null, 2) + '\n');
+  writeFileAtomic(files.results, JSON.stringify({ format: REPORT_FORMAT, ...d, files }, null, 2) + '\n');
   return files;
 }
 

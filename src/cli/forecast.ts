@@ -8,13 +8,15 @@
 // predictions, plots and forecasts are for the target; the JSON names the columns each model read
 // (`inputs`). A model directory keeps the columns, the target and every column's scaler, and
 // `forecast` reads the same columns from its CSV.
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { data, forecast, io, models, plot, type Tensor } from '../node.js';
+import { data, forecast, models, plot } from '../node.js';
+import { forecasterParameters } from '../io/model-dir.js';
 import { svgToPng } from '../plot/png.js';
 import { CliError } from './errors.js';
-import { ensureDir, readTextFile, writeDirAtomic, writeFileAtomic } from './fs.js';
+import { checkModelTarget, loadModel, saveModel } from '../io/model-files.js';
+import { checkMemory } from '../memory.js';
+import { checkReportDir, readTextFile, REPORT_FORMAT, writeFileAtomic } from './fs.js';
 import { choiceOption, countOrFraction, floatOption, intOption, listOption } from './options.js';
 import { progressBar } from './progress.js';
 
@@ -78,13 +80,27 @@ function runModels(input: Inputs, names: ModelName[], f: ModelFlags): { res: for
   }
 }
 
+/** The files a report writes; results.json carries the marker that makes the folder ours. */
+const REPORT_FILES = ['loss.svg', 'loss.png', 'forecast.svg', 'forecast.png', 'report.html', 'results.json'];
+
+/**
+ * Refuses sizes that would not fit in memory before anything is read or built: the parameters
+ * with their gradients and Adam's two moments, and the activations of one batch.
+ */
+function checkModelSize(name: ModelName, f: ModelFlags, columns: number): void {
+  if (name !== 'mlp' && name !== 'rnn') return;
+  const params = forecasterParameters(name, f.seqLen, f.hidden, f.layers, columns);
+  const activations = f.batchSize * f.seqLen * f.hidden * f.layers * 4;
+  checkMemory(`--model ${name} --hidden ${f.hidden} --layers ${f.layers} --seq-len ${f.seqLen} (${params} parameters)`, (params * 4 + activations) * 4);
+}
+
 interface Report {
   files: Record<string, string>;
 }
 
 /** Writes loss curves and actual-vs-predicted (SVG and PNG), report.html and results.json into dir. */
 async function writeReport(dir: string, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, steps: number, summary: object): Promise<Report> {
-  ensureDir(dir);
+  checkReportDir(dir, REPORT_FILES, '--out');
   const testStart = res.split.test[0];
   const testDates = dates.slice(testStart);
   const future = data.nextDates(dates, steps);
@@ -120,7 +136,7 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   writeFileAtomic(files.forecastSvg, avpSvg);
   writeFileAtomic(files.forecastPng, svgToPng(avpSvg));
   writeFileAtomic(files.report, html);
-  writeFileAtomic(files.results, JSON.stringify({ ...summary, files }, null, 2) + '\n');
+  writeFileAtomic(files.results, JSON.stringify({ format: REPORT_FORMAT, ...summary, files }, null, 2) + '\n');
   return { files };
 }
 
@@ -199,16 +215,35 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--save <dir>', 'write the trained model directory here')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
     .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: 'rnn' | 'mlp' | 'ar'; fill?: data.FillMode; save?: string; out: string }) => {
+      // refuse a bad --save or --out before any training, and check the sizes against the memory cap
+      if (o.save) checkModelTarget(o.save, '--save');
+      checkReportDir(resolve(o.out), REPORT_FILES, '--out');
       const table = readSeries(o.data, o.column, o.fill, o.target);
       // without --column only the target is used (a CSV's other columns do not become inputs unasked)
       const columns = o.column ? Object.keys(table.columns) : [table.target];
+      checkModelSize(o.model, o, columns.length);
       const values = table.columns[table.target]!;
       const covariates = columns.filter((c) => c !== table.target).map((name) => ({ name, values: table.columns[name]! }));
-      const { res, trained } = runModels({ target: table.target, values, covariates }, [o.model, 'persistence'], o);
-      if (o.save) saveModelDir(o.save, trained.get(o.model)!, res, o, columns, { dates: table.dates, values });
+      // AR is fitted in closed form on everything before the test span, unscaled (it is affine-equivariant):
+      // an AR run uses no validation span and no scaler, and its report says so
+      const flags = o.model === 'ar' ? { ...o, val: 0, scaler: 'none' as const } : o;
+      const { res, trained } = runModels({ target: table.target, values, covariates }, [o.model, 'persistence'], flags);
+      let saved: string | null = null;
+      if (o.save) {
+        const m = res.models[o.model]!;
+        const t = trained.get(o.model)!;
+        saveModel(o.save, {
+          kind: 'forecaster', model: t, columns, target: table.target, inputs: m.inputs,
+          scalers: m.inputs.map((c) => res.scalers[res.columns.indexOf(c)]!), fill: o.fill ?? null,
+          trainedOn: { points: values.length, first: table.dates[0]!, last: table.dates.at(-1)! },
+          test: { ...m.test },
+          training: { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed, diverged: m.diverged ?? false, divergedAtEpoch: m.divergedAtEpoch ?? null, keptEpoch: m.keptEpoch ?? null, message: m.message },
+        }, '--save');
+        saved = resolve(o.save);
+      }
       const summary = { dataset: o.data, column: table.target, columns, target: table.target, ...summarize(res, table.dates, o.steps) };
       const { files } = await writeReport(resolve(o.out), table.target, table.dates, values, res, o.steps, summary);
-      const allFiles = o.save ? { ...files, model: resolve(o.save) } : files;
+      const allFiles = saved ? { ...files, model: saved } : files;
       if (o.json) io.stdout(JSON.stringify({ ...summary, files: allFiles }) + '\n');
       else printHuman(io, `${o.data} (${table.target}${columns.length > 1 ? `; inputs ${columns.join(', ')}` : ''})`, table.dates, values, res, allFiles);
     });
@@ -222,7 +257,9 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--steps <n>', 'steps past the end', intOption('steps'), 12)
     .option('--json', 'print one JSON object on stdout')
     .action((o: { model: string; data: string; column?: string[]; fill?: data.FillMode; steps: number; json?: boolean }) => {
-      const { model, scalers, config, columns, target, inputs } = loadModelDir(o.model);
+      const saved = loadModel(o.model, { source: o.model });
+      if (saved.kind !== 'forecaster') throw new CliError(`--model ${o.model}: a ${saved.kind} directory, not a forecaster (use \`rnnkit lm generate\`)`);
+      const { model, scalers, columns, target, inputs } = saved;
       if (o.column && o.column.length !== columns.length) {
         throw new CliError(`--column: the model in ${o.model} was trained on ${columns.length} column${columns.length === 1 ? '' : 's'} (${columns.join(', ')}); got ${o.column.length} (${o.column.join(', ')})`);
       }
@@ -235,16 +272,20 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       if (missing.length > 0) {
         throw new CliError(`${o.data}: missing column${missing.length === 1 ? '' : 's'} ${missing.map((c) => `"${c}"`).join(', ')}; the model in ${o.model} reads ${read.join(', ')} (the file has ${header!.join(', ')})`);
       }
-      const table = data.parseSeriesCsv(text, { source: o.data, columns: read, target: fileName.get(target)!, fill: o.fill });
+      // the fill mode saved with the model, unless --fill overrides it
+      const fill = o.fill ?? saved.fill ?? undefined;
+      const table = data.parseSeriesCsv(text, { source: o.data, columns: read, target: fileName.get(target)!, fill });
       const values = table.columns[table.target]!;
-      const z = inputs.map((c) => scalers[c]!.transform(table.columns[fileName.get(c)!]!));
+      const z = inputs.map((c, i) => scalers[i]!.transform(table.columns[fileName.get(c)!]!));
       const zf = z.length === 1 ? model.forecast(z[0]!, o.steps) : (model as forecast.MultivariateForecaster).forecastMultivariate(z, o.steps)[0]!;
-      const pred = scalers[target]!.inverseTransform(zf);
+      const pred = scalers[0]!.inverseTransform(zf);
+      const bad = pred.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new CliError(`--model ${o.model}: the ${model.name} forecast is not finite at step ${bad + 1} (${pred[bad]}); the model cannot be trusted on this data`);
       const dates = data.nextDates(table.dates, o.steps);
       const rows = pred.map((v, i) => ({ date: dates[i]!, value: Number(v.toPrecision(6)) }));
-      if (o.json) io.stdout(JSON.stringify({ model: config.model, column: table.target, columns: read, target: table.target, lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
+      if (o.json) io.stdout(JSON.stringify({ model: model.name, column: table.target, columns: read, target: table.target, fill: fill ?? null, lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
       else {
-        io.stdout(`${config.model} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running)\n\n`);
+        io.stdout(`${model.name} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running${fill ? `; missing values: ${fill}` : ''})\n\n`);
         io.stdout(plot.metricsTable(['date', 'forecast'], rows.map((r) => [r.date, r.value])) + '\n');
       }
     });
@@ -290,102 +331,3 @@ function csvHeader(text: string): string[] | null {
   names.push(field.trim());
   return names;
 }
-
-interface ModelConfig {
-  format: 'rnnkit-forecaster';
-  version: 1;
-  model: ModelName;
-  /** The target column (kept for directories written before multivariate input). */
-  column: string;
-  /** The columns read for training, as listed (older directories: absent, meaning [column]). */
-  columns?: string[];
-  /** The target column, one of `columns`. */
-  target?: string;
-  /** The columns the model reads, in its input order: [target, ...others] for mlp/rnn, [target] for ar. */
-  inputs?: string[];
-  options: Record<string, unknown>;
-  /** The target's scaler. */
-  scaler: data.ScalerJSON;
-  /** Every column's scaler, fitted on the training span, by column name. */
-  scalers?: Record<string, data.ScalerJSON>;
-  trainedOn: { points: number; first: string; last: string };
-  test: forecast.Metrics;
-}
-
-function saveModelDir(dir: string, m: forecast.Forecaster, res: forecast.ExperimentResult, f: ModelFlags, columns: string[], s: { dates: string[]; values: number[] }): void {
-  const name = m.name as ModelName;
-  const trained = res.models[name]!;
-  const files: Record<string, string | Uint8Array> = {};
-  const target = res.columns[0]!;
-  const config: ModelConfig = {
-    format: 'rnnkit-forecaster', version: 1, model: name, column: target, columns, target, inputs: trained.inputs,
-    options: name === 'ar' ? (m as models.ARForecaster).toJSON() : { seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, inputSize: trained.inputs.length },
-    scaler: res.scaler.toJSON(),
-    scalers: Object.fromEntries(res.columns.map((c, i) => [c, res.scalers[i]!.toJSON()])),
-    trainedOn: { points: s.values.length, first: s.dates[0]!, last: s.dates.at(-1)! },
-    test: trained.test,
-  };
-  if (name === 'mlp' || name === 'rnn') {
-    const net = (m as models.MLPForecaster | models.RNNForecaster).model;
-    files['weights.safetensors'] = io.saveSafetensorsBytes(net.stateDict() as Record<string, Tensor>, { format: 'rnnkit', model: name });
-  }
-  files['config.json'] = JSON.stringify(config, null, 2) + '\n';
-  files['scaler.json'] = JSON.stringify(res.scaler.toJSON(), null, 2) + '\n';
-  writeDirAtomic(dir, files);
-}
-
-interface LoadedModel {
-  model: forecast.Forecaster;
-  /** Every column's scaler, by saved column name. */
-  scalers: Record<string, data.Scaler>;
-  config: ModelConfig;
-  columns: string[];
-  target: string;
-  /** The columns the model reads, in its input order (target first). */
-  inputs: string[];
-}
-
-function loadModelDir(dir: string): LoadedModel {
-  if (!existsSync(dir)) throw new CliError(`--model: no such model directory ${dir}`);
-  let config: ModelConfig;
-  try {
-    config = JSON.parse(readTextFile(join(dir, 'config.json'), '--model'));
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`${join(dir, 'config.json')}: not valid JSON (${(e as Error).message})`);
-  }
-  if (config.format !== 'rnnkit-forecaster') throw new CliError(`${dir}: not an rnnkit model directory (config.json has no format "rnnkit-forecaster")`);
-  const target = config.target ?? config.column;
-  const columns = config.columns ?? [target];
-  const inputs = config.inputs ?? [target];
-  const scalerJson = config.scalers ?? { [target]: config.scaler };
-  if (typeof target !== 'string' || !columns.includes(target) || !inputs.every((c) => columns.includes(c)) || inputs[0] !== target) {
-    throw new CliError(`${join(dir, 'config.json')}: inconsistent columns (columns ${JSON.stringify(columns)}, target ${JSON.stringify(target)}, inputs ${JSON.stringify(inputs)})`);
-  }
-  const scalers: Record<string, data.Scaler> = {};
-  for (const c of inputs) {
-    if (!(c in scalerJson)) throw new CliError(`${join(dir, 'config.json')}: no scaler for column "${c}"`);
-    scalers[c] = data.scalerFromJSON(scalerJson[c]);
-  }
-  let model: forecast.Forecaster;
-  switch (config.model) {
-    case 'ar': model = models.ARForecaster.fromJSON(config.options); break;
-    case 'persistence': model = new models.PersistenceForecaster(); break;
-    case 'mlp': case 'rnn': {
-      const o = config.options as { seqLen: number; hidden: number; layers: number; inputSize?: number };
-      if ((o.inputSize ?? 1) !== inputs.length) throw new CliError(`${join(dir, 'config.json')}: the model reads ${o.inputSize ?? 1} columns but inputs lists ${inputs.length}`);
-      const f = config.model === 'mlp' ? new models.MLPForecaster(o) : new models.RNNForecaster(o);
-      const path = join(dir, 'weights.safetensors');
-      try {
-        f.model.loadStateDict(io.loadSafetensors(path).tensors);
-      } catch (e) {
-        throw new CliError(`${path}: ${(e as Error).message}`);
-      }
-      model = f;
-      break;
-    }
-    default: throw new CliError(`${dir}: unknown model '${String(config.model)}' in config.json`);
-  }
-  return { model, scalers, config, columns, target, inputs };
-}
-

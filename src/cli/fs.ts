@@ -1,7 +1,7 @@
-// Node file helpers for the CLI: every file is written atomically (temp file + rename), and a
-// model directory appears whole or not at all.
+// Node file helpers for the CLI: every file is written atomically (temp file + rename); a report
+// folder never overwrites files rnnkit did not write. Model directories: src/io/model-files.ts.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
 
@@ -30,25 +30,34 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   }
 }
 
+/** The marker in results.json that makes a report folder rnnkit's. */
+export const REPORT_FORMAT = 'rnnkit-report';
+
 /**
- * Writes a directory of files atomically: everything goes into a temporary sibling directory,
- * which then replaces `dir` (an existing one is moved aside first and removed after).
+ * Makes sure `dir` can take a report's `names` without overwriting anything rnnkit did not write:
+ * it is created if absent; an existing file among `names` is refused unless the folder's
+ * results.json carries rnnkit's report marker (an earlier report).
  */
-export function writeDirAtomic(dir: string, files: Record<string, string | Uint8Array>): void {
-  const tmp = tmpName(dir);
-  const old = existsSync(dir) ? tmpName(dir) + '.old' : null;
+export function checkReportDir(dir: string, names: string[], option: string): void {
+  let st;
   try {
-    mkdirSync(dirname(dir), { recursive: true });
-    mkdirSync(tmp);
-    for (const [name, data] of Object.entries(files)) writeFileSync(join(tmp, name), data);
-    if (old) renameSync(dir, old);
-    renameSync(tmp, dir);
-  } catch (e) {
-    remove(tmp);
-    if (old && existsSync(old) && !existsSync(dir)) renameSync(old, dir);
-    throw new CliError(`cannot write ${dir}: ${describe(e)}`);
+    st = statSync(dir);
+  } catch {
+    ensureDir(dir);
+    return;
   }
-  if (old) remove(old);
+  if (!st.isDirectory()) throw new CliError(`${option} ${dir}: refusing to write a report there, it is not a directory`);
+  const clashes = names.filter((n) => existsSync(join(dir, n)));
+  if (clashes.length === 0) return;
+  let ours = false;
+  try {
+    const r = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { format?: unknown; files?: Record<string, unknown> };
+    // reports from before the marker: results.json lists the files it wrote, itself among them
+    ours = r.format === REPORT_FORMAT || (typeof r.files === 'object' && r.files !== null && Object.values(r.files).some((f) => typeof f === 'string' && f.endsWith('results.json')));
+  } catch {
+    ours = false;
+  }
+  if (!ours) throw new CliError(`${option} ${dir}: refusing to overwrite ${clashes.join(', ')} there, which rnnkit did not write (no rnnkit report marker in results.json); choose another --out`);
 }
 
 /** Creates `dir` (and parents) or fails with a one-line error. */

@@ -1,13 +1,14 @@
 // `rnnkit lm train` and `rnnkit lm generate`: character- and word-level RNN/LSTM/GRU language
 // models from the command line. The work is done by src/models/lm.ts and src/train/lm.ts; this
 // file reads and writes files, parses options and prints.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Generator, data, models, train } from '../index.js';
 import { tokenize } from '../text/index.js';
 import { CliError } from './errors.js';
-import { describe, readTextFile, writeDirAtomic } from './fs.js';
+import { readTextFile } from './fs.js';
+import { checkModelTarget, loadModel, saveModel } from '../io/model-files.js';
+import { checkMemory } from '../memory.js';
 import { choiceOption, floatOption, intOption } from './options.js';
 import { progressBar, type Progress } from './progress.js';
 
@@ -118,6 +119,7 @@ export function registerLmCommands(program: Command, io: LmCliIO): void {
 }
 
 function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
+  checkModelTarget(o.out, '--out'); // a refusal comes before the training, not after it
   const text = readTextFile(file, 'lm train');
   const t0 = performance.now();
   const corpus = models.buildLmCorpus(text, {
@@ -140,6 +142,11 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
   const V = corpus.vocab.size;
   const embedDim = o.embed ?? (V <= ONE_HOT_MAX_VOCAB ? 0 : DEFAULT_EMBED);
   const lr = o.lr ?? DEFAULT_LR[o.optimizer];
+  // parameters with gradients and optimizer state, and one batch's activations (gates kept for BPTT)
+  const params = models.lmParameters(o.model, V, embedDim, o.hidden, o.layers);
+  const gates = o.model === 'lstm' ? 4 : o.model === 'gru' ? 3 : 1;
+  const activations = o.batchSize * o.seqLen * (o.hidden * o.layers * (gates + 2) + 2 * V) * 4;
+  checkMemory(`--model ${o.model} --hidden ${o.hidden} --layers ${o.layers} --embed ${embedDim} with a vocabulary of ${V} (${params} parameters), --batch-size ${o.batchSize} --seq-len ${o.seqLen}`, params * 4 * 4 + activations);
   const gen = new Generator(o.seed);
   const model = new models.RNNLM(V, { cell: o.model, hiddenSize: o.hidden, numLayers: o.layers, embedDim, dropout: o.dropout, generator: gen });
 
@@ -180,7 +187,7 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
     wordTokenizer: tokenize,
   });
   const out = resolve(o.out);
-  writeDirAtomic(out, lm.toFiles());
+  saveModel(out, { kind: 'language-model', lm }, '--out');
   const seconds = (performance.now() - t0) / 1000;
   if (o.json) {
     io.stdout(JSON.stringify({
@@ -193,26 +200,18 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
   }
 }
 
-/** Reads a model directory written by `lm train`; every problem is a one-line CliError. */
+/** Reads a language-model directory written by `lm train`; every problem is one line. */
 export function loadLmDir(dir: string): models.TextLM {
-  if (!existsSync(dir)) throw new CliError(`--model: no such model directory ${dir}`);
-  const read = (name: string): Buffer => {
-    try {
-      return readFileSync(join(dir, name));
-    } catch (e) {
-      throw new CliError(`--model: cannot read ${join(dir, name)}: ${describe(e)}`);
-    }
-  };
-  const config = read('config.json').toString('utf8');
-  const weights = read('weights.safetensors');
-  try {
-    return models.TextLM.fromFiles(config, new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength), { source: dir, wordTokenizer: tokenize });
-  } catch (e) {
-    throw new CliError(`--model ${dir}: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const saved = loadModel(dir, { source: dir, wordTokenizer: tokenize });
+  if (saved.kind !== 'language-model') throw new CliError(`--model ${dir}: a ${saved.kind} directory, not a language model (use \`rnnkit forecast\`)`);
+  return saved.lm;
 }
 
+/** Bytes per generated token held until the text is printed (ids, token strings, the joined text). */
+const BYTES_PER_GENERATED_TOKEN = 64;
+
 function generateCommand(o: GenerateFlags, io: LmCliIO): void {
+  checkMemory(`--length ${o.length}`, o.length * BYTES_PER_GENERATED_TOKEN);
   const lm = loadLmDir(o.model);
   let g: models.TextGeneration;
   try {

@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { Generator, models, noGrad, type Tensor, tensor, train, data } from '../index.js';
 import { CliError } from './errors.js';
 import { intOption } from './options.js';
+import { checkMemory } from '../memory.js';
 
 type Out = (s: string) => void;
 
@@ -160,6 +161,9 @@ export function registerModesCommands(program: Command, io: { stdout: Out; stder
     .option('--lags <n>', 'lags in the fed-back vector (z_t, …, z_{t−lags+1})', intOption('lags'), 2)
     .option('--json', 'print one JSON object')
     .action((o: { epochs: number; horizon: number; seed: number; hidden: number; lags: number; json?: boolean }) => {
+      // four models' weights with gradients and Adam state, and a batch's activations over the window
+      const H = o.hidden;
+      checkMemory(`--hidden ${H}`, 4 * (H * H + H * (o.lags + 2) + o.lags * (H + 1)) * 4 * 4 + MODES_TASK.batchSize * MODES_TASK.window * H * 4 * 4);
       const res = runModesComparison({ epochs: o.epochs, horizon: o.horizon, seed: o.seed, hidden: o.hidden, lags: o.lags });
       io.stdout(o.json ? JSON.stringify(res) + '\n' : formatModesTable(res));
     });

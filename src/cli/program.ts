@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { isUserError } from '../errors.js';
+import { DEFAULT_MEMORY_LIMIT, formatBytes, parseBytes, setMemoryLimit } from '../memory.js';
 import { registerDiagnoseCommands } from './diagnose.js';
 import { registerForecastCommands } from './forecast.js';
 import { registerLmCommands } from './lm.js';
@@ -31,7 +32,12 @@ export function buildProgram(io: ProgramIO = processIO): Command {
     .description('recurrent neural networks and sequence modelling: forecasting, text, language models')
     .version(version)
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: oneLineParseError })
+    .option('--max-memory <size>', `refuse sizes that would need more memory than this, e.g. 8G (default: RNNKIT_MAX_MEMORY or ${formatBytes(DEFAULT_MEMORY_LIMIT)})`)
     .exitOverride();
+  program.hook('preAction', () => {
+    const cap = program.opts<{ maxMemory?: string }>().maxMemory;
+    setMemoryLimit(cap === undefined ? null : parseBytes(cap, '--max-memory'));
+  });
   registerForecastCommands(program, io);
   registerTextCommands(program, io);
   registerModesCommands(program, io);
@@ -49,6 +55,7 @@ function exitOverrideAll(c: Command): void {
 /** Runs one command line (without the node and script names); resolves to the exit code. */
 export async function runCli(argv: string[], io: ProgramIO = processIO): Promise<number> {
   const program = buildProgram(io);
+  setMemoryLimit(null);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -1,18 +1,8 @@
-// Safetensors for tensors and state dicts, on bytes (browser-safe). File helpers live in ./node.ts.
-import { Tensor } from '../tensor/tensor.js';
-import { parseSafetensors, serializeSafetensors } from './safetensors.js';
-
+// Safetensors for tensors and state dicts, on bytes, and model directories as named files
+// (browser-safe). File helpers live in ./files.ts (Node).
 export { parseSafetensors, serializeSafetensors, SafetensorsError, MAX_HEADER_BYTES, type RawTensor, type SafeDType, type TensorLike } from './safetensors.js';
-
-/** Serializes a state dict (or any name → tensor record) to safetensors bytes. */
-export function saveSafetensorsBytes(tensors: Record<string, Tensor> | Map<string, Tensor>, metadata?: Record<string, string>): Uint8Array {
-  return serializeSafetensors(tensors, metadata);
-}
-
-/** Parses safetensors bytes into tensors (in file order) and the metadata. */
-export function loadSafetensorsBytes(bytes: Uint8Array, source?: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  const { tensors, metadata } = parseSafetensors(bytes, source);
-  const out: Record<string, Tensor> = {};
-  for (const [name, t] of tensors) out[name] = new Tensor(t.data, t.shape);
-  return { tensors: out, metadata };
-}
+export { saveSafetensorsBytes, loadSafetensorsBytes } from './tensors.js';
+export {
+  MODEL_FORMAT, MODEL_VERSION, FORECASTER_MODELS, isModelConfig, modelToFiles, modelFromFiles, forecasterParameters,
+  type SavedModel, type SavedForecaster, type SavedLanguageModel, type ModelFiles, type ModelReader, type LoadModelOptions, type ForecasterModelName,
+} from './model-dir.js';

@@ -4,7 +4,7 @@
 // generation from a prefix with greedy, temperature and top-k sampling.
 // Legend: B batch, T time, V vocabulary, E embedding size (V for one-hot), H hidden, L layers.
 import { noGrad } from '../autograd/grad-mode.js';
-import { loadSafetensorsBytes, saveSafetensorsBytes } from '../io/index.js';
+import { loadSafetensorsBytes, saveSafetensorsBytes } from '../io/tensors.js';
 import { Embedding } from '../nn/embedding.js';
 import { GRU } from '../nn/gru.js';
 import { Linear } from '../nn/layers.js';
@@ -18,6 +18,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { Vocab, type VocabJSON } from '../text/vocab.js';
 import type { LanguageModel, LmState } from '../train/lm.js';
 import { ValueError, UserError } from '../errors.js';
+import { checkMemory } from '../memory.js';
 
 export type LmCell = 'rnn' | 'lstm' | 'gru';
 export const LM_CELLS: readonly LmCell[] = ['rnn', 'lstm', 'gru'];
@@ -343,8 +344,6 @@ export function buildLmCorpus(text: string, opts: LmCorpusOptions): LmCorpus {
 // A trained model with its vocabulary and tokenizer
 
 export interface TextLMConfigJSON {
-  format: 'rnnkit-lm';
-  version: 1;
   tokenizer: LmTokenizer;
   model: LmModelConfig;
   vocab: VocabJSON;
@@ -399,34 +398,59 @@ export class TextLM {
     return { text: lmDetokenize([...prefixTokens, ...tokens], this.tokenizer), tokens, prefixTokens };
   }
 
-  /** The model directory's files: config.json (vocabulary, hyperparameters) and weights.safetensors. */
-  toFiles(): { 'config.json': string; 'weights.safetensors': Uint8Array } {
-    const config: TextLMConfigJSON = {
-      format: 'rnnkit-lm', version: 1, tokenizer: this.tokenizer, model: this.model.config(),
-      vocab: this.vocab.toJSON(), training: this.training,
-    };
+  /** The model's configuration (tokenizer, sizes, vocabulary, training record) and its weights as safetensors bytes. */
+  toConfig(): { config: Pick<TextLMConfigJSON, 'tokenizer' | 'model' | 'vocab' | 'training'>; weights: Uint8Array } {
     return {
-      'config.json': JSON.stringify(config, null, 2) + '\n',
-      'weights.safetensors': saveSafetensorsBytes(this.model.stateDict(), { format: 'rnnkit-lm' }),
+      config: { tokenizer: this.tokenizer, model: this.model.config(), vocab: this.vocab.toJSON(), training: this.training },
+      weights: saveSafetensorsBytes(this.model.stateDict(), { format: 'rnnkit-lm' }),
     };
   }
 
-  /** Rebuilds a TextLM from the two files `toFiles` wrote; `source` names them in errors. */
-  static fromFiles(configText: string, weights: Uint8Array, opts: { source?: string; wordTokenizer?: WordTokenizer } = {}): TextLM {
-    const source = opts.source ?? 'model';
-    let c: Partial<TextLMConfigJSON>;
-    try {
-      c = JSON.parse(configText) as Partial<TextLMConfigJSON>;
-    } catch (e) {
-      throw new ValueError(`${source}/config.json: not valid JSON (${(e as Error).message})`);
+  /**
+   * Rebuilds a TextLM from a parsed config (`toConfig().config` plus the directory's marker fields)
+   * and its weights, read only after every field is validated and the model's memory is checked
+   * against the cap. `source` names the directory in errors.
+   */
+  static fromConfig(c: Record<string, unknown>, weights: () => Uint8Array, opts: { source?: string; wordTokenizer?: WordTokenizer } = {}): TextLM {
+    const where = `${opts.source ?? 'model'}/config.json`;
+    const fail = (key: string, what: string, v: unknown): never => {
+      const shown = JSON.stringify(v) ?? 'nothing';
+      throw new ValueError(`${where}: "${key}" must be ${what}, got ${shown.length > 60 ? shown.slice(0, 57) + '...' : shown}`);
+    };
+    const obj = (key: string, v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : fail(key, 'an object', v));
+    const m = obj('model', c.model);
+    const int = (key: string, min: number, max: number): number => {
+      const v = m[key];
+      return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(`model.${key}`, `an integer in [${min}, ${max}]`, v);
+    };
+    const cell = LM_CELLS.includes(m.cell as LmCell) ? m.cell as LmCell : fail('model.cell', `one of ${LM_CELLS.join(', ')}`, m.cell);
+    const V = int('vocabSize', 1, 10_000_000), E = int('embedDim', 0, 1 << 20), H = int('hiddenSize', 1, 1 << 20), L = int('numLayers', 1, 1024);
+    const dropout = typeof m.dropout === 'number' && m.dropout >= 0 && m.dropout < 1 ? m.dropout : fail('model.dropout', 'a number in [0, 1)', m.dropout);
+    const t = obj('tokenizer', c.tokenizer);
+    if (t.level !== 'char' && t.level !== 'word') fail('tokenizer.level', '"char" or "word"', t.level);
+    if (t.lang !== 'zh' && t.lang !== 'en') fail('tokenizer.lang', '"zh" or "en"', t.lang);
+    if (typeof t.lowercase !== 'boolean') fail('tokenizer.lowercase', 'true or false', t.lowercase);
+    const v = obj('vocab', c.vocab);
+    if (!Array.isArray(v.tokens) || v.tokens.length !== V) fail('vocab.tokens', `a list of ${V} tokens (model.vocabSize)`, Array.isArray(v.tokens) ? `${v.tokens.length} tokens` : v.tokens);
+    const params = lmParameters(cell, V, E, H, L);
+    checkMemory(`${where}: a ${cell} language model with vocabulary ${V}, embedding ${E}, hidden ${H}, ${L} layer${L === 1 ? '' : 's'} (${params} parameters)`, params * 4 * 2);
+    const vocab = Vocab.fromJSON(v);
+    const bytes = weights();
+    if (bytes.byteLength < params * 4) throw new ValueError(`${opts.source ?? 'model'}: the weights file has ${bytes.byteLength} bytes, too few for the ${params} float32 parameters config.json describes`);
+    const tensors = loadSafetensorsBytes(bytes, `${opts.source ?? 'model'}/weights`).tensors;
+    for (const [k, x] of Object.entries(tensors)) {
+      if (!x.data.every(Number.isFinite)) throw new ValueError(`${opts.source ?? 'model'}: weight "${k}" holds non-finite values (NaN or ±Inf); refusing a model that cannot generate`);
     }
-    if (!c || c.format !== 'rnnkit-lm') throw new ValueError(`${source}/config.json: not an rnnkit language model (format is not "rnnkit-lm")`);
-    if (c.version !== 1) throw new ValueError(`${source}/config.json: unsupported version ${String(c.version)} (expected 1)`);
-    if (!c.model || !c.tokenizer || !c.vocab) throw new ValueError(`${source}/config.json: missing model, tokenizer or vocab`);
-    const vocab = Vocab.fromJSON(c.vocab);
-    const m = c.model;
-    const model = new RNNLM(m.vocabSize, { cell: m.cell, hiddenSize: m.hiddenSize, numLayers: m.numLayers, embedDim: m.embedDim, dropout: m.dropout, generator: new Generator(0) });
-    model.loadStateDict(loadSafetensorsBytes(weights, `${source}/weights.safetensors`).tensors);
-    return new TextLM(model, vocab, c.tokenizer, { training: c.training ?? {}, wordTokenizer: opts.wordTokenizer });
+    const model = new RNNLM(V, { cell, hiddenSize: H, numLayers: L, embedDim: E, dropout, generator: new Generator(0) });
+    model.loadStateDict(tensors);
+    const training = c.training !== null && typeof c.training === 'object' ? c.training as Record<string, unknown> : {};
+    return new TextLM(model, vocab, { level: t.level as LmLevel, lang: t.lang as 'zh' | 'en', lowercase: t.lowercase as boolean }, { training, wordTokenizer: opts.wordTokenizer });
   }
+}
+
+/** Parameters of an RNNLM: embedding (E > 0), L recurrent layers of g gates (1, 4, 3), the head. */
+export function lmParameters(cell: LmCell, V: number, E: number, H: number, L: number): number {
+  const g = cell === 'lstm' ? 4 : cell === 'gru' ? 3 : 1;
+  const I = E > 0 ? E : V;
+  return (E > 0 ? V * E : 0) + g * H * (I + H) + 2 * g * H + (L - 1) * (g * H * 2 * H + 2 * g * H) + H * V + V;
 }

@@ -1,3 +1,5 @@
+import { checkMemory } from '../memory.js';
+
 export type DType = 'float32' | 'float64';
 export type Data = Float32Array | Float64Array;
 
@@ -20,8 +22,9 @@ function carve(bytes: number): [ArrayBuffer, number] {
   return [slab, off];
 }
 
-/** A zeroed array of n values. */
+/** A zeroed array of n values; a size over the memory cap is a MemoryLimitError, not a crash. */
 export function alloc(dtype: DType, n: number): Data {
+  if (n > 1 << 24) checkMemory(`a tensor of ${n} ${dtype} values`, n * (dtype === 'float64' ? 8 : 4));
   if (dtype === 'float64') {
     if (n * 8 > SMALL_BYTES || n === 0) return new Float64Array(n);
     const [b, off] = carve(n * 8);

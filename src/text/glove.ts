@@ -7,6 +7,7 @@
 import { encodeCorpus, type TrainProgress } from './corpus.js';
 import { Rng } from './rng.js';
 import { WordVectors } from './vectors.js';
+import { checkMemory } from '../memory.js';
 import { ValueError } from '../errors.js';
 
 export interface GloveOptions {
@@ -129,6 +130,7 @@ export function trainGlove(sentences: readonly (readonly string[])[], options: G
   if (!(xMax > 0)) throw new ValueError(`trainGlove: xMax must be > 0, got ${xMax}`);
   const corpus = encodeCorpus(sentences, options.minCount ?? 5, options.maxVocab, 'trainGlove');
   const V = corpus.words.length;
+  checkMemory(`trainGlove: dim ${D} for ${V} words (weights and AdaGrad sums)`, 2 * 2 * V * (D + 1) * 4);
   const rng = new Rng(options.seed ?? 1);
 
   const tc = performance.now();

@@ -9,6 +9,7 @@
 import { encodeCorpus, type TrainProgress } from './corpus.js';
 import { Rng } from './rng.js';
 import { WordVectors } from './vectors.js';
+import { checkMemory } from '../memory.js';
 import { ValueError } from '../errors.js';
 
 export interface Word2VecOptions {
@@ -105,6 +106,7 @@ export function trainWord2Vec(sentences: readonly (readonly string[])[], options
   const T = corpus.ids.length;
   const rng = new Rng(options.seed ?? 1);
 
+  checkMemory(`trainWord2Vec: dim ${D} for ${V} words (two matrices)`, 2 * V * D * 4);
   const syn0 = new Float32Array(V * D);
   for (let i = 0; i < syn0.length; i++) syn0[i] = (rng.next() - 0.5) / D;
   const syn1 = new Float32Array(V * D);

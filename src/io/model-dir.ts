@@ -1,0 +1,316 @@
+// The model directory: what `rnnkit train --save` and `rnnkit lm train --out` write and what
+// `forecast`, `lm generate` and library users load. Browser-safe: this file turns a model into
+// named files (bytes) and back; ./model-files.ts puts them on disk atomically in Node.
+//
+// Layout: `config.json` (the marker, the validated configuration, scalers, vocabulary) and the
+// weights in `weights-<id>.safetensors`, named in config.json. config.json is written last and
+// by rename, so it is the commit point: a reader always finds the old complete model or the new
+// one. Directories written before this format (format "rnnkit-forecaster" or "rnnkit-lm",
+// version 1, weights in weights.safetensors) still load and may be replaced.
+//
+// Every field is validated (types, ranges, version) and the memory a model would need is checked
+// against the cap before any tensor is built, so a hand-edited or hostile config.json is one
+// clear error in milliseconds, not minutes of allocation.
+import { ValueError } from '../errors.js';
+import type { Forecaster } from '../forecast/types.js';
+import type { FillMode } from '../data/csv.js';
+import { type Scaler, type ScalerJSON, scalerFromJSON } from '../data/scaler.js';
+import { checkMemory, formatBytes } from '../memory.js';
+import { ARForecaster } from '../models/ar.js';
+import { TextLM, type WordTokenizer } from '../models/lm.js';
+import { MLPForecaster, RNNForecaster } from '../models/neural.js';
+import { PersistenceForecaster } from '../models/persistence.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { loadSafetensorsBytes, saveSafetensorsBytes } from './tensors.js';
+
+export const MODEL_FORMAT = 'rnnkit-model';
+export const MODEL_VERSION = 2;
+/** Formats of earlier releases that are ours too (they load, and --save may replace them). */
+const LEGACY_FORMATS = ['rnnkit-forecaster', 'rnnkit-lm'] as const;
+/** Weight file names a config may point at: no paths, nothing outside the directory. */
+export const WEIGHTS_NAME = /^weights(-[0-9a-f]{8,64})?\.safetensors$/;
+/** config.json larger than this is refused before it is read (a vocabulary of ~1M words fits). */
+export const MAX_CONFIG_BYTES = 256 * 1024 * 1024;
+
+export const FORECASTER_MODELS = ['ar', 'mlp', 'rnn', 'persistence'] as const;
+export type ForecasterModelName = (typeof FORECASTER_MODELS)[number];
+export const FILL_MODES = ['ffill', 'interpolate', 'drop'] as const;
+
+/** A trained forecaster with everything `forecast` needs to use it on new data. */
+export interface SavedForecaster {
+  kind: 'forecaster';
+  model: Forecaster;
+  /** The CSV columns read for training, as listed. */
+  columns: string[];
+  /** The column forecast, one of `columns`. */
+  target: string;
+  /** The columns the model reads, in its input order (target first). */
+  inputs: string[];
+  /** One fitted scaler per input column, in `inputs` order. */
+  scalers: Scaler[];
+  /** How missing values were repaired in training (forecast repeats it); null: none were allowed. */
+  fill: FillMode | null;
+  trainedOn?: { points: number; first: string; last: string };
+  /** Held-out test metrics and how training ended (diverged, kept epoch…), as reported. */
+  test?: Record<string, number>;
+  training?: Record<string, unknown>;
+}
+
+export interface SavedLanguageModel {
+  kind: 'language-model';
+  lm: TextLM;
+}
+
+export type SavedModel = SavedForecaster | SavedLanguageModel;
+
+/** The files of a model directory, by name; config.json is the one to write last. */
+export type ModelFiles = Map<string, string | Uint8Array>;
+
+/** True when parsed config.json content marks a directory as an rnnkit model (any version). */
+export function isModelConfig(json: unknown): boolean {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return false;
+  const format = (json as { format?: unknown }).format;
+  return format === MODEL_FORMAT || (LEGACY_FORMATS as readonly unknown[]).includes(format);
+}
+
+/** The weight files a parsed config refers to (legacy configs: weights.safetensors). */
+export function referencedFiles(json: unknown): string[] {
+  if (!isModelConfig(json)) return [];
+  const c = json as { format: string; weights?: unknown; model?: unknown };
+  if (c.format === MODEL_FORMAT) return typeof c.weights === 'string' && WEIGHTS_NAME.test(c.weights) ? [c.weights] : [];
+  if (c.format === 'rnnkit-forecaster') return c.model === 'mlp' || c.model === 'rnn' ? ['weights.safetensors', 'scaler.json'] : ['scaler.json'];
+  return ['weights.safetensors'];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** A fresh weights file name; a random id keeps the old file intact until the new config lands. */
+function weightsName(random: () => number): string {
+  let id = '';
+  for (let i = 0; i < 4; i++) id += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  return `weights-${id}.safetensors`;
+}
+
+/** The files of a model directory for `m`. `random` names the weights file (default Math.random). */
+export function modelToFiles(m: SavedModel, random: () => number = Math.random): ModelFiles {
+  const files: ModelFiles = new Map();
+  if (m.kind === 'language-model') {
+    const weights = weightsName(random);
+    const { config, weights: bytes } = m.lm.toConfig();
+    files.set(weights, bytes);
+    files.set('config.json', JSON.stringify({ format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'language-model', weights, ...config }, null, 2) + '\n');
+    return files;
+  }
+  const name = m.model.name as ForecasterModelName;
+  if (!(FORECASTER_MODELS as readonly string[]).includes(name)) throw new ValueError(`saveModel: cannot save a '${name}' forecaster (supported: ${FORECASTER_MODELS.join(', ')})`);
+  if (m.scalers.length !== m.inputs.length) throw new ValueError(`saveModel: ${m.inputs.length} inputs but ${m.scalers.length} scalers`);
+  let weights: string | null = null;
+  let options: Record<string, unknown> = {};
+  if (m.model instanceof ARForecaster) options = m.model.toJSON();
+  else if (m.model instanceof MLPForecaster || m.model instanceof RNNForecaster) {
+    const o = m.model.opts;
+    options = { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, inputSize: o.inputSize };
+    weights = weightsName(random);
+    files.set(weights, saveSafetensorsBytes(m.model.model.stateDict() as Record<string, Tensor>, { format: MODEL_FORMAT, model: name }));
+  }
+  const config = {
+    format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'forecaster', model: name, weights, options,
+    columns: m.columns, target: m.target, inputs: m.inputs, scalers: m.scalers.map((s) => s.toJSON()), fill: m.fill,
+    ...(m.trainedOn ? { trainedOn: m.trainedOn } : {}), ...(m.test ? { test: m.test } : {}), ...(m.training ? { training: m.training } : {}),
+  };
+  files.set('config.json', JSON.stringify(config, null, 2) + '\n');
+  return files;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export interface ModelReader {
+  /** config.json's text. */
+  config(): string;
+  /** The size in bytes of a file of the directory (checked before it is read). */
+  size(name: string): number;
+  /** A file's bytes. */
+  bytes(name: string): Uint8Array;
+}
+
+export interface LoadModelOptions {
+  /** Names the directory in errors. */
+  source?: string;
+  /** Word-level language models need it to encode prefixes: `tokenize` from 'rnnkit/text'. */
+  wordTokenizer?: WordTokenizer;
+}
+
+/** A field check that names the file and the field in its one-line error. */
+class Fields {
+  constructor(readonly where: string, readonly o: Record<string, unknown>) {}
+  fail(key: string, what: string, v: unknown): never {
+    const shown = JSON.stringify(v);
+    throw new ValueError(`${this.where}: "${key}" must be ${what}, got ${shown === undefined ? 'nothing' : shown.length > 60 ? shown.slice(0, 57) + '...' : shown}`);
+  }
+  int(key: string, min: number, max: number): number {
+    const v = this.o[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) this.fail(key, `an integer in [${min}, ${max}]`, v);
+    return v;
+  }
+  str(key: string, maxLen = 10_000): string {
+    const v = this.o[key];
+    if (typeof v !== 'string' || v.length > maxLen) this.fail(key, `a string of at most ${maxLen} characters`, v);
+    return v;
+  }
+  oneOf<T extends string>(key: string, choices: readonly T[]): T {
+    const v = this.o[key];
+    if (!(choices as readonly unknown[]).includes(v)) this.fail(key, `one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`, v);
+    return v as T;
+  }
+  strings(key: string, minLen: number, maxLen: number): string[] {
+    const v = this.o[key];
+    if (!Array.isArray(v) || v.length < minLen || v.length > maxLen || !v.every((s) => typeof s === 'string' && s.length <= 10_000)) {
+      this.fail(key, `a list of ${minLen}–${maxLen} strings`, v);
+    }
+    return [...(v as string[])];
+  }
+  object(key: string, optional = false): Record<string, unknown> | undefined {
+    const v = this.o[key];
+    if (v === undefined && optional) return undefined;
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail(key, 'an object', v);
+    return v as Record<string, unknown>;
+  }
+}
+
+/** Limits on sizes read from a config (the memory cap applies on top of them). */
+const LIMITS = { seqLen: 100_000, hidden: 1 << 20, layers: 1024, inputSize: 100_000, columns: 100_000 } as const;
+
+function parseConfig(text: string, where: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ValueError(`${where}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!isModelConfig(json)) throw new ValueError(`${where}: not an rnnkit model (no "format": "${MODEL_FORMAT}")`);
+  return json as Record<string, unknown>;
+}
+
+/** Loads and validates a model directory through `read`; every problem is one ValueError line. */
+export function modelFromFiles(read: ModelReader, opts: LoadModelOptions = {}): SavedModel {
+  const source = opts.source ?? 'model';
+  const where = `${source}/config.json`;
+  const c = parseConfig(read.config(), where);
+  const f = new Fields(where, c);
+  const format = c.format as string;
+  if (format === MODEL_FORMAT) {
+    if (c.version !== MODEL_VERSION) f.fail('version', `${MODEL_VERSION} (this rnnkit reads model format version ${MODEL_VERSION} and the version-1 formats; a newer rnnkit wrote this one?)`, c.version);
+    const kind = f.oneOf('kind', ['forecaster', 'language-model'] as const);
+    if (kind === 'language-model') {
+      const weights = weightsFile(f);
+      return { kind, lm: TextLM.fromConfig(c, () => checkedWeights(read, weights!, source), { source, wordTokenizer: opts.wordTokenizer }) };
+    }
+    return forecasterFromConfig(f, read, source, weightsFile(f));
+  }
+  if (c.version !== 1) f.fail('version', '1 for this format', c.version);
+  if (format === 'rnnkit-lm') {
+    return { kind: 'language-model', lm: TextLM.fromConfig(c, () => checkedWeights(read, 'weights.safetensors', source), { source, wordTokenizer: opts.wordTokenizer }) };
+  }
+  return forecasterFromConfig(f, read, source, c.model === 'mlp' || c.model === 'rnn' ? 'weights.safetensors' : null, true);
+}
+
+function weightsFile(f: Fields): string | null {
+  const w = f.o.weights;
+  if (w === null || w === undefined) return null;
+  if (typeof w !== 'string' || !WEIGHTS_NAME.test(w)) f.fail('weights', 'a file name like "weights-<hex>.safetensors" in the same directory', w);
+  return w;
+}
+
+/** The weights' bytes, after checking their size against the memory cap. */
+function checkedWeights(read: ModelReader, name: string, source: string): Uint8Array {
+  const size = read.size(name);
+  checkMemory(`${source}/${name} (${formatBytes(size)})`, size);
+  return read.bytes(name);
+}
+
+function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weights: string | null, legacy = false): SavedForecaster {
+  const c = f.o;
+  const model = f.oneOf('model', FORECASTER_MODELS);
+  // legacy configs: the target is "column", and "columns"/"inputs"/"scalers" may be absent
+  const target = legacy && c.target === undefined ? f.str('column') : f.str('target');
+  const columns = c.columns === undefined && legacy ? [target] : f.strings('columns', 1, LIMITS.columns);
+  const inputs = c.inputs === undefined && legacy ? [target] : f.strings('inputs', 1, LIMITS.columns);
+  if (!columns.includes(target)) f.fail('target', `one of the columns ${JSON.stringify(columns)}`, target);
+  if (inputs[0] !== target || !inputs.every((x) => columns.includes(x)) || new Set(inputs).size !== inputs.length) {
+    f.fail('inputs', `distinct columns, the target ${JSON.stringify(target)} first`, inputs);
+  }
+  if ((model === 'ar' || model === 'persistence') && inputs.length !== 1) f.fail('inputs', `[${JSON.stringify(target)}] for an ${model} model`, inputs);
+  const scalers = legacyOrScalers(f, inputs, legacy);
+  const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
+  const out: SavedForecaster = { kind: 'forecaster', model: null as unknown as Forecaster, columns, target, inputs, scalers, fill };
+  const trainedOn = f.object('trainedOn', true);
+  if (trainedOn) out.trainedOn = { points: Number(trainedOn.points), first: String(trainedOn.first), last: String(trainedOn.last) };
+  const test = f.object('test', true);
+  if (test) out.test = Object.fromEntries(Object.entries(test).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+  const training = f.object('training', true);
+  if (training) out.training = training;
+  const options = f.object('options')!;
+  const o = new Fields(`${f.where} "options"`, options);
+  switch (model) {
+    case 'persistence':
+      out.model = new PersistenceForecaster();
+      break;
+    case 'ar':
+      out.model = ARForecaster.fromJSON(options);
+      break;
+    case 'mlp': case 'rnn': {
+      const seqLen = o.int('seqLen', 1, LIMITS.seqLen);
+      const hidden = o.int('hidden', 1, LIMITS.hidden);
+      const layers = model === 'mlp' && options.layers === undefined ? 1 : o.int('layers', 1, LIMITS.layers);
+      const inputSize = options.inputSize === undefined ? 1 : o.int('inputSize', 1, LIMITS.inputSize);
+      if (inputSize !== inputs.length) f.fail('inputs', `${inputSize} columns (options.inputSize)`, inputs);
+      const params = forecasterParameters(model, seqLen, hidden, layers, inputSize);
+      // the weights in memory (float32) and once more while they are loaded
+      checkMemory(`${f.where}: a ${model} with seqLen ${seqLen}, hidden ${hidden}, layers ${layers} (${params} parameters)`, params * 4 * 2);
+      if (weights === null) f.fail('weights', `the weights file of the ${model} model`, null);
+      const size = read.size(weights);
+      if (size < params * 4) {
+        throw new ValueError(`${source}/${weights}: ${formatBytes(size)} is too small for the ${params} float32 parameters that config.json describes (${formatBytes(params * 4)})`);
+      }
+      const net = model === 'mlp' ? new MLPForecaster({ seqLen, hidden, layers, inputSize }) : new RNNForecaster({ seqLen, hidden, layers, inputSize });
+      const tensors = loadSafetensorsBytes(checkedWeights(read, weights, source), `${source}/${weights}`).tensors;
+      for (const [k, t] of Object.entries(tensors)) {
+        if (!t.data.every(Number.isFinite)) throw new ValueError(`${source}/${weights}: tensor "${k}" holds non-finite values (NaN or ±Inf); refusing a model that cannot forecast`);
+      }
+      try {
+        net.model.loadStateDict(tensors);
+      } catch (e) {
+        throw new ValueError(`${source}/${weights}: ${(e as Error).message.split('\n')[0]}`);
+      }
+      out.model = net;
+      break;
+    }
+  }
+  return out;
+}
+
+function legacyOrScalers(f: Fields, inputs: string[], legacy: boolean): Scaler[] {
+  const c = f.o;
+  const bad = (e: unknown): never => f.fail('scalers', `fitted scalers (${(e as Error).message})`, c.scalers);
+  if (legacy) {
+    // version 1: { column: ScalerJSON } (or only "scaler", the target's)
+    const byName = (c.scalers ?? { [inputs[0]!]: c.scaler }) as Record<string, unknown>;
+    if (byName === null || typeof byName !== 'object') f.fail('scalers', 'an object of scalers by column', byName);
+    return inputs.map((col) => {
+      if (!Object.prototype.hasOwnProperty.call(byName, col)) f.fail('scalers', `a scaler for column ${JSON.stringify(col)}`, Object.keys(byName));
+      try { return scalerFromJSON(byName[col]); } catch (e) { return bad(e); }
+    });
+  }
+  const list = c.scalers;
+  if (!Array.isArray(list) || list.length !== inputs.length) f.fail('scalers', `a list of ${inputs.length} scalers, one per input column`, list);
+  return (list as ScalerJSON[]).map((s) => { try { return scalerFromJSON(s); } catch (e) { return bad(e); } });
+}
+
+/** Parameters of the saved MLP (Linear(L·C,h)·ReLU·Linear(h,C)) or RNN (RNN(C,h,layers) + Linear(h,C)). */
+export function forecasterParameters(model: 'mlp' | 'rnn', seqLen: number, hidden: number, layers: number, inputSize: number): number {
+  const C = inputSize, h = hidden;
+  if (model === 'mlp') return seqLen * C * h + h + h * C + C;
+  return (h * C + h * h + 2 * h) + (layers - 1) * (2 * h * h + 2 * h) + h * C + C;
+}
