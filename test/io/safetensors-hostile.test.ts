@@ -75,6 +75,22 @@ describe('deeply nested headers', () => {
   });
 });
 
+describe('layout edge cases the generators rarely reach', () => {
+  it('refuses a shape whose running product overflows even when a later dim is 0 (like the reference checked_mul)', () => {
+    const header = `{"w":{"dtype":"F32","shape":[${2 ** 40},${2 ** 40},0],"data_offsets":[0,0]}}`;
+    expect(errorOf(() => parseSafetensors(build(header))).message).toBe(
+      `safetensors data: tensor 'w': shape [${2 ** 40},${2 ** 40},0] is too large`,
+    );
+  });
+
+  it('refuses a one-byte hole between tensors', () => {
+    const header = '{"a":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"b":{"dtype":"U8","shape":[1],"data_offsets":[2,3]}}';
+    expect(errorOf(() => parseSafetensors(build(header, [1, 0, 2]))).message).toBe(
+      "safetensors data: bytes [1, 2) of the data belong to no tensor (hole before 'b'); tensors must cover the data contiguously",
+    );
+  });
+});
+
 describe('names that are Object.prototype members', () => {
   const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'];
 
