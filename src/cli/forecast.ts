@@ -154,6 +154,9 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
       predictions: m.predictions.map(r6),
       forecast: m.forecast.map((v, i) => ({ date: future[i], value: r6(v) })),
       fitSeconds: r6(m.fitSeconds),
+      diverged: m.diverged,
+      divergedAtEpoch: m.divergedAtEpoch,
+      keptEpoch: m.keptEpoch,
       message: m.message,
     }])),
   };
@@ -196,6 +199,10 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--out <dir>', 'report directory', 'rnnkit-out')
     .action(async (o: ModelFlags & { out: string }) => {
       const s = data.gs10();
+      data.nextDates(s.dates, o.steps); // a --steps past the year 9999 is refused before training
+      checkModelSize('rnn', o, 1);
+      checkModelSize('mlp', o, 1);
+      checkReportDir(resolve(o.out), REPORT_FILES, '--out');
       const { res } = runModels({ target: 'GS10', values: s.values, covariates: [] }, ['ar', 'mlp', 'rnn', 'persistence'], o);
       const summary = { dataset: 'GS10 (bundled, FRED)', columns: ['GS10'], target: 'GS10', ...summarize(res, s.dates, o.steps) };
       const { files } = await writeReport(resolve(o.out), 'GS10', s.dates, s.values, res, o.steps, summary);
@@ -222,6 +229,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       // without --column only the target is used (a CSV's other columns do not become inputs unasked)
       const columns = o.column ? Object.keys(table.columns) : [table.target];
       checkModelSize(o.model, o, columns.length);
+      data.nextDates(table.dates, o.steps); // a --steps past the year 9999 is refused before training
       const values = table.columns[table.target]!;
       const covariates = columns.filter((c) => c !== table.target).map((name) => ({ name, values: table.columns[name]! }));
       // AR is fitted in closed form on everything before the test span, unscaled (it is affine-equivariant):

@@ -181,9 +181,13 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
     dropout: o.dropout, seqLen: o.seqLen, batchSize: o.batchSize, epochs: o.epochs, optimizer: o.optimizer, lr, clip: o.clip,
     iterator: o.iterator, val: o.val, minFreq: o.minFreq, maxVocab: o.maxVocab ?? null, maxTokens: o.maxTokens ?? null, seed: o.seed,
   };
-  const final = result.history.at(-1)!;
+  // the perplexity of the weights the model holds: the last epoch's, or after divergence the kept epoch's (0 = initial)
+  const final = result.keptEpoch === 0
+    ? { perplexity: result.initialPerplexity.train, valPerplexity: result.initialPerplexity.val }
+    : result.history[result.keptEpoch - 1]!;
+  const outcome = { diverged: result.diverged, divergedAtEpoch: result.divergedAtEpoch, keptEpoch: result.keptEpoch, message: result.message };
   const lm = new models.TextLM(model, corpus.vocab, corpus.tokenizer, {
-    training: { ...hyper, tokens: N, trainTokens: trainIds.length, valTokens: nVal, perplexity: r4(final.perplexity), valPerplexity: final.valPerplexity === null ? null : r4(final.valPerplexity), history, seconds: r4(result.seconds) },
+    training: { ...hyper, tokens: N, trainTokens: trainIds.length, valTokens: nVal, perplexity: r4(final.perplexity), valPerplexity: final.valPerplexity === null ? null : r4(final.valPerplexity), history, seconds: r4(result.seconds), ...outcome },
     wordTokenizer: tokenize,
   });
   const out = resolve(o.out);
@@ -192,10 +196,11 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
   if (o.json) {
     io.stdout(JSON.stringify({
       model: out, ...hyper, vocabSize: V, tokens: N, trainTokens: trainIds.length, valTokens: nVal, parameters: model.parameters().reduce((s, p) => s + p.numel(), 0),
-      perplexity: r4(final.perplexity), valPerplexity: final.valPerplexity === null ? null : r4(final.valPerplexity), history, seconds: r4(seconds),
+      perplexity: r4(final.perplexity), valPerplexity: final.valPerplexity === null ? null : r4(final.valPerplexity), history, seconds: r4(seconds), ...outcome,
     }) + '\n');
   } else {
-    io.stdout(`${o.model} ${o.level}-level model, vocabulary ${V}, ${trainIds.length} training ${unit}${nVal ? `, ${nVal} held out` : ''}; final perplexity ${final.perplexity.toFixed(3)}${final.valPerplexity === null ? '' : ` (val ${final.valPerplexity.toFixed(3)})`} in ${seconds.toFixed(1)} s\n`);
+    if (result.message) io.stdout(`note: ${result.message}\n`);
+    io.stdout(`${o.model} ${o.level}-level model, vocabulary ${V}, ${trainIds.length} training ${unit}${nVal ? `, ${nVal} held out` : ''}; ${result.diverged ? `kept ${result.keptEpoch === 0 ? 'the initial weights' : `epoch ${result.keptEpoch}`}, perplexity` : 'final perplexity'} ${final.perplexity.toFixed(3)}${final.valPerplexity === null ? '' : ` (val ${final.valPerplexity.toFixed(3)})`} in ${seconds.toFixed(1)} s\n`);
     io.stdout(`model        ${out}\n`);
   }
 }

@@ -19,6 +19,7 @@ import { Vocab, type VocabJSON } from '../text/vocab.js';
 import type { LanguageModel, LmState } from '../train/lm.js';
 import { ValueError, UserError } from '../errors.js';
 import { checkMemory } from '../memory.js';
+import { NonFiniteError } from '../train/fit.js';
 
 export type LmCell = 'rnn' | 'lstm' | 'gru';
 export const LM_CELLS: readonly LmCell[] = ['rnn', 'lstm', 'gru'];
@@ -165,6 +166,9 @@ export function argmax(v: ArrayLike<number>): number {
  */
 export function sampleNext(logits: ArrayLike<number>, opts: SampleOptions = {}, generator: Generator = defaultGenerator): number {
   const { temperature, topK } = checkSample(opts);
+  for (let i = 0; i < logits.length; i++) {
+    if (!Number.isFinite(logits[i]!)) throw new NonFiniteError(`sample: the model's logit for token ${i} is ${logits[i]}; its weights cannot generate text`);
+  }
   if (temperature === 0 || topK === 1) return argmax(logits);
   let ids = Array.from({ length: logits.length }, (_, i) => i);
   if (topK < logits.length) ids = ids.sort((a, b) => logits[b]! - logits[a]! || a - b).slice(0, topK);
