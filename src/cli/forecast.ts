@@ -16,7 +16,7 @@ import { svgToPng } from '../plot/png.js';
 import { CliError } from './errors.js';
 import { checkModelTarget, loadModel, saveModel } from '../io/model-files.js';
 import { checkMemory } from '../memory.js';
-import { checkReportDir, readTextFile, REPORT_FORMAT, writeFileAtomic } from './fs.js';
+import { checkReportDir, readTextFile, REPORT_FORMAT, checkOutputFile, writeFileAtomic, writeOutputFile } from './fs.js';
 import { choiceOption, countOrFraction, floatOption, intOption, listOption } from './options.js';
 import { progressBar } from './progress.js';
 
@@ -117,12 +117,17 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.fitSeconds]);
   const html = plot.htmlReport({
     title: `rnnkit: ${title}`,
-    subtitle: `train ${res.split.train[1]} points · validation ${res.split.val[1] - res.split.val[0]} · test ${res.split.test[1] - res.split.test[0]} (one-step-ahead, original scale) · scaler ${res.scaler.kind} fitted on the training span${res.columns.length > 1 ? `, one per column (${res.columns.join(', ')})` : ''}`,
+    subtitle: [
+      `train ${res.split.train[1]} points`,
+      ...(res.split.val[1] > res.split.val[0] ? [`validation ${res.split.val[1] - res.split.val[0]}`] : []),
+      `test ${res.split.test[1] - res.split.test[0]} (one-step-ahead, original scale)`,
+      ...(res.scaler.kind !== 'none' ? [`scaler ${res.scaler.kind} fitted on the training span${res.columns.length > 1 ? `, one per column (${res.columns.join(', ')})` : ''}`] : []),
+    ].join(' · '),
     metrics: { columns: ['model', 'RMSE', 'MAE', 'MAPE %', 'fit s'], rows },
     charts: [{ title: 'Loss curves (train solid, validation dashed)', svg: lossSvg }, { title: 'Actual vs predicted', svg: avpSvg }],
     notes: [
       'Test predictions are one-step-ahead: each uses the true values before it (statsmodels AutoReg dynamic=False). The forecast past the end is free-running: each prediction is fed back.',
-      'The tutorial printed its training-set loss as "validation"; here the validation loss is measured on a held-out span before the test span.',
+      ...(res.split.val[1] > res.split.val[0] ? ['The tutorial printed its training-set loss as "validation"; here the validation loss is measured on a held-out span before the test span.'] : []),
       ...(res.columns.length > 1 ? [`Inputs: ${Object.values(res.models).map((m) => `${m.name} ${m.inputs.join(', ')}`).join('; ')}. Multivariate models predict every column; metrics and plots are for the target ${res.columns[0]}.`] : []),
     ],
   });
@@ -304,10 +309,12 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .argument('<series>', 'FRED series id, e.g. GS10')
     .option('--out <file>', 'output CSV (default: SERIES.csv)')
     .option('--base-url <url>', 'FRED CSV endpoint (for mirrors and tests)')
-    .action(async (series: string, o: { out?: string; baseUrl?: string }) => {
-      const text = await data.fetchFredCsv(series, { baseUrl: o.baseUrl });
+    .option('--force', 'overwrite an existing --out file')
+    .action(async (series: string, o: { out?: string; baseUrl?: string; force?: boolean }) => {
       const out = o.out ?? `${series}.csv`;
-      writeFileAtomic(out, text);
+      checkOutputFile(out, { option: '--out', force: o.force }); // refuse before the download
+      const text = await data.fetchFredCsv(series, { baseUrl: o.baseUrl });
+      writeOutputFile(out, text, { option: '--out', force: o.force });
       const rows = text.trim().split(/\r?\n/).length - 1;
       io.stdout(`wrote ${out} (${rows} rows)\n`);
     });

@@ -1,8 +1,8 @@
 // Node file helpers for the CLI: every file is written atomically (temp file + rename); a report
 // folder never overwrites files rnnkit did not write. Model directories: src/io/model-files.ts.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from './errors.js';
 
 /** Best-effort cleanup that never masks the original error. */
@@ -27,6 +27,51 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (e) {
     remove(tmp);
     throw new CliError(`cannot write ${path}: ${describe(e)}`);
+  }
+}
+
+export interface OutputFileOptions {
+  /** The option that named the path, for messages (e.g. '--out'). */
+  option: string;
+  /** Overwrite an existing regular file that rnnkit cannot recognise as its own. */
+  force?: boolean;
+  /** Recognises an existing file's text as rnnkit's own output (e.g. a vocabulary JSON with its marker). */
+  isOurs?: (text: string) => boolean;
+  /** Input files of the command: never overwritten, even with --force. */
+  inputs?: string[];
+}
+
+/**
+ * Writes one output file atomically, never over something rnnkit did not write: an existing
+ * path that is not a regular file, or an input of the same command, is refused; an existing
+ * regular file only if it is recognisably ours or `force` is set.
+ */
+export function writeOutputFile(path: string, data: string | Uint8Array, o: OutputFileOptions): void {
+  checkOutputFile(path, o);
+  writeFileAtomic(path, data);
+}
+
+/** The checks of `writeOutputFile`, to run before long work (a download, a training run). */
+export function checkOutputFile(path: string, o: OutputFileOptions): void {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    st = null;
+  }
+  if (st !== null) {
+    const target = resolve(path);
+    if ((o.inputs ?? []).some((f) => resolve(f) === target)) throw new CliError(`${o.option} ${path}: refusing to overwrite an input file of this command`);
+    if (!st.isFile()) throw new CliError(`${o.option} ${path}: refusing to write there, it is ${st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}`);
+    let ours = false;
+    if (o.isOurs && st.size < 256 * 1024 * 1024) {
+      try {
+        ours = o.isOurs(readFileSync(path, 'utf8'));
+      } catch {
+        ours = false;
+      }
+    }
+    if (!ours && !o.force) throw new CliError(`${o.option} ${path}: the file exists and rnnkit did not write it; refusing to overwrite it (add --force to replace it)`);
   }
 }
 

@@ -9,7 +9,7 @@ import { CliError } from './errors.js';
 import { readTextFile } from './fs.js';
 import { checkModelTarget, loadModel, saveModel } from '../io/model-files.js';
 import { checkMemory } from '../memory.js';
-import { choiceOption, floatOption, intOption } from './options.js';
+import { choiceOption, floatOption, intOption, nonNegative } from './options.js';
 import { progressBar, type Progress } from './progress.js';
 
 type Out = (s: string) => void;
@@ -60,18 +60,6 @@ const DEFAULT_LR = { sgd: 1, adam: 0.002 } as const;
 const ONE_HOT_MAX_VOCAB = 256;
 const DEFAULT_EMBED = 128;
 
-function nonNegative(name: string, opts: { max?: number; integer?: boolean; below?: number } = {}) {
-  return (v: string): number => {
-    const x = Number(v);
-    const ok = v.trim() !== '' && Number.isFinite(x) && x >= 0 && (!opts.integer || Number.isInteger(x))
-      && (opts.max === undefined || x <= opts.max) && (opts.below === undefined || x < opts.below);
-    if (!ok) {
-      const range = opts.max !== undefined ? ` ≤ ${opts.max}` : opts.below !== undefined ? ` and < ${opts.below}` : '';
-      throw new CliError(`--${name} must be ${opts.integer ? 'an integer' : 'a number'} ≥ 0${range}, got '${v}'`);
-    }
-    return x;
-  };
-}
 
 const r4 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
 

@@ -3,7 +3,8 @@
 import { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { CliError } from './errors.js';
-import { readTextFile, writeFileAtomic } from './fs.js';
+import { choiceOpt, intOpt, langOpt, numOpt, rangeOpt } from './options.js';
+import { checkOutputFile, readTextFile, writeOutputFile } from './fs.js';
 import {
   TfidfVectorizer, Vocab, WordVectors, bagOfWords, charNgrams, clean, countNgrams, ngrams, removeStopwords,
   stemTokens, tokenize, trainGlove, trainWord2Vec, type CleanOptions, type Lang, type TokenizeOptions, type TrainProgress,
@@ -30,41 +31,6 @@ function fileLines(text: string): string[] {
   const lines = text.split(/\r?\n/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
-}
-
-function intOpt(name: string, v: string | undefined, min: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
-  return Number(v);
-}
-
-function numOpt(name: string, v: string | undefined, ok: (x: number) => boolean, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x) || !ok(x)) throw new CliError(`--${name} must be ${what}, got '${v}'`);
-  return x;
-}
-
-function choiceOpt<T extends string>(name: string, v: string | undefined, choices: readonly T[]): T | undefined {
-  if (v === undefined) return undefined;
-  if (!(choices as readonly string[]).includes(v)) throw new CliError(`--${name}: unknown value '${v}' (expected ${choices.join(', ')})`);
-  return v as T;
-}
-
-function langOpt(v: string | undefined): Lang {
-  if (v === undefined) return 'auto';
-  if (v !== 'zh' && v !== 'en' && v !== 'auto') throw new CliError(`unknown language '${v}' (expected zh, en or auto)`);
-  return v;
-}
-
-/** "2" → [2, 2]; "1-3" → [1, 3]. */
-function rangeOpt(name: string, v: string | undefined): [number, number] | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d+)(?:-(\d+))?$/.exec(v);
-  const lo = m ? Number(m[1]) : NaN;
-  const hi = m ? Number(m[2] ?? m[1]) : NaN;
-  if (!m || lo < 1 || hi < lo) throw new CliError(`--${name} must be N or MIN-MAX with 1 ≤ MIN ≤ MAX, got '${v}'`);
-  return [lo, hi];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,6 +112,15 @@ function addVocabOptions(cmd: Command): Command {
     .option('--no-specials', 'no reserved tokens (<pad> <unk> <bos> <eos>)');
 }
 
+/** A vocabulary JSON that `text vocab --out` wrote. */
+function isVocabJson(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { format?: unknown }).format === 'rnnkit.vocab';
+  } catch {
+    return false;
+  }
+}
+
 const round = (x: number, d = 6) => Number(x.toFixed(d));
 
 // ---------------------------------------------------------------------------------------------
@@ -204,11 +179,12 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
     .description('build a vocabulary (each line is a document): ids by frequency, then token')
     .argument('<file>', 'UTF-8 text file')))
     .option('--out <file>', 'also save the vocabulary as JSON')
-    .action((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { out?: string }) => {
+    .option('--force', 'overwrite an existing --out file that is not an rnnkit vocabulary')
+    .action((file: string, o: TokenFlags & Parameters<typeof vocabFlags>[0] & { out?: string; force?: boolean }) => {
       const tok = tokenizerFor(o, 'text vocab');
       const docs = fileLines(readTextFile(file, 'text vocab')).filter((l) => l.trim() !== '').map(tok);
       const v = buildVocab(docs, o);
-      if (o.out) writeFileAtomic(o.out, JSON.stringify(v.toJSON()) + '\n');
+      if (o.out) writeOutputFile(o.out, JSON.stringify(v.toJSON()) + '\n', { option: '--out', force: o.force, inputs: [file], isOurs: isVocabJson });
       if (o.json) json({ tokens: v.tokens, counts: v.counts });
       else out(v.tokens.map((t, i) => `${i}\t${t}\t${v.counts[i]}`).join('\n'));
     });
@@ -318,6 +294,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
     .description('train word vectors on a text file (one sentence per line) and save them in word2vec text format')
     .argument('<file>', 'UTF-8 text file')
     .requiredOption('--out <file>', 'output vectors (word2vec text format)')
+    .option('--force', 'overwrite an existing --out file')
     .option('--method <m>', 'skipgram, cbow or glove', 'skipgram')
     .option('--dim <n>', 'vector size', '100')
     .option('--window <n>', 'context window (default 5; GloVe 10)')
@@ -348,6 +325,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
       const xMax = numOpt('x-max', o.xMax as string, (x) => x > 0, 'a number > 0')!;
       const seed = intOpt('seed', o.seed as string, 0)!;
       const lower = o.keepCase !== true;
+      checkOutputFile(o.out as string, { option: '--out', force: o.force === true, inputs: [file] }); // before the training
       const lines = fileLines(readTextFile(file, 'embed train'));
       const sentences = lines.map((l) => {
         const toks = o.pretokenized ? l.split(/\s+/).filter(Boolean) : tokenize(l, { lang, mode, punctuation: false });
@@ -378,7 +356,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
       } finally {
         bar?.stop();
       }
-      writeFileAtomic(o.out as string, vectors.toWord2vecText());
+      writeOutputFile(o.out as string, vectors.toWord2vecText(), { option: '--out', force: o.force === true, inputs: [file] });
       const seconds = round((performance.now() - t0) / 1000, 3);
       const res = { method, vocabSize: vectors.size, dim, seconds, ...summary, out: o.out };
       if (o.json) json(res);

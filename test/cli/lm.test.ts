@@ -1,11 +1,11 @@
 // `rnnkit lm train` → `rnnkit lm generate`, in process: a fresh commander program per call with
-// registerLmCommands on it, stdout/stderr captured. Bad input is one CliError line.
+// registerLmCommands on it, stdout/stderr captured. Bad input is one UserError line.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli/errors.js';
+import { UserError } from '../../src/errors.js';
 import { registerLmCommands } from '../../src/cli/lm.js';
 import { FIXTURES } from '../helpers.js';
 
@@ -50,10 +50,12 @@ describe('rnnkit lm train → generate', () => {
     expect(j.history).toHaveLength(4);
     expect(j.history[3].perplexity).toBeLessThan(j.history[0].perplexity);
     expect(j.perplexity).toBe(j.history[3].perplexity);
-    expect(readdirSync(model).sort()).toEqual(['config.json', 'weights.safetensors']);
+    const names = readdirSync(model).sort();
+    expect(names[0]).toBe('config.json');
+    expect(names.slice(1)).toEqual([expect.stringMatching(/^weights-[0-9a-f]{32}\.safetensors$/)]);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
     const config = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
-    expect(config.format).toBe('rnnkit-lm');
+    expect(config).toMatchObject({ format: 'rnnkit-model', version: 2, kind: 'language-model', weights: names[1] });
     expect(config.vocab.tokens).toHaveLength(j.vocabSize);
     expect(config.training.history).toEqual(j.history);
 
@@ -99,7 +101,7 @@ describe('rnnkit lm train → generate', () => {
 
 describe('rnnkit lm errors', () => {
   const expectCliError = (r: { error: Error | null }, re: RegExp) => {
-    expect(r.error).toBeInstanceOf(CliError);
+    expect(r.error).toBeInstanceOf(UserError);
     expect(r.error!.message).toMatch(re);
     expect(r.error!.message).not.toContain('\n');
   };
@@ -129,7 +131,7 @@ describe('rnnkit lm errors', () => {
     const model = join(tmp(), 'm');
     expect((await lm(['train', corpusFile('abcabd\n'.repeat(40)), '--hidden', '8', '--seq-len', '5', '--batch-size', '2', '--epochs', '1', '--out', model, '--json'])).error).toBeNull();
     expectCliError(await lm(['generate', '--model', model, '--prefix', 'abxyx', '--length', '3']), /--prefix: the prefix has 2 characters not in the model's vocabulary of 6: "x", "y"/);
-    expectCliError(await lm(['generate', '--model', join(tmp(), 'nope'), '--prefix', 'a']), /--model: no such model directory/);
+    expectCliError(await lm(['generate', '--model', join(tmp(), 'nope'), '--prefix', 'a']), /nope: no such model directory/);
     expectCliError(await lm(['generate', '--model', model, '--prefix', 'a', '--temperature', '-0.5']), /--temperature must be a number ≥ 0/);
     expectCliError(await lm(['generate', '--model', model, '--prefix', 'a', '--top-k', '0']), /--top-k must be an integer ≥ 1/);
     writeFileSync(join(model, 'config.json'), '{ broken');

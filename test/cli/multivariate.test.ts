@@ -50,7 +50,8 @@ describe('rnnkit train --column a,b', () => {
     expect(j.scaler).toEqual(j.scalers.rate);
     const config = JSON.parse(readFileSync(join(model, 'config.json'), 'utf8'));
     expect(config).toMatchObject({ columns: ['rate', 'lead'], target: 'rate', inputs: ['rate', 'lead'], options: { inputSize: 2 } });
-    expect(Object.keys(config.scalers)).toEqual(['rate', 'lead']);
+    // one scaler per input column, in the inputs' order
+    expect(config.scalers.map((x: { mean: number }) => x.mean)).toEqual([j.scalers.rate.mean, j.scalers.lead.mean].map((m: number) => expect.closeTo(m, 5)));
 
     const f = rnnkit(['forecast', '--model', model, '--data', pair.file, '--steps', '4', '--json']);
     expect(f.stderr).toBe('');

@@ -120,7 +120,10 @@ describe('rnnkit embed', () => {
     expect(s.vocabSize).toBeGreaterThan(1000);
     expect((await fails('embed', 'train', mixed, '--method', 'bert', '--out', out)).message).toBe("--method: unknown value 'bert' (expected skipgram, cbow, glove)");
     expect((await fails('embed', 'train', mixed, '--dim', '0', '--out', out)).message).toBe("--dim must be an integer ≥ 1, got '0'");
-    expect((await fails('embed', 'train', mixed, '--out', out)).message).toContain('occur at least minCount=5 times');
+    // the vectors file exists now: it is not overwritten unasked, and --force replaces it
+    expect((await fails('embed', 'train', mixed, '--out', out)).message).toBe(`--out ${out}: the file exists and rnnkit did not write it; refusing to overwrite it (add --force to replace it)`);
+    expect((await fails('embed', 'train', mixed, '--out', mixed)).message).toBe(`--out ${mixed}: refusing to overwrite an input file of this command`);
+    expect((await fails('embed', 'train', mixed, '--out', out, '--force')).message).toContain('occur at least minCount=5 times');
     expect((await fails('embed', 'similar', file('bad.vec', '2 3\na 1 2 3\n'), 'a')).message).toContain('header says 2 words but the file has 1');
   });
 });
