@@ -106,7 +106,10 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   const future = data.nextDates(dates, steps);
   const histories = Object.fromEntries(Object.entries(res.models).filter(([, m]) => m.history.train.length > 0).map(([k, m]) => [k, { train: m.history.train, val: m.history.val.some((v) => v !== null) ? m.history.val : null }]));
   const colors = plot.modelColors(Object.keys(res.models));
-  const lossSvg = await plot.renderSvg(plot.lossCurvesSpec(histories, { colors, title: `${title}: loss per epoch (per element, scaled units)`, logScale: true }));
+  // closed-form models (AR, persistence) have no loss curve: an AR-only run has no loss chart
+  const trainedByEpochs = Object.keys(histories).length > 0;
+  const anyVal = Object.values(histories).some((h) => h.val !== null);
+  const lossSvg = trainedByEpochs ? await plot.renderSvg(plot.lossCurvesSpec(histories, { colors, title: `${title}: loss per epoch (per element${res.scaler.kind === 'none' ? '' : ', scaled units'})`, logScale: true })) : null;
   const avpSvg = await plot.renderSvg(plot.actualVsPredictedSpec({
     colors,
     title: `${title}: test-span one-step predictions and ${steps}-step forecast`,
@@ -124,20 +127,22 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
       ...(res.scaler.kind !== 'none' ? [`scaler ${res.scaler.kind} fitted on the training span${res.columns.length > 1 ? `, one per column (${res.columns.join(', ')})` : ''}`] : []),
     ].join(' · '),
     metrics: { columns: ['model', 'RMSE', 'MAE', 'MAPE %', 'fit s'], rows },
-    charts: [{ title: 'Loss curves (train solid, validation dashed)', svg: lossSvg }, { title: 'Actual vs predicted', svg: avpSvg }],
+    charts: [...(lossSvg ? [{ title: anyVal ? 'Loss curves (train solid, validation dashed)' : 'Loss curves (train)', svg: lossSvg }] : []), { title: 'Actual vs predicted', svg: avpSvg }],
     notes: [
       'Test predictions are one-step-ahead: each uses the true values before it (statsmodels AutoReg dynamic=False). The forecast past the end is free-running: each prediction is fed back.',
       ...(res.split.val[1] > res.split.val[0] ? ['The tutorial printed its training-set loss as "validation"; here the validation loss is measured on a held-out span before the test span.'] : []),
       ...(res.columns.length > 1 ? [`Inputs: ${Object.values(res.models).map((m) => `${m.name} ${m.inputs.join(', ')}`).join('; ')}. Multivariate models predict every column; metrics and plots are for the target ${res.columns[0]}.`] : []),
     ],
   });
-  const files = {
-    lossSvg: join(dir, 'loss.svg'), lossPng: join(dir, 'loss.png'),
+  const files: Record<string, string> = {
+    ...(lossSvg ? { lossSvg: join(dir, 'loss.svg'), lossPng: join(dir, 'loss.png') } : {}),
     forecastSvg: join(dir, 'forecast.svg'), forecastPng: join(dir, 'forecast.png'),
     report: join(dir, 'report.html'), results: join(dir, 'results.json'),
   };
-  writeFileAtomic(files.lossSvg, lossSvg);
-  writeFileAtomic(files.lossPng, svgToPng(lossSvg));
+  if (lossSvg) {
+    writeFileAtomic(files.lossSvg!, lossSvg);
+    writeFileAtomic(files.lossPng!, svgToPng(lossSvg));
+  }
   writeFileAtomic(files.forecastSvg, avpSvg);
   writeFileAtomic(files.forecastPng, svgToPng(avpSvg));
   writeFileAtomic(files.report, html);
