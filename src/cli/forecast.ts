@@ -178,8 +178,8 @@ function printHuman(io: CliIO, title: string, dates: string[], values: number[],
   io.stdout(`${title}: ${values.length} points ${dates[0]} .. ${dates.at(-1)}; test = last ${t1 - t0} (${dates[t0]} .. ${dates[t1 - 1]}), one-step-ahead\n\n`);
   io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %'], rows) + '\n\n');
   for (const m of Object.values(res.models)) if (m.message) io.stdout(`note (${m.name}): ${m.message}\n\n`);
-  const series: Record<string, number[]> = { actual: values.slice(t0) };
-  for (const m of Object.values(res.models)) series[m.name] = m.predictions;
+  const series = new Map<string, number[]>([['actual', values.slice(t0)]]);
+  for (const m of Object.values(res.models)) series.set(m.name, m.predictions);
   io.stdout(plot.terminalChart(series, { height: 10, colors: process.stdout.isTTY }) + '\n\n');
   for (const [k, p] of Object.entries(files)) io.stdout(`${k.padEnd(12)} ${p}\n`);
 }

@@ -17,7 +17,7 @@ export class GradNormHistory {
   /** Parameter names, in registration order. */
   readonly names: string[];
   /** epochs[name][e] = the reduced ‖∂L/∂θ‖ of epoch e + 1. */
-  readonly epochs: Record<string, number[]> = {};
+  readonly epochs: Record<string, number[]> = Object.create(null) as Record<string, number[]>; // keyed by parameter name
   readonly reduce: EpochReduction;
   private acc: number[];
   private steps = 0;

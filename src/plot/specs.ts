@@ -102,7 +102,7 @@ export function lossCurvesSpec(
       },
       color: {
         field: 'model', type: 'nominal', title: 'model',
-        scale: { domain: models, range: models.map((m, i) => opts.colors?.[m] ?? colorFor(i)) },
+        scale: { domain: models, range: models.map((m, i) => ownColor(opts.colors, m) ?? colorFor(i)) },
         legend: { symbolType: 'stroke', symbolSize: 300 },
       },
       tooltip: [
@@ -248,7 +248,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
       y: { field: 'value', type: 'quantitative', title: input.yLabel ?? 'value', scale: { zero: false } },
       color: {
         field: 'series', type: 'nominal', title: 'series',
-        scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((m, i) => input.colors?.[m] ?? colorFor(i))] },
+        scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((m, i) => ownColor(input.colors, m) ?? colorFor(i))] },
         legend: { symbolType: 'stroke', symbolSize: 300 },
       },
       strokeDash: {
@@ -330,4 +330,9 @@ export function gradientNormsSpec(norms: number[][], opts: GradientNormsOptions 
     },
   };
   return spec as TopLevelSpec;
+}
+
+/** A model's colour from a user's map; own keys only, so a model named 'constructor' gets no Object. */
+function ownColor(colors: Record<string, string> | undefined, name: string): string | undefined {
+  return colors !== undefined && Object.prototype.hasOwnProperty.call(colors, name) ? colors[name] : undefined;
 }

@@ -59,13 +59,14 @@ const ANSI = /\u001b\[[0-9;]*m/g;
  * A line chart of one or more series for the terminal: a legend line, then `height` rows.
  * Series are aligned on their first element; NaN/±Infinity leave gaps.
  */
-export function terminalChart(series: Record<string, (number | null)[]>, opts: TerminalChartOptions = {}): string {
+export function terminalChart(series: Record<string, (number | null)[]> | Map<string, (number | null)[]>, opts: TerminalChartOptions = {}): string {
+  const entries = series instanceof Map ? [...series] : Object.entries(series);
   const height = Math.max(2, Math.floor(opts.height ?? 12));
   const width = Math.max(2, Math.floor(opts.width ?? 72));
   const useColor = opts.colors ?? false;
-  const names = Object.keys(series);
+  const names = entries.map(([n]) => n);
   if (names.length === 0) return '';
-  const raw = names.map((n) => series[n]!.map((x) => (x === null ? NaN : x)));
+  const raw = entries.map(([, v]) => v.map((x) => (x === null ? NaN : x)));
   const maxLen = Math.max(...raw.map((v) => v.length));
   const step = maxLen > width ? (maxLen - 1) / (width - 1) : 1;
   const data = raw.map((v) => resample(v, step));

@@ -252,7 +252,7 @@ function makeOptimizer(model: Module, opts: FitOptions): Optimizer<object> {
 
 /** A copy of every tensor of a state dict, cut from the graph (a snapshot that later steps cannot touch). */
 export function cloneState(sd: StateDict): StateDict {
-  const out: StateDict = {};
+  const out: StateDict = Object.create(null) as StateDict; // names are keys: '__proto__' too
   for (const [k, v] of Object.entries(sd)) out[k] = v.clone().detach();
   return out;
 }
