@@ -20,3 +20,23 @@ export class MemoryLimitError extends UserError {}
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/**
+ * A value as it may appear inside a one-line message: JSON (so strings are quoted and line breaks
+ * escaped, U+2028/U+2029 too), cut to `max` characters; never throws, whatever the value.
+ */
+export function showValue(v: unknown, max = 60): string {
+  let s: string;
+  try {
+    s = v === undefined ? 'nothing' : typeof v === 'number' || typeof v === 'bigint' ? String(v) : JSON.stringify(v) ?? typeof v;
+  } catch {
+    s = Array.isArray(v) ? 'an array' : typeof v;
+  }
+  s = oneLine(s);
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
+/** Escapes every line break (\n, \r, U+2028, U+2029) so a message stays on one line. */
+export function oneLine(s: string): string {
+  return s.replace(/[\n\r\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

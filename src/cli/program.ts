@@ -68,12 +68,23 @@ export async function runCli(argv: string[], io: ProgramIO = processIO): Promise
   }
 }
 
+/** The first line of an error's message (any line break, U+2028/U+2029 included); never throws. */
+function firstLine(e: unknown): string {
+  let m: string;
+  try {
+    m = String((e as Error)?.message ?? e);
+  } catch {
+    m = 'an error that cannot be shown';
+  }
+  return m.split(/\r\n|[\n\r\u2028\u2029]/)[0]!;
+}
+
 /**
  * Exactly the library's UserErrors (bad files, values, options, refused paths) are one line and
  * exit 2; anything else is a bug in rnnkit: one line that asks for a report, exit 1.
  */
 export function reportError(e: unknown, write: (s: string) => void): number {
-  const msg = ((e as Error)?.message ?? String(e)).split('\n')[0];
+  const msg = firstLine(e);
   if (isUserError(e)) {
     write(`rnnkit: ${msg}\n`);
     return 2;

@@ -3,6 +3,6 @@
 export { parseSafetensors, serializeSafetensors, SafetensorsError, MAX_HEADER_BYTES, type RawTensor, type SafeDType, type TensorLike } from './safetensors.js';
 export { saveSafetensorsBytes, loadSafetensorsBytes } from './tensors.js';
 export {
-  MODEL_FORMAT, MODEL_VERSION, FORECASTER_MODELS, isModelConfig, modelToFiles, modelFromFiles, forecasterParameters,
+  MODEL_FORMAT, MODEL_VERSION, FORECASTER_MODELS, isModelConfig, modelToFiles, modelFromFiles, filesReader, forecasterParameters,
   type SavedModel, type SavedForecaster, type SavedLanguageModel, type ModelFiles, type ModelReader, type LoadModelOptions, type ForecasterModelName,
 } from './model-dir.js';

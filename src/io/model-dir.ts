@@ -11,7 +11,7 @@
 // Every field is validated (types, ranges, version) and the memory a model would need is checked
 // against the cap before any tensor is built, so a hand-edited or hostile config.json is one
 // clear error in milliseconds, not minutes of allocation.
-import { ValueError } from '../errors.js';
+import { oneLine, showValue, ValueError } from '../errors.js';
 import type { Forecaster } from '../forecast/types.js';
 import type { FillMode } from '../data/csv.js';
 import { type Scaler, type ScalerJSON, scalerFromJSON } from '../data/scaler.js';
@@ -135,6 +135,27 @@ export interface ModelReader {
   bytes(name: string): Uint8Array;
 }
 
+/** A reader over files held in memory (what `modelToFiles` returns, or files dropped in a browser). */
+export function filesReader(files: ModelFiles, source = 'model'): ModelReader {
+  const get = (name: string): string | Uint8Array => {
+    const v = files.get(name);
+    if (v === undefined) throw new ValueError(`${source}: missing ${name}`);
+    return v;
+  };
+  const bytes = (name: string): Uint8Array => {
+    const v = get(name);
+    return typeof v === 'string' ? new TextEncoder().encode(v) : v;
+  };
+  return {
+    config: () => {
+      const v = get('config.json');
+      return typeof v === 'string' ? v : new TextDecoder().decode(v);
+    },
+    size: (name) => bytes(name).byteLength,
+    bytes,
+  };
+}
+
 export interface LoadModelOptions {
   /** Names the directory in errors. */
   source?: string;
@@ -146,8 +167,7 @@ export interface LoadModelOptions {
 class Fields {
   constructor(readonly where: string, readonly o: Record<string, unknown>) {}
   fail(key: string, what: string, v: unknown): never {
-    const shown = JSON.stringify(v);
-    throw new ValueError(`${this.where}: "${key}" must be ${what}, got ${shown === undefined ? 'nothing' : shown.length > 60 ? shown.slice(0, 57) + '...' : shown}`);
+    throw new ValueError(oneLine(`${this.where}: ${showValue(key)} must be ${what}, got ${showValue(v)}`));
   }
   int(key: string, min: number, max: number): number {
     const v = this.o[key];
@@ -204,8 +224,8 @@ export function modelFromFiles(read: ModelReader, opts: LoadModelOptions = {}): 
     if (c.version !== MODEL_VERSION) f.fail('version', `${MODEL_VERSION} (this rnnkit reads model format version ${MODEL_VERSION} and the version-1 formats; a newer rnnkit wrote this one?)`, c.version);
     const kind = f.oneOf('kind', ['forecaster', 'language-model'] as const);
     if (kind === 'language-model') {
-      const weights = weightsFile(f);
-      return { kind, lm: TextLM.fromConfig(c, () => checkedWeights(read, weights!, source), { source, wordTokenizer: opts.wordTokenizer }) };
+      const weights = weightsFile(f) ?? f.fail('weights', 'the weights file of the language model, like "weights-<hex>.safetensors"', f.o.weights);
+      return { kind, lm: TextLM.fromConfig(c, () => checkedWeights(read, weights, source), { source, wordTokenizer: opts.wordTokenizer }) };
     }
     return forecasterFromConfig(f, read, source, weightsFile(f));
   }
@@ -237,8 +257,9 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
   const target = legacy && c.target === undefined ? f.str('column') : f.str('target');
   const columns = c.columns === undefined && legacy ? [target] : f.strings('columns', 1, LIMITS.columns);
   const inputs = c.inputs === undefined && legacy ? [target] : f.strings('inputs', 1, LIMITS.columns);
-  if (!columns.includes(target)) f.fail('target', `one of the columns ${JSON.stringify(columns)}`, target);
-  if (inputs[0] !== target || !inputs.every((x) => columns.includes(x)) || new Set(inputs).size !== inputs.length) {
+  if (!new Set(columns).has(target)) f.fail('target', `one of the columns ${JSON.stringify(columns)}`, target);
+  const known = new Set(columns);
+  if (inputs[0] !== target || !inputs.every((x) => known.has(x)) || new Set(inputs).size !== inputs.length) {
     f.fail('inputs', `distinct columns, the target ${JSON.stringify(target)} first`, inputs);
   }
   if ((model === 'ar' || model === 'persistence') && inputs.length !== 1) f.fail('inputs', `[${JSON.stringify(target)}] for an ${model} model`, inputs);
@@ -246,7 +267,10 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
   const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
   const out: SavedForecaster = { kind: 'forecaster', model: null as unknown as Forecaster, columns, target, inputs, scalers, fill };
   const trainedOn = f.object('trainedOn', true);
-  if (trainedOn) out.trainedOn = { points: Number(trainedOn.points), first: String(trainedOn.first), last: String(trainedOn.last) };
+  if (trainedOn) {
+    const t = new Fields(`${f.where} "trainedOn"`, trainedOn);
+    out.trainedOn = { points: t.int('points', 0, Number.MAX_SAFE_INTEGER), first: t.str('first', 100), last: t.str('last', 100) };
+  }
   const test = f.object('test', true);
   if (test) out.test = Object.fromEntries(Object.entries(test).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
   const training = f.object('training', true);

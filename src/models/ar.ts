@@ -2,7 +2,8 @@
 // training span (the conditional MLE, as statsmodels' AutoReg(y, lags=p, trend='c')), in float64.
 // Legend: n training values, m = n − p equations, k = p + 1 unknowns [c, φ_1 … φ_p].
 import type { EpochRecord, Forecaster } from '../forecast/types.js';
-import { ValueError } from '../errors.js';
+import { showValue, ValueError } from '../errors.js';
+import { NonFiniteError } from '../train/fit.js';
 
 export interface AROptions {
   /** Number of lags. */
@@ -18,7 +19,7 @@ export class ARForecaster implements Forecaster {
   coef: number[] = [];
 
   constructor(opts: AROptions) {
-    if (!Number.isInteger(opts.p) || opts.p < 1) throw new ValueError(`AR: option p must be a positive integer, got ${opts.p}`);
+    if (!Number.isInteger(opts.p) || opts.p < 1) throw new ValueError(`AR: option p must be a positive integer, got ${showValue(opts.p)}`);
     this.p = opts.p;
   }
 
@@ -61,6 +62,7 @@ export class ARForecaster implements Forecaster {
     const out: number[] = [];
     for (let s = 0; s < steps; s++) {
       const yhat = this.step(buf, buf.length);
+      if (!Number.isFinite(yhat)) throw new NonFiniteError(`ar.forecast: the model predicted ${yhat} at forecast step ${s + 1}; its coefficients (largest |φ| ${Math.max(...this.coef.map(Math.abs)).toPrecision(3)}) make the recursion overflow`);
       out.push(yhat);
       buf.push(yhat);
     }

@@ -17,7 +17,7 @@ import { defaultGenerator, Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Vocab, type VocabJSON } from '../text/vocab.js';
 import type { LanguageModel, LmState } from '../train/lm.js';
-import { ValueError, UserError } from '../errors.js';
+import { oneLine, showValue, ValueError, UserError } from '../errors.js';
 import { checkMemory } from '../memory.js';
 import { NonFiniteError } from '../train/fit.js';
 
@@ -418,8 +418,7 @@ export class TextLM {
   static fromConfig(c: Record<string, unknown>, weights: () => Uint8Array, opts: { source?: string; wordTokenizer?: WordTokenizer } = {}): TextLM {
     const where = `${opts.source ?? 'model'}/config.json`;
     const fail = (key: string, what: string, v: unknown): never => {
-      const shown = JSON.stringify(v) ?? 'nothing';
-      throw new ValueError(`${where}: "${key}" must be ${what}, got ${shown.length > 60 ? shown.slice(0, 57) + '...' : shown}`);
+      throw new ValueError(oneLine(`${where}: "${key}" must be ${what}, got ${showValue(v)}`));
     };
     const obj = (key: string, v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Record<string, unknown> : fail(key, 'an object', v));
     const m = obj('model', c.model);
@@ -446,7 +445,11 @@ export class TextLM {
       if (!x.data.every(Number.isFinite)) throw new ValueError(`${opts.source ?? 'model'}: weight "${k}" holds non-finite values (NaN or ±Inf); refusing a model that cannot generate`);
     }
     const model = new RNNLM(V, { cell, hiddenSize: H, numLayers: L, embedDim: E, dropout, generator: new Generator(0) });
-    model.loadStateDict(tensors);
+    try {
+      model.loadStateDict(tensors);
+    } catch (e) {
+      throw new ValueError(`${opts.source ?? 'model'}: the weights do not fit config.json: ${(e as Error).message.split(/[\n\r\u2028\u2029]/)[0]}`);
+    }
     const training = c.training !== null && typeof c.training === 'object' ? c.training as Record<string, unknown> : {};
     return new TextLM(model, vocab, { level: t.level as LmLevel, lang: t.lang as 'zh' | 'en', lowercase: t.lowercase as boolean }, { training, wordTokenizer: opts.wordTokenizer });
   }

@@ -2,7 +2,7 @@
 // too-rare and the too-frequent, and orders ids deterministically: reserved tokens first, then
 // frequency descending, ties by code-point order of the token — never by Map/Set iteration order.
 
-import { ValueError } from '../errors.js';
+import { showValue, ValueError } from '../errors.js';
 export const DEFAULT_SPECIALS: readonly string[] = ['<pad>', '<unk>', '<bos>', '<eos>'];
 
 export interface VocabOptions {
@@ -67,12 +67,13 @@ export class Vocab {
     this.index = new Map();
     tokens.forEach((t, i) => {
       if (typeof t !== 'string') throw new ValueError(`Vocab: token ${i} is not a string`);
-      if (this.index.has(t)) throw new ValueError(`Vocab: duplicate token '${t}' at ids ${this.index.get(t)} and ${i}`);
+      if (this.index.has(t)) throw new ValueError(`Vocab: duplicate token ${showValue(t)} at ids ${this.index.get(t)} and ${i}`);
       this.index.set(t, i);
     });
-    for (const s of specials) if (!this.index.has(s)) throw new ValueError(`Vocab: reserved token '${s}' is not in the token list`);
+    if (!Array.isArray(specials)) throw new ValueError(`Vocab: specials must be a list of tokens, got ${showValue(specials)}`);
+    for (const s of specials) if (typeof s !== 'string' || !this.index.has(s)) throw new ValueError(`Vocab: reserved token ${showValue(s)} is not in the token list`);
     const unk = options.unk === undefined ? (this.index.has('<unk>') ? '<unk>' : null) : options.unk;
-    if (unk !== null && !this.index.has(unk)) throw new ValueError(`Vocab: unk token '${unk}' is not in the token list`);
+    if (unk !== null && (typeof unk !== 'string' || !this.index.has(unk))) throw new ValueError(`Vocab: unk token ${showValue(unk)} is not in the token list`);
     this.tokens = [...tokens];
     this.counts = counts ? [...counts] : tokens.map(() => 0);
     this.specials = [...specials];
@@ -183,7 +184,7 @@ export class Vocab {
   static fromJSON(json: unknown): Vocab {
     const j = json as Partial<VocabJSON> | null;
     if (!j || typeof j !== 'object' || j.format !== 'rnnkit.vocab') throw new ValueError("Vocab.fromJSON: not an rnnkit vocabulary (missing format: 'rnnkit.vocab')");
-    if (j.version !== 1) throw new ValueError(`Vocab.fromJSON: unsupported version ${String(j.version)} (expected 1)`);
+    if (j.version !== 1) throw new ValueError(`Vocab.fromJSON: unsupported version ${showValue(j.version)} (expected 1)`);
     if (!Array.isArray(j.tokens) || !Array.isArray(j.counts)) throw new ValueError('Vocab.fromJSON: tokens and counts must be arrays');
     if (!j.counts.every((c) => Number.isInteger(c) && c >= 0)) throw new ValueError('Vocab.fromJSON: counts must be non-negative integers');
     return new Vocab(j.tokens, j.counts, { specials: j.specials ?? [], unk: j.unk ?? null });

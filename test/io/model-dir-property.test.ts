@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MinMaxScaler, StandardScaler } from '../../src/data/scaler.js';
 import { gs10 } from '../../src/data/datasets.js';
 import { UserError } from '../../src/errors.js';
-import { modelFromFiles, modelToFiles, type ModelFiles, type ModelReader, type SavedForecaster, type SavedModel } from '../../src/io/model-dir.js';
+import { filesReader, modelFromFiles, modelToFiles, type ModelFiles, type ModelReader, type SavedForecaster, type SavedModel } from '../../src/io/model-dir.js';
 import { saveSafetensorsBytes } from '../../src/io/tensors.js';
 import { setMemoryLimit } from '../../src/memory.js';
 import { ARForecaster } from '../../src/models/ar.js';
@@ -100,19 +100,7 @@ const BASES: [string, ModelFiles][] = [
 ];
 const WEIGHTED = BASES.filter(([, f]) => f.size > 1);
 
-function memReader(files: ModelFiles): ModelReader {
-  const get = (name: string): string | Uint8Array => {
-    if (typeof name !== 'string') throw new TypeError(`reader asked for a non-string file name ${String(name)}`);
-    const v = files.get(name);
-    if (v === undefined) throw new UserError(`mem: missing ${name}`);
-    return v;
-  };
-  return {
-    config: () => String(get('config.json')),
-    size: (name) => { const v = get(name); return typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength; },
-    bytes: (name) => { const v = get(name); return typeof v === 'string' ? new TextEncoder().encode(v) : v; },
-  };
-}
+const memReader = (files: ModelFiles): ModelReader => filesReader(files, 'dir');
 
 function weightsFileName(files: ModelFiles): string {
   return [...files.keys()].find((n) => n.endsWith('.safetensors'))!;

@@ -12,7 +12,7 @@ import { runCli } from '../../src/cli/program.js';
 import { IdentityScaler, MinMaxScaler, StandardScaler, type Scaler } from '../../src/data/scaler.js';
 import { gs10 } from '../../src/data/datasets.js';
 import { UserError } from '../../src/errors.js';
-import { modelFromFiles, modelToFiles, type ModelFiles, type ModelReader, type SavedForecaster, type SavedLanguageModel, type SavedModel } from '../../src/io/model-dir.js';
+import { filesReader, modelFromFiles, modelToFiles, type ModelFiles, type ModelReader, type SavedForecaster, type SavedLanguageModel, type SavedModel } from '../../src/io/model-dir.js';
 import { checkModelTarget, loadModel, saveModel } from '../../src/io/model-files.js';
 import { saveSafetensorsBytes } from '../../src/io/tensors.js';
 import { setMemoryLimit } from '../../src/memory.js';
@@ -134,18 +134,7 @@ function expectSameModel(a: SavedModel, b: SavedModel): void {
   }
 }
 
-function memReader(files: ModelFiles): ModelReader {
-  const get = (name: string): string | Uint8Array => {
-    const v = files.get(name);
-    if (v === undefined) throw new UserError(`mem: missing ${name}`);
-    return v;
-  };
-  return {
-    config: () => String(get('config.json')),
-    size: (name) => { const v = get(name); return typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength; },
-    bytes: (name) => { const v = get(name); return typeof v === 'string' ? new TextEncoder().encode(v) : v; },
-  };
-}
+const memReader = (files: ModelFiles): ModelReader => filesReader(files, 'dir');
 
 const fromFiles = (files: ModelFiles): SavedModel => modelFromFiles(memReader(files), { source: 'dir' });
 

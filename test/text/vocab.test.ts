@@ -54,7 +54,7 @@ describe('Vocab', () => {
     expect(w.counts).toEqual(v.counts);
     expect(w.encode(['d', 'q'])).toEqual([7, 1]);
     expect(() => Vocab.fromJSON({ tokens: [] })).toThrow('not an rnnkit vocabulary');
-    expect(() => Vocab.fromJSON({ ...v.toJSON(), tokens: ['a', 'a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toThrow("duplicate token 'a'");
+    expect(() => Vocab.fromJSON({ ...v.toJSON(), tokens: ['a', 'a', 'b', 'c', 'd', 'e', 'f', 'g'] })).toThrow('duplicate token "a" at ids 0 and 1');
   });
   it('is independent of input order for equal counts and sorts by code point', () => {
     const x = Vocab.build([['𠀀', '\uffff', 'b', 'a']], { specials: [] });
