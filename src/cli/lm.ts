@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Generator, data, models, train } from '../index.js';
-import { tokenize } from '../text/index.js';
+import { loadText, textModule } from './lazy-text.js';
 import { CliError } from './errors.js';
 import { readTextFile } from './fs.js';
 import { checkModelTarget, loadModel, saveModel } from '../io/model-files.js';
@@ -65,6 +65,7 @@ const r4 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
 
 export function registerLmCommands(program: Command, io: LmCliIO): void {
   const lm = program.command('lm').description('character- and word-level RNN/LSTM/GRU language models');
+  lm.hook('preAction', loadText);
 
   lm.command('train')
     .description('train a language model on a UTF-8 text file and save it to a model directory')
@@ -112,7 +113,7 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
   const t0 = performance.now();
   const corpus = models.buildLmCorpus(text, {
     level: o.level, lang: o.lang, lowercase: o.lowercase === true, minFreq: o.minFreq, maxSize: o.maxVocab,
-    maxTokens: o.maxTokens, wordTokenizer: tokenize,
+    maxTokens: o.maxTokens, wordTokenizer: textModule().tokenize,
   });
   const N = corpus.ids.length;
   const nVal = Math.floor(N * o.val);
@@ -176,7 +177,7 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
   const outcome = { diverged: result.diverged, divergedAtEpoch: result.divergedAtEpoch, keptEpoch: result.keptEpoch, message: result.message };
   const lm = new models.TextLM(model, corpus.vocab, corpus.tokenizer, {
     training: { ...hyper, tokens: N, trainTokens: trainIds.length, valTokens: nVal, perplexity: r4(final.perplexity), valPerplexity: final.valPerplexity === null ? null : r4(final.valPerplexity), history, seconds: r4(result.seconds), ...outcome },
-    wordTokenizer: tokenize,
+    wordTokenizer: textModule().tokenize,
   });
   const out = resolve(o.out);
   saveModel(out, { kind: 'language-model', lm }, '--out');
@@ -195,7 +196,7 @@ function trainCommand(file: string, o: TrainFlags, io: LmCliIO): void {
 
 /** Reads a language-model directory written by `lm train`; every problem is one line. */
 export function loadLmDir(dir: string): models.TextLM {
-  const saved = loadModel(dir, { source: dir, wordTokenizer: tokenize });
+  const saved = loadModel(dir, { source: dir, wordTokenizer: textModule().tokenize });
   if (saved.kind !== 'language-model') throw new CliError(`--model ${dir}: a ${saved.kind} directory, not a language model (use \`rnnkit forecast\`)`);
   return saved.lm;
 }

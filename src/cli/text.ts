@@ -5,10 +5,8 @@ import cliProgress from 'cli-progress';
 import { CliError } from './errors.js';
 import { choiceOpt, intOpt, langOpt, numOpt, rangeOpt } from './options.js';
 import { checkOutputFile, readTextFile, writeOutputFile } from './fs.js';
-import {
-  TfidfVectorizer, Vocab, WordVectors, bagOfWords, charNgrams, clean, countNgrams, ngrams, removeStopwords,
-  stemTokens, tokenize, trainGlove, trainWord2Vec, type CleanOptions, type Lang, type TokenizeOptions, type TrainProgress,
-} from '../text/index.js';
+import type { CleanOptions, Lang, TokenizeOptions, TrainProgress, Vocab, WordVectors } from '../text/index.js';
+import { loadText, textModule } from './lazy-text.js';
 
 /** Where command output goes; tests pass their own. */
 export interface TextCliIO {
@@ -81,9 +79,9 @@ function tokenizerFor(o: TokenFlags, where: string): (line: string) => string[] 
     lang, mode, segmenter, userDict, lowercase: o.lowercase === true, punctuation: o.punctuation !== false, lemma: o.lemmatize === true,
   };
   return (line) => {
-    let toks = tokenize(o.clean ? clean(line) : line, topts);
-    if (o.stopwords || extra) toks = removeStopwords(toks, { extra });
-    if (stem) toks = stemTokens(toks, { algorithm: stem });
+    let toks = textModule().tokenize(o.clean ? textModule().clean(line) : line, topts);
+    if (o.stopwords || extra) toks = textModule().removeStopwords(toks, { extra });
+    if (stem) toks = textModule().stemTokens(toks, { algorithm: stem });
     return toks;
   };
 }
@@ -100,7 +98,7 @@ function vocabFlags(o: { minFreq?: string; maxFreq?: string; maxDocFreq?: string
 
 function buildVocab(docs: string[][], o: Parameters<typeof vocabFlags>[0]): Vocab {
   const f = vocabFlags(o);
-  return Vocab.build(docs, Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)));
+  return textModule().Vocab.build(docs, Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)));
 }
 
 function addVocabOptions(cmd: Command): Command {
@@ -132,6 +130,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
   const json = (v: unknown) => out(JSON.stringify(v));
 
   const text = program.command('text').description('text preprocessing: clean, tokenize, vocabulary, bag-of-words, n-grams, TF-IDF');
+  text.hook('preAction', loadText);
 
   text.command('clean')
     .description('normalise each line: NFKC, strip HTML, URLs, e-mails, emoji, control characters, collapse spaces')
@@ -160,7 +159,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
         lowercase: o.lowercase === true, digits: o.digits === true, punctuation: o.punctuation === true,
         nfkc: o.nfkc !== false, html: o.html !== false, urls: o.urls !== false, emails: o.emails !== false, emoji: o.emoji !== false, rules,
       };
-      const lines = fileLines(readTextFile(file, 'text clean')).map((l) => clean(l, opts));
+      const lines = fileLines(readTextFile(file, 'text clean')).map((l) => textModule().clean(l, opts));
       if (o.json) json({ lines });
       else out(lines.join('\n'));
     });
@@ -206,11 +205,11 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
         } catch (e) {
           throw e instanceof CliError ? e : new CliError(`text bow: ${o.vocab} is not JSON: ${(e as Error).message}`);
         }
-        v = Vocab.fromJSON(parsed);
+        v = textModule().Vocab.fromJSON(parsed);
       } else {
         v = buildVocab(docs.filter((d) => d.length > 0), o);
       }
-      const m = bagOfWords(docs, v, { binary: o.binary === true });
+      const m = textModule().bagOfWords(docs, v, { binary: o.binary === true });
       const rows = docs.map((_, r) => ({ indices: [...m.indices.subarray(m.indptr[r], m.indptr[r + 1])], values: [...m.data.subarray(m.indptr[r], m.indptr[r + 1])] }));
       const dense = () => rows.map((row) => {
         const d = new Array<number>(v.size).fill(0);
@@ -234,11 +233,11 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
       const lines = fileLines(readTextFile(file, 'text ngrams'));
       let res: { ngrams: string[]; counts: number[] };
       if (o.char) {
-        const docs = lines.map((l) => charNgrams(o.clean ? clean(l) : l, { n }));
-        res = countNgrams(docs.map((d) => d), { n: 1 });
+        const docs = lines.map((l) => textModule().charNgrams(o.clean ? textModule().clean(l) : l, { n }));
+        res = textModule().countNgrams(docs.map((d) => d), { n: 1 });
       } else {
         const tok = tokenizerFor(o, 'text ngrams');
-        res = countNgrams(lines.map(tok), { n });
+        res = textModule().countNgrams(lines.map(tok), { n });
       }
       if (top !== undefined) res = { ngrams: res.ngrams.slice(0, top), counts: res.counts.slice(0, top) };
       if (o.json) json(res);
@@ -260,7 +259,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
       const tok = tokenizerFor(o, 'text tfidf');
       const docs = fileLines(readTextFile(file, 'text tfidf')).map(tok);
       const norm = choiceOpt('norm', o.norm as string, ['l2', 'l1', 'none'] as const)!;
-      const v = new TfidfVectorizer({
+      const v = new (textModule().TfidfVectorizer)({
         ngramRange: rangeOpt('ngram-range', o.ngramRange as string),
         minDf: intOpt('min-df', o.minDf as string, 1),
         maxDf: numOpt('max-df', o.maxDf as string, (x) => x > 0 && x <= 1, 'a fraction in (0, 1]'),
@@ -289,6 +288,7 @@ export function registerTextCommands(program: Command, io: TextCliIO = defaultIO
 
 function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string) => void, json: (v: unknown) => void): void {
   const embed = program.command('embed').description('word embeddings: train word2vec/GloVe, query neighbours');
+  embed.hook('preAction', loadText);
 
   embed.command('train')
     .description('train word vectors on a text file (one sentence per line) and save them in word2vec text format')
@@ -328,7 +328,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
       checkOutputFile(o.out as string, { option: '--out', force: o.force === true, inputs: [file] }); // before the training
       const lines = fileLines(readTextFile(file, 'embed train'));
       const sentences = lines.map((l) => {
-        const toks = o.pretokenized ? l.split(/\s+/).filter(Boolean) : tokenize(l, { lang, mode, punctuation: false });
+        const toks = o.pretokenized ? l.split(/\s+/).filter(Boolean) : textModule().tokenize(l, { lang, mode, punctuation: false });
         return lower ? toks.map((t) => t.toLowerCase()) : toks;
       }).filter((s) => s.length > 0);
 
@@ -345,11 +345,11 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
       const t0 = performance.now();
       try {
         if (method === 'glove') {
-          const r = trainGlove(sentences, { dim, window, epochs, minCount, lr, xMax, seed, onProgress });
+          const r = textModule().trainGlove(sentences, { dim, window, epochs, minCount, lr, xMax, seed, onProgress });
           vectors = r.vectors;
           summary = { nonZero: r.nonZero, secondsPerIteration: round(r.secondsPerIteration, 3), finalLoss: round(r.losses[r.losses.length - 1]) };
         } else {
-          const r = trainWord2Vec(sentences, { method, dim, window, epochs, minCount, negative, sample, lr, seed, onProgress });
+          const r = textModule().trainWord2Vec(sentences, { method, dim, window, epochs, minCount, negative, sample, lr, seed, onProgress });
           vectors = r.vectors;
           summary = { trainWords: r.trainWords, wordsPerSecond: Math.round(r.wordsPerSecond) };
         }
@@ -365,7 +365,7 @@ function registerEmbedCommands(program: Command, io: TextCliIO, out: (s: string)
 
   const loadVectors = (file: string, where: string): WordVectors => {
     try {
-      return WordVectors.fromWord2vecText(readTextFile(file, where));
+      return textModule().WordVectors.fromWord2vecText(readTextFile(file, where));
     } catch (e) {
       if (e instanceof CliError) throw e;
       throw new CliError(`${where}: ${file}: ${(e as Error).message}`);

@@ -11,8 +11,8 @@
 //    complete model or the new one, never a mixture and never an absent DIR.
 //  - anything else (a file, a symlink, a device, a folder with other content and no marker) is
 //    refused with one line and left untouched.
-// A killed save leaves only names that are ours: temporary folders beside DIR (removed by the next
-// save once their process is gone) or unreferenced weight and temp files inside DIR (removed by the
+// A killed save leaves only names that are ours: temporary folders beside DIR, marked by
+// `.rnnkit-tmp` until they have become DIR (removed by the next save to DIR once their process is gone) or unreferenced weight and temp files inside DIR (removed by the
 // next save into DIR). Only one writer per directory at a time is supported.
 import { randomBytes } from 'node:crypto';
 import {
@@ -143,7 +143,7 @@ function removeStaleSiblings(dir: string): void {
     if (!st?.isDirectory()) continue;
     const inside = readdirSync(p);
     if (inside.length === 0) rmdirSync(p);
-    else if (inside.includes(TMP_MARK)) rmSync(p, { recursive: true, force: true });
+    else if (inside.includes(TMP_MARK) || ourConfig(p) !== null) rmSync(p, { recursive: true, force: true });
   }
 }
 
@@ -151,7 +151,7 @@ function removeStaleSiblings(dir: string): void {
 function removeStaleInside(dir: string, keep: Set<string>): void {
   for (const n of readdirSync(dir)) {
     const m = INNER_TMP.exec(n);
-    if ((m && !pidAlive(Number(m[1]))) || (OUR_WEIGHTS.test(n) && !keep.has(n))) {
+    if ((m && !pidAlive(Number(m[1]))) || (OUR_WEIGHTS.test(n) && !keep.has(n)) || n === TMP_MARK) {
       const st = lstatOrNull(join(dir, n));
       if (st?.isFile()) unlinkSync(join(dir, n));
     }
@@ -178,16 +178,18 @@ export function writeModelFiles(dir: string, files: ModelFiles, option = 'model 
         writeDurably(join(tmp, TMP_MARK), `rnnkit temporary folder for ${path}; safe to delete\n`);
         for (const [name, data] of files) if (name !== 'config.json') writeDurably(join(tmp, name), data);
         writeDurably(join(tmp, 'config.json'), config);
-        unlinkSync(join(tmp, TMP_MARK));
         fsyncDir(tmp);
         renameSync(tmp, path); // onto an absent path or an empty directory: atomic
       } catch (e) {
         rmSync(tmp, { recursive: true, force: true });
         throw e;
       }
+      // the marker goes only after the rename: a folder left by a kill before it always carries it
+      rmSync(join(path, TMP_MARK), { force: true });
       fsyncDir(dirname(path));
       return target;
     }
+    removeStaleSiblings(path);
     const old = ourConfig(path);
     const oldFiles = new Set(referencedFiles(old));
     removeStaleInside(path, oldFiles);
