@@ -2,6 +2,13 @@
 // (NFKC → HTML → URLs → e-mails → emoji → control → user rules → digits → punctuation →
 // lowercase → whitespace) so that, e.g., a URL is removed before punctuation stripping could
 // break it into words.
+//
+// Every built-in step is linear in the length of the text, whatever the text (issue 8: a 42,000-
+// character line of Chinese took 34 s here). A backtracking regex that scans ahead from each
+// start position and then fails — `[class]+@…` over a long run of letters, `<script\b[^>]*>` or
+// `<!--[\s\S]*?-->` with no closing, ICU's canonical reordering of a long run of combining marks —
+// costs O(n²); those steps are hand-written scanners below that match exactly what the regex
+// matched, each position looked at a bounded number of times. User rules run as given.
 
 import { ValueError } from '../errors.js';
 /** A user rule: every match of `pattern` is replaced by `replacement` (default: a space). */
@@ -35,12 +42,9 @@ export interface CleanOptions {
   rules?: CleanRule[];
 }
 
-const RE_SCRIPT = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
-const RE_COMMENT = /<!--[\s\S]*?-->/g;
 const RE_TAG = /<\/?[A-Za-z][^<>]*>/g;
 const RE_ENTITY = /&(#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);/g;
 const RE_URL = /\b(?:(?:https?|ftp):\/\/|www\.)[^\s<>"'，。、！？「」（）]+/giu;
-const RE_EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 const RE_EMOJI =
   /[\p{Extended_Pictographic}\p{Regional_Indicator}\u{1F3FB}-\u{1F3FF}\u200D\uFE0E\uFE0F\u20E3\u{E0020}-\u{E007F}]/gu;
 const RE_CONTROL = /[^\P{Cc}\t\n\r\f\v]|\p{Cf}/gu;
@@ -67,12 +71,10 @@ export function clean(text: string, options: CleanOptions = {}): string {
   const o = { nfkc: true, html: true, urls: true, emails: true, emoji: true, control: true,
     digits: false, punctuation: false, lowercase: false, whitespace: true, ...options };
   let s = text;
-  if (o.nfkc) s = s.normalize('NFKC');
-  if (o.html) {
-    s = s.replace(RE_SCRIPT, ' ').replace(RE_COMMENT, ' ').replace(RE_TAG, ' ').replace(RE_ENTITY, decodeEntity);
-  }
+  if (o.nfkc) s = nfkc(s);
+  if (o.html) s = removeComments(removeScripts(s)).replace(RE_TAG, ' ').replace(RE_ENTITY, decodeEntity);
   if (o.urls) s = s.replace(RE_URL, ' ');
-  if (o.emails) s = s.replace(RE_EMAIL, ' ');
+  if (o.emails) s = removeEmails(s);
   if (o.emoji) s = s.replace(RE_EMOJI, '');
   if (o.control) s = s.replace(RE_CONTROL, '');
   for (const rule of o.rules ?? []) {
@@ -84,6 +86,124 @@ export function clean(text: string, options: CleanOptions = {}): string {
   if (o.lowercase) s = s.toLowerCase();
   if (o.whitespace) s = s.replace(RE_SPACE, ' ').trim();
   return s;
+}
+
+// NFKC. Canonical reordering sorts each run of non-starters by combining class, and ICU sorts by
+// insertion: O(k²) for a run of k marks of mixed classes ('a' + 500,000 × U+0301 U+0316 took
+// minutes). Unicode's Stream-Safe Text Format (UAX #15) bounds such runs at 30 non-starters; we
+// normalise a longer run in blocks of 30, so marks are reordered within a block, never across.
+// Every code point whose decomposition starts with a non-starter is in \p{M} or is U+FF9E/U+FF9F
+// (checked over all of Unicode); text without such runs is normalised in one call, as before.
+const MAX_NON_STARTERS = 30;
+const RE_MARK_RUN = /[\p{M}\uFF9E\uFF9F]{31,}/gu;
+
+function nfkc(s: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(RE_MARK_RUN)) {
+    let pos = m.index;
+    let k = 0;
+    for (const ch of m[0]) {
+      pos += ch.length;
+      if (++k % MAX_NON_STARTERS === 0 && pos < m.index + m[0].length) {
+        out += s.slice(last, pos).normalize('NFKC');
+        last = pos;
+      }
+    }
+  }
+  return last === 0 ? s.normalize('NFKC') : out + s.slice(last).normalize('NFKC');
+}
+
+// What /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi removed, in linear time. The regex scans to
+// the end of the text from every '<script' when no '>' or no closing tag follows. Here the first
+// '>' and the first closing tag of each name are remembered: both only move forward, and once one
+// is missing no later opening tag can match either.
+const RE_SCRIPT_OPEN = /<(script|style)\b/gi;
+const RE_SCRIPT_CLOSE: Record<string, RegExp> = { script: /<\/script\s*>/gi, style: /<\/style\s*>/gi };
+
+function removeScripts(s: string): string {
+  let out = '';
+  let last = 0;
+  let gt = -1; // the first '>' at or after the current opening tag's name; -1 before the first search
+  const close: Record<string, { at: number; end: number }> = { script: { at: -1, end: -1 }, style: { at: -1, end: -1 } };
+  RE_SCRIPT_OPEN.lastIndex = 0;
+  for (let m = RE_SCRIPT_OPEN.exec(s); m !== null; m = RE_SCRIPT_OPEN.exec(s)) {
+    const afterName = m.index + m[0].length;
+    if (gt < afterName) gt = s.indexOf('>', afterName);
+    if (gt < 0) break; // no '>' from here on: no opening tag can complete
+    const name = m[1].toLowerCase();
+    const c = close[name];
+    if (c.at === Infinity) continue; // no closing tag of this name after an earlier opening one
+    if (c.at <= gt) {
+      const re = RE_SCRIPT_CLOSE[name];
+      re.lastIndex = gt + 1;
+      const cm = re.exec(s);
+      c.at = cm ? cm.index : Infinity;
+      c.end = cm ? cm.index + cm[0].length : -1;
+      if (!cm) continue;
+    }
+    out += s.slice(last, m.index) + ' ';
+    last = c.end;
+    RE_SCRIPT_OPEN.lastIndex = c.end;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+// What /<!--[\s\S]*?-->/g removed: without a '-->' after an opening, no later opening closes either.
+function removeComments(s: string): string {
+  let out = '';
+  let last = 0;
+  for (let p = s.indexOf('<!--'); p >= 0; p = s.indexOf('<!--', last)) {
+    const q = s.indexOf('-->', p + 4);
+    if (q < 0) break;
+    out += s.slice(last, p) + ' ';
+    last = q + 3;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+// What /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu removed, in linear time.
+// The regex tried every position of a long run of letters (Chinese, digits, '_', …) as the start
+// of a local part and scanned the run to its end looking for '@': O(n²). The leftmost match always
+// starts where a maximal run of local-part characters starts (or where the previous match ended),
+// so each run is read once; then the domain is read label by label after its '@'. Runs and
+// domains of different '@'s don't overlap.
+const RE_LOCAL_RUN = /[\p{L}\p{N}._%+-]+/gu;
+const RE_LABEL = /[\p{L}\p{N}-]+/uy;
+const RE_TLD = /\p{L}{2,}/uy;
+
+function removeEmails(s: string): string {
+  if (!s.includes('@')) return s;
+  let out = '';
+  let last = 0;
+  RE_LOCAL_RUN.lastIndex = 0;
+  for (let m = RE_LOCAL_RUN.exec(s); m !== null; m = RE_LOCAL_RUN.exec(s)) {
+    const at = m.index + m[0].length;
+    if (s.charCodeAt(at) !== 0x40) continue;
+    const end = domainEnd(s, at + 1);
+    if (end < 0) continue;
+    out += s.slice(last, m.index) + ' ';
+    last = end;
+    RE_LOCAL_RUN.lastIndex = end;
+  }
+  return last === 0 ? s : out + s.slice(last);
+}
+
+// The end of `label(.label)*.\p{L}{2,}` at `from`, or -1. Backtracking makes the regex take the
+// rightmost label after a dot that starts with two letters, and as many letters of it as there are.
+function domainEnd(s: string, from: number): number {
+  RE_LABEL.lastIndex = from;
+  if (!RE_LABEL.test(s)) return -1;
+  let p = RE_LABEL.lastIndex;
+  let end = -1;
+  while (s.charCodeAt(p) === 0x2e) {
+    RE_LABEL.lastIndex = p + 1;
+    if (!RE_LABEL.test(s)) break;
+    RE_TLD.lastIndex = p + 1;
+    if (RE_TLD.test(s)) end = RE_TLD.lastIndex;
+    p = RE_LABEL.lastIndex;
+  }
+  return end;
 }
 
 function globalize(re: RegExp): RegExp {

@@ -1,35 +1,136 @@
 // English tokenization and lemmatization via wink-nlp with its lite web model (runs in browsers).
 // The model costs ~0.3 s to load, so it is created lazily and shared.
+//
+// Two wink instances: tokens alone need none of wink's annotation pipe (sentence boundaries, NER,
+// negation, sentiment, POS), and skipping it halves the time per token; lemmas are contextual and
+// need the POS tagger, which reads no other annotation, so `['pos']` gives the lemmas of the full pipe.
+//
+// wink-nlp splits text on spaces, tabs and line breaks and then runs regexes over each
+// whitespace-free run; several of them backtrack over the whole run (its URL pattern nests
+// `(?:[a-z…\d]-*)*[a-z…\d]+`, its e-mail pattern and `isAbbrev`'s /[a-z].*\.$/ scan to the end from
+// every position), so a run of L characters costs O(L²) to O(L³): 16,000 characters of 'http://'
+// took 80 s. A run longer than MAX_RUN characters is therefore cut into pieces of at most MAX_RUN
+// before wink reads it (`cutLongRuns`): a token is never longer than MAX_RUN, and runs up to that
+// length — every ordinary word, number, e-mail address and most URLs — are read exactly as before.
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
 
 type Nlp = ReturnType<typeof winkNLP>;
-let nlp: Nlp | undefined;
+let tokenizer: Nlp | undefined;
+let tagger: Nlp | undefined;
 
-function getNlp(): Nlp {
-  nlp ??= winkNLP(model);
-  return nlp;
+function getNlp(withLemmas: boolean): Nlp {
+  if (withLemmas) return (tagger ??= winkNLP(model, ['pos']));
+  return (tokenizer ??= winkNLP(model, []));
 }
 
 /** A token from wink-nlp with the information the tokenizer needs to re-join pieces. */
 export interface WinkToken {
   text: string;
+  /** The lemma when asked for (`winkTokens(text, true)`), otherwise the text. */
   lemma: string;
   /** true when no whitespace separates this token from the previous one. */
   attached: boolean;
 }
 
-/** Tokenize English text with wink-nlp: contractions split (were/n't), U.S., e-mail, 3.5, emails kept whole. */
-export function winkTokens(text: string): WinkToken[] {
-  const n = getNlp();
+/**
+ * Tokenize English text with wink-nlp: contractions split (were/n't), U.S., e-mail, 3.5, emails kept whole.
+ * `withLemmas` also tags parts of speech and fills `lemma` (were → be); otherwise `lemma` is the text.
+ */
+export function winkTokens(text: string, withLemmas = false): WinkToken[] {
+  const out: WinkToken[] = [];
+  const cuts = cutLongRuns(text);
+  let from = 0;
+  for (const cut of cuts) {
+    readInto(text.slice(from, cut), from > 0, withLemmas, out);
+    from = cut;
+  }
+  readInto(text.slice(from), from > 0, withLemmas, out);
+  return out;
+}
+
+// Private-use characters to separate texts read in one pass; the first one that none of the texts
+// contains is used (and if all four occur, each text is read alone).
+const SEPARATORS = ['\uE000', '\uE001', '\uE002', '\uE003'];
+
+/**
+ * `texts.map((t) => winkTokens(t))` in one wink pass. wink tokenizes each whitespace-free run on
+ * its own, so texts joined by ' <separator> ' give the same tokens; the separator comes back as a
+ * token of its own, which is where one text's tokens end.
+ */
+export function winkTokensOfTexts(texts: string[]): WinkToken[][] {
+  const sep = SEPARATORS.find((c) => texts.every((t) => !t.includes(c)));
+  if (texts.length < 2 || sep === undefined) return texts.map((t) => winkTokens(t));
+  const out: WinkToken[][] = [[]];
+  for (const t of winkTokens(texts.join(' ' + sep + ' '))) {
+    if (t.text === sep) out.push([]);
+    else out[out.length - 1].push(t);
+  }
+  return out.length === texts.length ? out : texts.map((t) => winkTokens(t));
+}
+
+function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: WinkToken[]): void {
+  const n = getNlp(withLemmas);
   const its = n.its;
   const doc = n.readDoc(text);
   const texts = doc.tokens().out(its.value) as string[];
-  const lemmas = doc.tokens().out(its.lemma as unknown as ItsFunction<string>) as string[];
+  const lemmas = withLemmas ? doc.tokens().out(its.lemma as unknown as ItsFunction<string>) as string[] : texts;
   const spaces = doc.tokens().out(its.precedingSpaces as unknown as ItsFunction<string>) as string[]; // wink's typings reject these its-functions
-  const out: WinkToken[] = new Array(texts.length);
-  for (let i = 0; i < texts.length; i++) out[i] = { text: texts[i], lemma: lemmas[i], attached: i > 0 && spaces[i] === '' };
-  return out;
+  // wink returns line breaks and tabs as tokens ('\n', '\t') and U+0085 as an empty one: dropped,
+  // and the token after them is not attached.
+  let afterSpace = !attachedStart;
+  for (let i = 0; i < texts.length; i++) {
+    if (texts[i].trim() === '') {
+      afterSpace = true;
+      continue;
+    }
+    out.push({ text: texts[i], lemma: lemmas[i], attached: !afterSpace && spaces[i] === '' });
+    afterSpace = false;
+  }
+}
+
+/** The longest whitespace-free run wink-nlp reads whole (characters, i.e. UTF-16 code units). */
+export const MAX_RUN = 128;
+// The characters wink-nlp splits on (its `splitter` helper); anything else can be part of a run.
+const RE_LONG_RUN = /[^ \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]{129,}/g;
+const RE_WORD_START = /[\p{L}\p{N}]/u;
+// Delimiters wink never glues to a neighbouring word (CSV, JSON, code): a cut after one of them
+// before a letter or digit splits no token. Not '.', '-', apostrophes, '@', '/', ':' and the like,
+// which join numbers, abbreviations, clitics, e-mail addresses and URLs.
+const DELIMITERS = new Set([',', ';', '"', '(', ')', '[', ']', '{', '}', '|']);
+
+/**
+ * Where to cut `text` so that no whitespace-free run is longer than MAX_RUN. A piece ends at the last
+ * delimiter-then-word boundary in the second half of its window of MAX_RUN characters or, without
+ * one, at MAX_RUN characters (one less rather than split a surrogate pair). Deterministic: it
+ * depends on the text alone.
+ */
+export function cutLongRuns(text: string): number[] {
+  const cuts: number[] = [];
+  RE_LONG_RUN.lastIndex = 0;
+  for (let m = RE_LONG_RUN.exec(text); m !== null; m = RE_LONG_RUN.exec(text)) {
+    const end = m.index + m[0].length;
+    let a = m.index;
+    while (end - a > MAX_RUN) {
+      let cut = -1;
+      for (let c = a + MAX_RUN; c > a + MAX_RUN / 2; c--) {
+        if (DELIMITERS.has(text[c - 1]) && RE_WORD_START.test(text[c])) {
+          cut = c;
+          break;
+        }
+      }
+      if (cut < 0) cut = isSurrogatePair(text, a + MAX_RUN - 1) ? a + MAX_RUN - 1 : a + MAX_RUN;
+      cuts.push(cut);
+      a = cut;
+    }
+  }
+  return cuts;
+}
+
+function isSurrogatePair(s: string, i: number): boolean {
+  const hi = s.charCodeAt(i);
+  const lo = s.charCodeAt(i + 1);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
 }
 
 /**
@@ -39,10 +140,10 @@ export function winkTokens(text: string): WinkToken[] {
  */
 export function lemmatize(tokens: string[]): string[] {
   if (tokens.length === 0) return [];
-  const wt = winkTokens(tokens.join(' '));
+  const wt = winkTokens(tokens.join(' '), true);
   if (wt.length === tokens.length && wt.every((t, i) => t.text === tokens[i])) return wt.map((t) => t.lemma);
   return tokens.map((tok) => {
-    const one = winkTokens(tok);
+    const one = winkTokens(tok, true);
     return one.length === 1 ? one[0].lemma : tok;
   });
 }

@@ -1,7 +1,7 @@
 // tokenize: English words (wink-nlp), characters, and Chinese words (jieba-wasm or Intl.Segmenter),
 // with mixed Chinese/English text split into script runs so each run goes to the right tokenizer.
 import { segmentChinese, type Segmenter } from './segment.js';
-import { winkTokens } from './english.js';
+import { winkTokens, winkTokensOfTexts, type WinkToken } from './english.js';
 import { ValueError } from '../errors.js';
 
 export type Lang = 'en' | 'zh' | 'auto';
@@ -51,20 +51,32 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
   if (mode === 'char') {
     for (const ch of text) if (ch.trim() !== '') tokens.push(ch);
   } else {
+    const parts: Part[] = [];
     const dict = options.userDict?.filter((w) => w.length > 0) ?? [];
     if (dict.length === 0) {
-      pushWords(text, lang, options, tokens);
+      splitScripts(text, lang, options, parts);
     } else {
       // Cut at user-dictionary matches first (longest alternative first ⇒ leftmost-longest).
       const alts = [...new Set(dict)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRe);
       const re = new RegExp(alts.join('|'), 'gu');
       let last = 0;
       for (const m of text.matchAll(re)) {
-        pushWords(text.slice(last, m.index), lang, options, tokens);
-        tokens.push(m[0]);
+        splitScripts(text.slice(last, m.index), lang, options, parts);
+        parts.push([m[0]]);
         last = m.index + m[0].length;
       }
-      pushWords(text.slice(last), lang, options, tokens);
+      splitScripts(text.slice(last), lang, options, parts);
+    }
+    // Each English part is tokenized on its own (no token or hyphen/clitic join crosses a part).
+    // Without lemmas, wink reads all parts in one pass: a wink call costs ~20 µs, and Chinese text
+    // with a Latin letter or digit every few characters has a part every few characters. Lemmas
+    // depend on the parts of speech around a word, so with them each part is still read alone.
+    const english = parts.filter((p): p is string => typeof p === 'string');
+    const wink = options.lemma === true ? english.map((t) => winkTokens(t, true)) : winkTokensOfTexts(english);
+    let k = 0;
+    for (const p of parts) {
+      if (typeof p === 'string') pushEnglish(wink[k++], options, tokens);
+      else for (const w of p) tokens.push(w);
     }
   }
   if (options.punctuation === false) tokens = tokens.filter((t) => !RE_PUNCT_ONLY.test(t));
@@ -76,28 +88,33 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function pushWords(text: string, lang: Lang, o: TokenizeOptions, out: string[]): void {
+/** A text for the English tokenizer, or finished tokens (a user-dictionary entry, Chinese words). */
+type Part = string | string[];
+
+function splitScripts(text: string, lang: Lang, o: TokenizeOptions, parts: Part[]): void {
   if (text.trim() === '') return;
   const chinese = lang === 'zh' || (lang === 'auto' && RE_HAN.test(text));
   if (!chinese) {
-    pushEnglish(text, o, out);
+    parts.push(text);
     return;
   }
   let last = 0;
   for (const m of text.matchAll(RE_ZH_RUN)) {
-    if (m.index > last) pushEnglish(text.slice(last, m.index), o, out);
-    for (const w of segmentChinese(m[0], o.segmenter ?? 'jieba', o.hmm ?? true)) out.push(w);
+    if (m.index > last) pushEnglishPart(text.slice(last, m.index), parts);
+    parts.push(segmentChinese(m[0], o.segmenter ?? 'jieba', o.hmm ?? true));
     last = m.index + m[0].length;
   }
-  if (last < text.length) pushEnglish(text.slice(last), o, out);
+  if (last < text.length) pushEnglishPart(text.slice(last), parts);
 }
 
-function pushEnglish(text: string, o: TokenizeOptions, out: string[]): void {
-  if (text.trim() === '') return;
-  const wt = winkTokens(text);
+function pushEnglishPart(text: string, parts: Part[]): void {
+  if (text.trim() !== '') parts.push(text);
+}
+
+function pushEnglish(wt: WinkToken[], o: TokenizeOptions, out: string[]): void {
+  const useLemma = o.lemma === true;
   const keepClitics = o.contractions === 'keep';
   const joinHyphens = (o.hyphens ?? 'keep') === 'keep';
-  const useLemma = o.lemma === true;
   let i = 0;
   while (i < wt.length) {
     let surface = wt[i].text;

@@ -1,0 +1,121 @@
+// Hostile-input benchmark (issue 8): seconds for clean() and tokenize() on one line of 1 MB of
+// text built to trip backtracking regexes and super-linear segmenters, and the throughput of the
+// slowest step per case. Every step must be linear; the target is 1 MB in under 1 s.
+//   npx tsx bench/text-hostile.ts [--size CHARS] [--only name,name] [--json]
+// Also run by `npm run bench:text` (bench/text.ts). Each input is built from a seeded generator,
+// so every run reads the same text; sizes are UTF-16 code units (1,000,000 by default).
+import { pathToFileURL } from 'node:url';
+import { clean, tokenize, initSegmenter, type TokenizeOptions } from '../src/text/index.js';
+
+export interface HostileCase {
+  name: string;
+  text: string;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const HAN = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科';
+
+/** The hostile inputs, each `size` code units long (give or take one code point). */
+export function hostileCases(size = 1_000_000): HostileCase[] {
+  let seed = 20240806;
+  const pick = (alphabet: readonly string[]) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return alphabet[(seed >>> 8) % alphabet.length];
+  };
+  const random = (alphabet: readonly string[]) => {
+    const parts: string[] = [];
+    for (let n = 0; n < size; ) {
+      const p = pick(alphabet);
+      parts.push(p);
+      n += p.length;
+    }
+    return parts.join('');
+  };
+  const repeat = (unit: string) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+  const letters = [...LETTERS];
+  const cases: [string, () => string][] = [
+    ['zh, no punctuation', () => random([...HAN])],
+    ['ascii letters', () => random(letters)],
+    ['digits', () => random([...'0123456789'])],
+    ['one word, 1 MB', () => repeat('x')],
+    ["'a.' repeated", () => repeat('a.')],
+    ["'a@' repeated", () => repeat('a@')],
+    ["'a@b.c' repeated", () => repeat('a@b.c')],
+    ["'a@' + 'b.' labels", () => 'a@' + repeat('b.').slice(2)],
+    ["'<' only", () => repeat('<')],
+    ["'<a' repeated", () => repeat('<a')],
+    ["'<script>' repeated", () => repeat('<script>')],
+    ["'<style a' repeated", () => repeat('<style a')],
+    ["'<!--' repeated", () => repeat('<!--')],
+    ["'&a' repeated", () => repeat('&a')],
+    ["'http://' repeated", () => repeat('http://')],
+    ["'http://a' + letters", () => 'http://a' + random(letters).slice(8)],
+    ["'www.' repeated", () => repeat('www.')],
+    ["'//a-' repeated", () => repeat('//a-')],
+    ['emoji sequences', () => random(['👨‍👩‍👧‍👦', '🇨🇳', '1️⃣', '👍🏽', '❤️', '😀', '\u200d'])],
+    ['combining marks, mixed classes', () => 'a' + random(['\u0301', '\u0316', '\u0327', '\u0345', '\u05b0'])],
+    ['zalgo', () => random([...LETTERS.slice(0, 5), '\u0301', '\u0316', '\u0327', '\u0489', '\u036f'])],
+    ['whitespace only', () => random([' ', '\t', '\n', '\u3000', '\u00a0', '\u2003'])],
+    ['punctuation only', () => random([...'!?.,;:\'"()[]{}…—-/\\*&^%$#@~`'])],
+    ["'-' run", () => repeat('-')],
+    ["'_' run", () => repeat('_')],
+    ['mixed scripts, no spaces', () => random([...'abcXYZ012', '中', '文', 'д', 'ж', 'ب', 'ש', 'ก', 'ä', '한', 'ア', '.', '-', "'"])],
+    ['minified JSON', () => repeat('{"key":"value","n":[1,2.5,-3],"ok":true},')],
+    ['many short lines', () => random(['ab cd\n', 'the cat sat.\n', 'x\n', '中文\n', 'don\'t\n'])],
+  ];
+  return cases.map(([name, make]) => ({ name, text: make() }));
+}
+
+type Step = [label: string, run: (text: string) => unknown];
+const tok = (o: TokenizeOptions): Step[1] => (t) => tokenize(t, o);
+export const STEPS: Step[] = [
+  ['clean', (t) => clean(t)],
+  ['en', tok({ lang: 'en' })],
+  ['en lemma', tok({ lang: 'en', lemma: true })],
+  ['zh jieba', tok({ lang: 'zh' })],
+  ['zh intl', tok({ lang: 'zh', segmenter: 'intl' })],
+  ['auto', tok({ lang: 'auto' })],
+  ['char', tok({ mode: 'char' })],
+];
+
+export interface HostileResult {
+  name: string;
+  megabytes: number;
+  seconds: Record<string, number>;
+  worstStep: string;
+  worstMBps: number;
+}
+
+/** Time every step on every case once; print a table unless `json`. */
+export async function runHostile(options: { size?: number; only?: string[]; json?: boolean } = {}): Promise<HostileResult[]> {
+  await initSegmenter();
+  for (const [, run] of STEPS) run('warm up: the models load here, 中文分词. http://example.com a@b.com'); // model loads, JIT
+  const log = (s: string) => { if (!options.json) console.log(s); };
+  const results: HostileResult[] = [];
+  log(`\nHostile inputs, one line each, seconds per step (${(options.size ?? 1_000_000).toLocaleString('en-US')} UTF-16 code units)`);
+  log(`${'case'.padEnd(32)}${STEPS.map(([l]) => l.padStart(9)).join('')}   worst MB/s`);
+  for (const c of hostileCases(options.size)) {
+    if (options.only && !options.only.some((o) => c.name.includes(o))) continue;
+    const megabytes = new TextEncoder().encode(c.text).length / 1e6;
+    const seconds: Record<string, number> = {};
+    for (const [label, run] of STEPS) {
+      const t0 = performance.now();
+      run(c.text);
+      seconds[label] = (performance.now() - t0) / 1000;
+    }
+    const worstStep = Object.keys(seconds).reduce((a, b) => (seconds[b] > seconds[a] ? b : a));
+    const r = { name: c.name, megabytes, seconds, worstStep, worstMBps: megabytes / seconds[worstStep] };
+    results.push(r);
+    log(`${c.name.padEnd(32)}${STEPS.map(([l]) => seconds[l].toFixed(2).padStart(9)).join('')}   ${r.worstMBps.toFixed(2).padStart(6)} (${worstStep}, ${megabytes.toFixed(2)} MB)`);
+  }
+  const worst = results.reduce((a, b) => (b.seconds[b.worstStep] > a.seconds[a.worstStep] ? b : a), results[0]);
+  if (worst) log(`worst: ${worst.name}, ${worst.worstStep}: ${worst.seconds[worst.worstStep].toFixed(2)} s (${worst.worstMBps.toFixed(2)} MB/s)`);
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  const arg = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const res = await runHostile({ size: arg('--size') ? Number(arg('--size')) : undefined, only: arg('--only')?.split(','), json: args.includes('--json') });
+  if (args.includes('--json')) console.log(JSON.stringify(res));
+}
