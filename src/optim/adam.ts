@@ -53,9 +53,11 @@ function adamStep(theta: Data, grad: Data, state: ParamState, o: AdamOptions, de
 
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts };
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...opts }, 'Adam');
+  }
+
+  protected override checkOptions(o: AdamOptions): void {
     check(o, 'Adam');
-    super(params, o, 'Adam');
   }
 
   protected update(theta: Data, grad: Data, state: ParamState, o: AdamOptions): void {
@@ -65,9 +67,11 @@ export class Adam extends Optimizer<AdamOptions> {
 
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Params<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    const o: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts };
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...opts }, 'AdamW');
+  }
+
+  protected override checkOptions(o: AdamOptions): void {
     check(o, 'AdamW');
-    super(params, o, 'AdamW');
   }
 
   protected update(theta: Data, grad: Data, state: ParamState, o: AdamOptions): void {

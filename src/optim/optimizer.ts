@@ -3,7 +3,7 @@
 import type { Data } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ValueError } from '../errors.js';
+import { ValueError, showValue } from '../errors.js';
 
 export type ParamGroup<O> = { params: Tensor[] } & Partial<O>;
 export type Params<O> = Iterable<Tensor> | ParamGroup<O>[];
@@ -16,22 +16,56 @@ export interface OptimizerStateDict<O> {
 }
 
 export abstract class Optimizer<O extends object> {
-  readonly paramGroups: ({ params: Tensor[] } & O)[];
+  readonly paramGroups: ({ params: Tensor[] } & O)[] = [];
   readonly state = new Map<Tensor, ParamState>();
+  /** The constructor's options: what a group (or `addParamGroup`) leaves out. */
+  readonly defaults: O;
 
-  constructor(params: Params<O>, defaults: O, name: string) {
+  constructor(params: Params<O>, defaults: O, protected readonly name: string) {
+    this.defaults = defaults;
     const list = [...params] as (Tensor | ParamGroup<O>)[];
     if (list.length === 0) throw new ValueError(`${name}: got an empty parameter list`);
     const groups: ParamGroup<O>[] = isGroup(list[0]!) ? (list as ParamGroup<O>[]) : [{ params: list as Tensor[] } as ParamGroup<O>];
-    this.paramGroups = groups.map((g) => ({ ...defaults, ...g, params: [...g.params] }));
-    const seen = new Set<Tensor>();
-    for (const g of this.paramGroups) {
-      for (const p of g.params) {
-        if (seen.has(p)) throw new ValueError(`${name}: a parameter appears in more than one group`);
-        seen.add(p);
-      }
-    }
+    for (const g of groups) this.addParamGroup(g);
   }
+
+  /**
+   * Adds a group of parameters with its own options, as `add_param_group`: options it leaves out
+   * (or sets to undefined) come from the constructor's; a parameter may belong to one group only.
+   */
+  addParamGroup(group: ParamGroup<O>): void {
+    const name = this.name;
+    if (typeof group !== 'object' || group === null || !isIterable(group.params)) {
+      throw new ValueError(`${name}.addParamGroup: a group needs params, a list of tensors`);
+    }
+    const params = [...(group.params as Iterable<unknown>)];
+    params.forEach((p, i) => {
+      if (!(p instanceof Object && 'data' in p && 'shape' in p)) throw new ValueError(`${name}: group parameter ${i} is ${showValue(p)}, not a tensor`);
+      if (!(p as Tensor).isLeaf) throw new ValueError(`${name}: can't optimize a non-leaf tensor (group parameter ${i})`);
+    });
+    const opts: Record<string, unknown> = { ...(this.defaults as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(group)) {
+      if (k === 'params' || v === undefined) continue;
+      if (!Object.prototype.hasOwnProperty.call(this.defaults, k)) {
+        throw new ValueError(`${name}: unknown option ${showValue(k)} in a parameter group (expects ${Object.keys(this.defaults).join(', ')})`);
+      }
+      opts[k] = v;
+    }
+    this.checkOptions(opts as O);
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    for (const p of params as Tensor[]) {
+      if (seen.has(p)) throw new ValueError(`${name}: a parameter appears in more than one group`);
+      seen.add(p);
+    }
+    this.paramGroups.push({ ...(opts as O), params: params as Tensor[] });
+    this.initGroup(this.paramGroups[this.paramGroups.length - 1]!);
+  }
+
+  /** Rejects bad option values (one group's, after the defaults are filled in). */
+  protected checkOptions(_opts: O): void {}
+
+  /** State a new group's parameters get before the first step (Adagrad's accumulator). */
+  protected initGroup(_group: { params: Tensor[] } & O): void {}
 
   /** Zeroes gradients in place (PyTorch 1.13's default) or drops them with setToNone. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
@@ -118,4 +152,8 @@ export abstract class Optimizer<O extends object> {
 
 function isGroup<O>(x: Tensor | ParamGroup<O>): x is ParamGroup<O> {
   return !('data' in x) && Array.isArray((x as ParamGroup<O>).params);
+}
+
+function isIterable(x: unknown): x is Iterable<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
