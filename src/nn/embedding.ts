@@ -38,7 +38,7 @@ export interface FromPretrainedOptions {
 }
 
 export class Embedding extends Module {
-  readonly weight: Parameter; // [V,E]
+  weight: Parameter; // [V,E]; assignable (a tie shares one Parameter)
   readonly paddingIdx: number | null;
   /** Token of each row when built from pretrained vectors that carry a vocabulary. */
   vocab: string[] | null = null;

@@ -5,7 +5,7 @@ import { reshape } from '../autograd/ops/shape.js';
 import { zeros } from '../tensor/creation.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, type Parameter } from './module.js';
@@ -20,8 +20,9 @@ export interface LinearOptions {
 
 /** y = x Wᵀ + b, with W [O,I] as PyTorch stores it (read transposed by index, not copied). */
 export class Linear extends Module {
-  readonly weight: Parameter; // [O,I]
-  readonly bias: Parameter | null; // [O]
+  // Assignable, as in PyTorch: `decoder.weight = encoder.weight` ties the two (one Parameter).
+  weight: Parameter; // [O,I]
+  bias: Parameter | null; // [O]
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, opts: LinearOptions = {}) {
     super();
@@ -87,17 +88,41 @@ export interface Layer {
 
 /** Runs its modules in order; they are named "0", "1", … as in PyTorch. */
 export class Sequential extends Module {
-  readonly layers: (Module & Layer)[];
-
   constructor(...layers: (Module & Layer)[]) {
     super();
-    this.layers = layers;
-    layers.forEach((m, i) => this.registerModule(String(i), m));
+    layers.forEach((m, i) => {
+      if (!(m instanceof Module) || typeof (m as Partial<Layer>).forward !== 'function') {
+        throw new ValueError(`Sequential: child ${i} is ${describeValue(m)}, not a Module with a forward`);
+      }
+      this.registerModule(String(i), m);
+    });
+  }
+
+  /** The children in order (a `seq[0] = …` or `null` assignment shows here too). */
+  get layers(): (Module & Layer)[] {
+    return [...this.childSlots()].flatMap(([, m]) => (m === null ? [] : [m as Module & Layer]));
   }
 
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const m of this.layers) y = m.forward(y);
+    // every slot in order, a module placed twice runs twice (PyTorch iterates `_modules`)
+    for (const [i, m] of this.childSlots()) {
+      if (m === null) continue;
+      const out: unknown = (m as Module & Layer).forward(y);
+      if (!(out instanceof Tensor)) {
+        // PyTorch's own error here is clear; without this check the next child fails deep inside
+        // an op ("Cannot read properties of undefined").
+        const what = Array.isArray(out) ? `${out.length} outputs (an array)` : describeValue(out);
+        throw new ValueError(`Sequential: child ${i} (${m.constructor.name}) returned ${what}; Sequential passes one tensor from child to child — wrap it in a Module that picks one`);
+      }
+      y = out;
+    }
     return y;
   }
+}
+
+function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object') return `a ${v.constructor?.name ?? 'object'}`;
+  return `a ${typeof v}`;
 }

@@ -1,11 +1,14 @@
 // Module: the container of parameters and sub-modules, with PyTorch's naming (dotted paths,
-// registration order), state dicts and train/eval mode. Registration is explicit
-// (`registerParameter`, `registerModule`) so names never depend on property reflection.
+// registration order), state dicts and train/eval mode. As in PyTorch, assigning a `Parameter`
+// or a `Module` to an attribute registers it under the attribute's name, in assignment order:
+// every module is a Proxy whose `defineProperty` trap (reached by plain assignment and by class
+// field definitions alike) keeps the registry in step with the attributes. Reads are not trapped.
+// `registerParameter` / `registerModule` remain for names that are not identifiers.
 import type { DType } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { UserError } from '../errors.js';
+import { UserError, ValueError, showValue } from '../errors.js';
 
 /** A trainable tensor owned by a module. */
 export class Parameter extends Tensor {
@@ -33,42 +36,155 @@ export interface LoadResult {
 
 export class StateDictError extends UserError {}
 
+/** Options of `namedParameters` / `namedModules`, PyTorch's `recurse` and `remove_duplicate`. */
+export interface NamedOptions {
+  /** Include the sub-modules' parameters (default true). */
+  recurse?: boolean;
+  /** List a shared (tied) parameter or module once, under its first name (default true). */
+  removeDuplicate?: boolean;
+}
+
 export abstract class Module {
   training = true;
+  /** @internal name → parameter, in registration order; null is PyTorch's `None` (skipped) */
   private readonly _params = new Map<string, Parameter | null>();
-  private readonly _modules = new Map<string, Module>();
+  /** @internal name → child module, in registration order; null is PyTorch's `None` */
+  private readonly _modules = new Map<string, Module | null>();
 
+  constructor() {
+    // The subclass constructor runs on the proxy, so `this.rnn = new LSTM(…)` is seen.
+    return new Proxy(this, Module.registrar);
+  }
+
+  /**
+   * Plain assignment reaches `defineProperty` too (OrdinarySet defines on the receiver), so one
+   * trap sees `this.x = v`, class fields and Object.defineProperty. An `undefined` value (a
+   * declared field, `readonly rnn: LSTM;`, before its constructor assigns it) registers nothing,
+   * so the order is that of the first real assignment, as in PyTorch.
+   */
+  private static readonly registrar: ProxyHandler<Module> = {
+    defineProperty(target, key, desc) {
+      if (typeof key === 'string' && 'value' in desc) target.track(key, desc.value);
+      return Reflect.defineProperty(target, key, desc);
+    },
+  };
+
+  /** PyTorch's `__setattr__` rules for a value assigned to attribute `name`. */
+  private track(name: string, v: unknown): void {
+    const params = this._params, mods = this._modules;
+    if (v instanceof Parameter) {
+      mods.delete(name);
+      params.set(name, v);
+    } else if (v instanceof Module) {
+      params.delete(name);
+      mods.set(name, v);
+    } else if (params.has(name)) {
+      if (v !== null && v !== undefined) {
+        throw new ValueError(`${this.constructor.name}: cannot assign ${describe(v)} as parameter '${name}' (a Parameter or null expected; wrap a tensor with new Parameter(t))`);
+      }
+      params.set(name, null);
+    } else if (mods.has(name)) {
+      if (v !== null && v !== undefined) {
+        throw new ValueError(`${this.constructor.name}: cannot assign ${describe(v)} as child module '${name}' (a Module or null expected)`);
+      }
+      mods.set(name, null);
+    }
+  }
+
+  /**
+   * Registers `t` (wrapped in a Parameter unless it is one; null for PyTorch's None) under
+   * `name` and, where that shadows nothing, sets the attribute of that name too.
+   */
   protected registerParameter(name: string, t: Tensor | null): Parameter {
+    checkName(this, name, 'parameter');
     const p = t === null ? null : t instanceof Parameter ? t : new Parameter(t);
+    this._modules.delete(name);
     this._params.set(name, p);
+    if (this.canHold(name)) Object.defineProperty(this, name, { value: p, writable: true, enumerable: true, configurable: true });
     return p as Parameter;
   }
 
-  protected registerModule<M extends Module>(name: string, m: M): M {
+  protected registerModule<M extends Module | null>(name: string, m: M): M {
+    checkName(this, name, 'module');
+    this._params.delete(name);
     this._modules.set(name, m);
+    if (this.canHold(name)) Object.defineProperty(this, name, { value: m, writable: true, enumerable: true, configurable: true });
     return m;
   }
 
+  /**
+   * Whether attribute `name` may be set without hiding a method or clobbering a plain field:
+   * names like "constructor", "__proto__" or "forward" are registered but not set as attributes.
+   */
+  private canHold(name: string): boolean {
+    const own = Object.getOwnPropertyDescriptor(this, name);
+    if (own === undefined) return !(name in this);
+    if (!own.configurable || !('value' in own)) return false;
+    const v: unknown = own.value;
+    return v === undefined || v === null || v instanceof Tensor || v instanceof Module;
+  }
+
+  /** @internal every child slot in registration order, repeated modules and nulls included */
+  protected childSlots(): IterableIterator<[string, Module | null]> {
+    return this._modules.entries();
+  }
+
+  /** Direct sub-modules with their names (each once), like `named_children()`. */
   *namedChildren(): IterableIterator<[string, Module]> {
-    yield* this._modules;
+    const memo = new Set<Module>();
+    for (const [name, m] of this._modules) {
+      if (m === null || memo.has(m)) continue;
+      memo.add(m);
+      yield [name, m];
+    }
   }
 
-  *namedModules(prefix = ''): IterableIterator<[string, Module]> {
+  *children(): IterableIterator<Module> {
+    for (const [, m] of this.namedChildren()) yield m;
+  }
+
+  /** This module and every sub-module, depth first, with dotted names, like `named_modules()`. */
+  *namedModules(prefix = '', opts: { removeDuplicate?: boolean } = {}): IterableIterator<[string, Module]> {
+    yield* this.walk(prefix, opts.removeDuplicate ?? true ? new Set() : null);
+  }
+
+  *modules(): IterableIterator<Module> {
+    for (const [, m] of this.namedModules()) yield m;
+  }
+
+  private *walk(prefix: string, memo: Set<Module> | null): IterableIterator<[string, Module]> {
+    if (memo) {
+      if (memo.has(this)) return;
+      memo.add(this);
+    }
     yield [prefix, this];
-    for (const [name, m] of this._modules) yield* m.namedModules(prefix ? `${prefix}.${name}` : name);
+    for (const [name, m] of this._modules) if (m !== null) yield* m.walk(prefix ? `${prefix}.${name}` : name, memo);
   }
 
-  /** Parameters with their dotted names, in registration order (PyTorch's order). */
-  *namedParameters(prefix = ''): IterableIterator<[string, Parameter]> {
-    for (const [name, p] of this._params) if (p !== null) yield [prefix ? `${prefix}.${name}` : name, p];
-    for (const [name, m] of this._modules) yield* m.namedParameters(prefix ? `${prefix}.${name}` : name);
+  /**
+   * Parameters with their dotted names, in registration order (PyTorch's order). A parameter
+   * shared by several names (tied weights) is listed once, under its first name, unless
+   * `removeDuplicate` is false.
+   */
+  *namedParameters(prefix = '', opts: NamedOptions = {}): IterableIterator<[string, Parameter]> {
+    const dedupe = opts.removeDuplicate ?? true;
+    const mods: Iterable<[string, Module]> = opts.recurse ?? true ? this.walk(prefix, dedupe ? new Set() : null) : [[prefix, this]];
+    const memo = new Set<Parameter>();
+    for (const [mp, m] of mods) {
+      for (const [name, p] of m._params) {
+        if (p === null || memo.has(p)) continue;
+        if (dedupe) memo.add(p);
+        yield [mp ? `${mp}.${name}` : name, p];
+      }
+    }
   }
 
-  parameters(): Parameter[] {
-    return [...this.namedParameters()].map(([, p]) => p);
+  /** Every parameter once (tied ones too), the list an optimizer takes. */
+  parameters(opts: { recurse?: boolean } = {}): Parameter[] {
+    return [...this.namedParameters('', opts)].map(([, p]) => p);
   }
 
-  /** Replaces a registered parameter's values in place (keeps identity for optimizers). */
+  /** The registered parameter `name` of this module (null when absent or None). */
   protected getParameter(name: string): Parameter | null {
     return this._params.get(name) ?? null;
   }
@@ -80,6 +196,12 @@ export abstract class Module {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /** Sets `requiresGrad` on every parameter (freezes them with false), like `requires_grad_()`. */
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
   }
 
   /** Zeroes every parameter's gradient in place (PyTorch 1.13's default), or drops it with setToNone. */
@@ -94,7 +216,8 @@ export abstract class Module {
   stateDict(): StateDict {
     const out: StateDict = {};
     // defineProperty: a parameter named "__proto__" must become an entry, not the prototype.
-    for (const [name, p] of this.namedParameters()) {
+    // Every name, tied ones included (PyTorch's state_dict keeps both keys of a tied weight).
+    for (const [name, p] of this.namedParameters('', { removeDuplicate: false })) {
       Object.defineProperty(out, name, { value: p.detach(), enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -113,7 +236,8 @@ export abstract class Module {
     // entry; the key is gone from Object.entries, so name it rather than lose it silently.
     const proto: unknown = dict instanceof Map ? null : Object.getPrototypeOf(dict);
     if (isTensorLike(proto) && !entries.has('__proto__')) entries.set('__proto__', proto);
-    const own = new Map(this.namedParameters());
+    // Every name: both keys of a tied weight are expected, and both fill the one tensor.
+    const own = new Map(this.namedParameters('', { removeDuplicate: false }));
     const missingKeys = [...own.keys()].filter((k) => !entries.has(k));
     const unexpectedKeys = [...entries.keys()].filter((k) => !own.has(k));
     const mismatches: string[] = [];
@@ -156,10 +280,23 @@ export abstract class Module {
     return this.to('float32');
   }
 
-  /** Calls `fn` on every module, children first, like `apply`. */
+  /** Calls `fn` on every module, children first, then this one, like `apply`. */
   apply(fn: (m: Module) => void): this {
-    for (const [, m] of this._modules) m.apply(fn);
+    for (const m of this.children()) m.apply(fn);
     fn(this);
     return this;
   }
+}
+
+function checkName(m: Module, name: string, what: string): void {
+  if (typeof name !== 'string' || name === '' || name.includes('.')) {
+    throw new ValueError(`${m.constructor.name}: ${what} name ${showValue(name)} must be a non-empty string without "."`);
+  }
+}
+
+/** A value as an error message names it: its class, or its type. */
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return `a plain Tensor ${fmtShape(v.shape)}`;
+  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : `a ${v.constructor?.name ?? 'object'}`;
+  return `${typeof v} ${showValue(v)}`;
 }

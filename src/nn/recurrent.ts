@@ -27,6 +27,14 @@ export interface RecurrentOptions {
   generator?: Generator;
 }
 
+/** One layer-direction's parameter names: weight_ih{sfx}, weight_hh{sfx}, bias_ih{sfx}, bias_hh{sfx}. */
+interface LayerNames {
+  wIh: string;
+  wHh: string;
+  bIh: string;
+  bHh: string;
+}
+
 /** One layer-direction's parameters: weight_ih [G·H, in], weight_hh [G·H, H], biases [G·H]. */
 export interface LayerParams {
   wIh: Parameter;
@@ -44,14 +52,24 @@ export function checkSizes(op: string, inputSize: number, hiddenSize: number, nu
   }
 }
 
+/** PyTorch's per-layer attribute names: `weight_ih_l0`, `bias_hh_l1_reverse`, … */
+type WeightName = `weight_${'ih' | 'hh'}_l${number}` | `weight_${'ih' | 'hh'}_l${number}_reverse`;
+type BiasName = `bias_${'ih' | 'hh'}_l${number}` | `bias_${'ih' | 'hh'}_l${number}_reverse`;
+
 export abstract class RecurrentBase extends Module {
+  /** `lstm.weight_ih_l0` etc., as in PyTorch (undefined for a layer that does not exist). */
+  [name: WeightName]: Parameter;
+  /** `lstm.bias_ih_l0` etc.; undefined with `bias: false`. */
+  [name: BiasName]: Parameter | undefined;
   readonly numLayers: number;
   readonly bias: boolean;
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
   readonly generator: Generator;
-  protected readonly cells: LayerParams[] = []; // index l·D + d
+  // index l·D + d. Names, not tensors: the forward reads the registered parameters, so an
+  // assignment such as `rnn.weight_hh_l0 = shared` (a tie) is what runs.
+  private readonly cells: LayerNames[] = [];
 
   constructor(private readonly kind: string, readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: RecurrentOptions) {
     super();
@@ -70,14 +88,27 @@ export abstract class RecurrentBase extends Module {
     for (let l = 0; l < this.numLayers; l++) {
       for (let d = 0; d < D; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-        this.cells.push({
-          wIh: this.registerParameter(`weight_ih${sfx}`, u([GH, l === 0 ? inputSize : H * D])),
-          wHh: this.registerParameter(`weight_hh${sfx}`, u([GH, H])),
-          bIh: this.bias ? this.registerParameter(`bias_ih${sfx}`, u([GH])) : null,
-          bHh: this.bias ? this.registerParameter(`bias_hh${sfx}`, u([GH])) : null,
-        });
+        const names = { wIh: `weight_ih${sfx}`, wHh: `weight_hh${sfx}`, bIh: `bias_ih${sfx}`, bHh: `bias_hh${sfx}` };
+        this.registerParameter(names.wIh, u([GH, l === 0 ? inputSize : H * D]));
+        this.registerParameter(names.wHh, u([GH, H]));
+        if (this.bias) {
+          this.registerParameter(names.bIh, u([GH]));
+          this.registerParameter(names.bHh, u([GH]));
+        }
+        this.cells.push(names);
       }
     }
+  }
+
+  /** Layer-direction `i`'s parameters as registered now (an assigned-away weight fails here, by name). */
+  private layerParams(i: number): LayerParams {
+    const n = this.cells[i]!;
+    const need = (name: string): Parameter => {
+      const p = this.getParameter(name);
+      if (p === null) throw new ValueError(`${this.kind}.forward: parameter ${name} is None; assign a Parameter to it`);
+      return p;
+    };
+    return { wIh: need(n.wIh), wHh: need(n.wHh), bIh: this.bias ? need(n.bIh) : null, bHh: this.bias ? need(n.bHh) : null };
   }
 
   get numDirections(): number {
@@ -95,7 +126,8 @@ export abstract class RecurrentBase extends Module {
       const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
       throw new ValueError(`${kind}.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
     }
-    const dtype = this.cells[0]!.wIh.dtype;
+    const params = this.cells.map((_, i) => this.layerParams(i));
+    const dtype = params[0]!.wIh.dtype;
     if (input.dtype !== dtype) {
       throw new ValueError(`${kind}.forward: input is ${input.dtype} but the parameters are ${dtype}; convert one with .to()`);
     }
@@ -120,7 +152,7 @@ export abstract class RecurrentBase extends Module {
       for (let d = 0; d < D; d++) {
         const pick = (s: Tensor) => (L * D === 1 ? reshape(s, [B, H]) : select(s, 0, l * D + d));
         const initial = states.map(pick);
-        const [seq, ...extra] = run(x, initial, this.cells[l * D + d]!, d === 1, bf);
+        const [seq, ...extra] = run(x, initial, params[l * D + d]!, d === 1, bf);
         outs.push(seq);
         // the final hidden state is the last step processed: t = T−1 forwards, t = 0 in reverse
         finals[0]!.push(T > 0 ? select(seq, timeDim, d === 1 ? 0 : T - 1) : initial[0]!);
@@ -147,10 +179,11 @@ export interface CellOptions {
  * bias_ih and bias_hh [G·H] from U(−1/√H, 1/√H), and PyTorch's batched/unbatched input handling.
  */
 export abstract class CellBase extends Module {
-  readonly weight_ih: Parameter;
-  readonly weight_hh: Parameter;
-  readonly bias_ih: Parameter | null;
-  readonly bias_hh: Parameter | null;
+  // assignable, as in PyTorch
+  weight_ih: Parameter;
+  weight_hh: Parameter;
+  bias_ih: Parameter | null;
+  bias_hh: Parameter | null;
 
   constructor(private readonly kind: string, readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: CellOptions) {
     super();
