@@ -57,6 +57,7 @@ export abstract class Module {
   }
 
   /**
+   * @internal
    * Plain assignment reaches `defineProperty` too (OrdinarySet defines on the receiver), so one
    * trap sees `this.x = v`, class fields and Object.defineProperty. An `undefined` value (a
    * declared field, `readonly rnn: LSTM;`, before its constructor assigns it) registers nothing,
@@ -69,7 +70,7 @@ export abstract class Module {
     },
   };
 
-  /** PyTorch's `__setattr__` rules for a value assigned to attribute `name`. */
+  /** @internal PyTorch's `__setattr__` rules for a value assigned to attribute `name`. */
   private track(name: string, v: unknown): void {
     const params = this._params, mods = this._modules;
     if (v instanceof Parameter) {
@@ -113,6 +114,7 @@ export abstract class Module {
   }
 
   /**
+   * @internal
    * Whether attribute `name` may be set without hiding a method or clobbering a plain field:
    * names like "constructor", "__proto__" or "forward" are registered but not set as attributes.
    */
@@ -152,6 +154,7 @@ export abstract class Module {
     for (const [, m] of this.namedModules()) yield m;
   }
 
+  /** @internal depth-first (this, then children), skipping repeats when `memo` is given */
   private *walk(prefix: string, memo: Set<Module> | null): IterableIterator<[string, Module]> {
     if (memo) {
       if (memo.has(this)) return;

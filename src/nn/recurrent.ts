@@ -67,6 +67,7 @@ export abstract class RecurrentBase extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
   readonly generator: Generator;
+  /** @internal */
   // index l·D + d. Names, not tensors: the forward reads the registered parameters, so an
   // assignment such as `rnn.weight_hh_l0 = shared` (a tie) is what runs.
   private readonly cells: LayerNames[] = [];
@@ -100,7 +101,7 @@ export abstract class RecurrentBase extends Module {
     }
   }
 
-  /** Layer-direction `i`'s parameters as registered now (an assigned-away weight fails here, by name). */
+  /** @internal Layer-direction `i`'s parameters as registered now (an assigned-away weight fails here, by name). */
   private layerParams(i: number): LayerParams {
     const n = this.cells[i]!;
     const need = (name: string): Parameter => {
