@@ -10,8 +10,11 @@ export type Params<O> = Iterable<Tensor> | ParamGroup<O>[];
 
 export type ParamState = Record<string, Data | number>;
 
+/** One state entry as a state dict holds it (LBFGS keeps lists of flat vectors, and nulls). */
+export type StateValue = number | number[] | number[][] | null;
+
 export interface OptimizerStateDict<O> {
-  state: Record<number, Record<string, number[] | number>>;
+  state: Record<number, Record<string, StateValue>>;
   paramGroups: (O & { params: number[] })[];
 }
 
@@ -138,7 +141,9 @@ export abstract class Optimizer<O extends object> {
       const ps: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
         if (typeof v === 'number') ps[k] = v;
-        else {
+        else if (!Array.isArray(v) || !v.every((x) => typeof x === 'number')) {
+          throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} is ${showValue(v)}, not a number or a list of numbers`);
+        } else {
           if (v.length !== p.data.length) throw new ValueError(`loadStateDict: state '${k}' of parameter ${idx} has ${v.length} values, the parameter ${p.data.length}`);
           const b = alloc(p.dtype, v.length);
           b.set(v);
