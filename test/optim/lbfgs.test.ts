@@ -95,6 +95,23 @@ describe(`LBFGS against PyTorch ${fx.torch_version} (float64)`, () => {
     expect(Math.abs(w.data[1]! - 0.5)).toBeLessThan(1e-6);
   });
 
+  it('works in float32 (vectors in the parameters\' dtype)', () => {
+    const w = tensor([3, -2], { requiresGrad: true });
+    const opt = new optim.LBFGS([w], { lineSearchFn: 'strong_wolfe' });
+    const target = tensor([1, 0.5]);
+    const closure = () => {
+      opt.zeroGrad();
+      const d = w.sub(target);
+      const loss = d.mul(d).sum();
+      loss.backward();
+      return loss;
+    };
+    expect(opt.step(closure).item()).toBeCloseTo(10.25, 5);
+    expect(w.dtype).toBe('float32');
+    expect(Math.abs(w.data[0]! - 1) + Math.abs(w.data[1]! - 0.5)).toBeLessThan(1e-5);
+    expect(opt.stateDict().state[0]!.d).toHaveLength(2);
+  });
+
   it('rejects bad options, groups and closures', () => {
     const { params } = problem();
     expect(() => new optim.LBFGS(params, { lineSearchFn: 'armijo' as never })).toThrow(/lineSearchFn is "armijo"/);
