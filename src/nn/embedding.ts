@@ -9,7 +9,7 @@ import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { normal_ } from './init.js';
-import { Module, type Parameter } from './module.js';
+import { Module, type Parameter, builtinModule } from './module.js';
 import { ValueError } from '../errors.js';
 
 export interface EmbeddingOptions {
@@ -38,6 +38,10 @@ export interface FromPretrainedOptions {
 }
 
 export class Embedding extends Module {
+  static {
+    builtinModule(this);
+  }
+
   weight: Parameter; // [V,E]; assignable (a tie shares one Parameter)
   readonly paddingIdx: number | null;
   /** Token of each row when built from pretrained vectors that carry a vocabulary. */

@@ -9,6 +9,7 @@ import { gruSequence } from '../autograd/ops/gru.js';
 import { slice } from '../autograd/ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
+import { builtinModule } from './module.js';
 
 export type GRUCellOptions = CellOptions;
 
@@ -18,6 +19,10 @@ export type GRUCellOptions = CellOptions;
  * Composed from primitives (the reference for the fused op).
  */
 export class GRUCell extends CellBase {
+  static {
+    builtinModule(this);
+  }
+
   constructor(inputSize: number, hiddenSize: number, opts: GRUCellOptions = {}) {
     super('GRUCell', inputSize, hiddenSize, 3, opts);
   }
@@ -43,6 +48,10 @@ export type GRUOptions = RecurrentOptions;
  * hand-derived BPTT (src/autograd/ops/gru.ts).
  */
 export class GRU extends RecurrentBase {
+  static {
+    builtinModule(this);
+  }
+
   constructor(inputSize: number, hiddenSize: number, opts: GRUOptions = {}) {
     super('GRU', inputSize, hiddenSize, 3, opts);
   }

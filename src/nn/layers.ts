@@ -8,7 +8,7 @@ import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
-import { Module, type Parameter } from './module.js';
+import { Module, type Parameter, builtinModule } from './module.js';
 import { ValueError } from '../errors.js';
 
 export interface LinearOptions {
@@ -20,6 +20,10 @@ export interface LinearOptions {
 
 /** y = x Wᵀ + b, with W [O,I] as PyTorch stores it (read transposed by index, not copied). */
 export class Linear extends Module {
+  static {
+    builtinModule(this);
+  }
+
   // Assignable, as in PyTorch: `decoder.weight = encoder.weight` ties the two (one Parameter).
   weight: Parameter; // [O,I]
   bias: Parameter | null; // [O]
@@ -39,31 +43,48 @@ export class Linear extends Module {
     }
     const lead = x.shape.slice(0, -1);
     const x2 = x.ndim === 2 ? x : reshape(x, [-1, I]);
-    let y = matmul(x2, this.weight, { transB: true });
-    if (this.bias) y = E.add(y, this.bias);
+    const { weight, bias } = this; // accessors: read once
+    let y = matmul(x2, weight, { transB: true });
+    if (bias) y = E.add(y, bias);
     return x.ndim === 2 ? y : reshape(y, [...lead, this.outFeatures]);
   }
 }
 
 export class ReLU extends Module {
+  static {
+    builtinModule(this);
+  }
+
   forward(x: Tensor): Tensor {
     return E.relu(x);
   }
 }
 
 export class Tanh extends Module {
+  static {
+    builtinModule(this);
+  }
+
   forward(x: Tensor): Tensor {
     return E.tanh(x);
   }
 }
 
 export class Sigmoid extends Module {
+  static {
+    builtinModule(this);
+  }
+
   forward(x: Tensor): Tensor {
     return E.sigmoid(x);
   }
 }
 
 export class Identity extends Module {
+  static {
+    builtinModule(this);
+  }
+
   forward(x: Tensor): Tensor {
     return x;
   }
@@ -71,6 +92,10 @@ export class Identity extends Module {
 
 /** Zeroes each value with probability p in training and scales the rest by 1/(1−p); identity in eval. */
 export class Dropout extends Module {
+  static {
+    builtinModule(this);
+  }
+
   constructor(readonly p = 0.5, readonly generator: Generator = defaultGenerator) {
     super();
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);
@@ -88,6 +113,10 @@ export interface Layer {
 
 /** Runs its modules in order; they are named "0", "1", … as in PyTorch. */
 export class Sequential extends Module {
+  static {
+    builtinModule(this);
+  }
+
   constructor(...layers: (Module & Layer)[]) {
     super();
     layers.forEach((m, i) => {

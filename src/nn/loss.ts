@@ -1,12 +1,16 @@
 import type { Tensor } from '../tensor/tensor.js';
 import { crossEntropy, l1Loss, mseLoss, nllLoss, type NllOptions, type Reduction } from './functional.js';
-import { Module } from './module.js';
+import { Module, builtinModule } from './module.js';
 
 export interface LossOptions {
   reduction?: Reduction;
 }
 
 export class MSELoss extends Module {
+  static {
+    builtinModule(this);
+  }
+
   readonly reduction: Reduction;
   constructor(opts: LossOptions = {}) {
     super();
@@ -18,6 +22,10 @@ export class MSELoss extends Module {
 }
 
 export class L1Loss extends Module {
+  static {
+    builtinModule(this);
+  }
+
   readonly reduction: Reduction;
   constructor(opts: LossOptions = {}) {
     super();
@@ -29,6 +37,10 @@ export class L1Loss extends Module {
 }
 
 export class NLLLoss extends Module {
+  static {
+    builtinModule(this);
+  }
+
   constructor(readonly opts: NllOptions = {}) {
     super();
   }
@@ -38,6 +50,10 @@ export class NLLLoss extends Module {
 }
 
 export class CrossEntropyLoss extends Module {
+  static {
+    builtinModule(this);
+  }
+
   constructor(readonly opts: NllOptions = {}) {
     super();
   }

@@ -10,6 +10,7 @@ import { slice } from '../autograd/ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { ValueError } from '../errors.js';
+import { builtinModule } from './module.js';
 
 /** An LSTM's recurrent state: hidden and cell, as PyTorch's `(h, c)` tuple. */
 export type LSTMState = [h: Tensor, c: Tensor];
@@ -21,6 +22,10 @@ export type LSTMCellOptions = CellOptions;
  * h′ = σ(o) ⊙ tanh(c′). Composed from primitives (the reference for the fused op).
  */
 export class LSTMCell extends CellBase {
+  static {
+    builtinModule(this);
+  }
+
   constructor(inputSize: number, hiddenSize: number, opts: LSTMCellOptions = {}) {
     super('LSTMCell', inputSize, hiddenSize, 4, opts);
   }
@@ -46,6 +51,10 @@ export type LSTMOptions = RecurrentOptions;
  * hand-derived BPTT (src/autograd/ops/lstm.ts). PyTorch's proj_size is not supported.
  */
 export class LSTM extends RecurrentBase {
+  static {
+    builtinModule(this);
+  }
+
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
     if ((opts as { projSize?: number }).projSize) throw new ValueError('LSTM: projSize (proj_size) is not supported');
     super('LSTM', inputSize, hiddenSize, 4, opts);

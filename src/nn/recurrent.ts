@@ -71,6 +71,10 @@ export abstract class RecurrentBase extends Module {
   // index l·D + d. Names, not tensors: the forward reads the registered parameters, so an
   // assignment such as `rnn.weight_hh_l0 = shared` (a tie) is what runs.
   private readonly cells: LayerNames[] = [];
+  /** @internal */
+  private resolved: LayerParams[] = [];
+  /** @internal */
+  private resolvedAt = -1;
 
   constructor(private readonly kind: string, readonly inputSize: number, readonly hiddenSize: number, gates: number, opts: RecurrentOptions) {
     super();
@@ -101,15 +105,18 @@ export abstract class RecurrentBase extends Module {
     }
   }
 
-  /** @internal Layer-direction `i`'s parameters as registered now (an assigned-away weight fails here, by name). */
-  private layerParams(i: number): LayerParams {
-    const n = this.cells[i]!;
-    const need = (name: string): Parameter => {
-      const p = this.getParameter(name);
-      if (p === null) throw new ValueError(`${this.kind}.forward: parameter ${name} is None; assign a Parameter to it`);
-      return p;
-    };
-    return { wIh: need(n.wIh), wHh: need(n.wHh), bIh: this.bias ? need(n.bIh) : null, bHh: this.bias ? need(n.bHh) : null };
+  /** @internal every layer-direction's parameters as registered now, resolved again after an assignment */
+  private layerParams(): LayerParams[] {
+    if (this.resolvedAt !== this.registryVersion) {
+      const need = (name: string): Parameter => {
+        const p = this.getParameter(name);
+        if (p === null) throw new ValueError(`${this.kind}.forward: parameter ${name} is None; assign a Parameter to it`);
+        return p;
+      };
+      this.resolved = this.cells.map((n) => ({ wIh: need(n.wIh), wHh: need(n.wHh), bIh: this.bias ? need(n.bIh) : null, bHh: this.bias ? need(n.bHh) : null }));
+      this.resolvedAt = this.registryVersion;
+    }
+    return this.resolved;
   }
 
   get numDirections(): number {
@@ -127,7 +134,7 @@ export abstract class RecurrentBase extends Module {
       const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
       throw new ValueError(`${kind}.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
     }
-    const params = this.cells.map((_, i) => this.layerParams(i));
+    const params = this.layerParams();
     const dtype = params[0]!.wIh.dtype;
     if (input.dtype !== dtype) {
       throw new ValueError(`${kind}.forward: input is ${input.dtype} but the parameters are ${dtype}; convert one with .to()`);

@@ -8,6 +8,7 @@ import { type Nonlinearity, rnnSequence } from '../autograd/ops/rnn.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { ValueError } from '../errors.js';
+import { builtinModule } from './module.js';
 
 export type { Nonlinearity };
 
@@ -17,6 +18,10 @@ export interface RNNCellOptions extends CellOptions {
 
 /** One step: h′ = f(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). Composed from primitives (the reference). */
 export class RNNCell extends CellBase {
+  static {
+    builtinModule(this);
+  }
+
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNCellOptions = {}) {
@@ -42,6 +47,10 @@ export interface RNNOptions extends RecurrentOptions {
  * the hand-derived BPTT (src/autograd/ops/rnn.ts).
  */
 export class RNN extends RecurrentBase {
+  static {
+    builtinModule(this);
+  }
+
   readonly nonlinearity: Nonlinearity;
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {

@@ -2,6 +2,7 @@
 // its attribute name, in assignment order; tied weights are one Parameter listed once; null and
 // plain tensors follow PyTorch's __setattr__. Expected names are written by hand from PyTorch's
 // rules for the same class written in PyTorch.
+import { types } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Generator, Tensor, UserError, ValueError, manualSeed, nn, ones, optim, randn, tensor } from '../../src/index.js';
 
@@ -161,6 +162,35 @@ describe('Module: attributes register as in PyTorch', () => {
         this.registerModule('a.b', new nn.Linear(1, 1));
       }
     })()).toThrow('must be a non-empty string without "."');
+  });
+});
+
+describe('built-in layers and subclasses of them', () => {
+  it('built-in layers are not proxies (their forward reads stay fast); a user subclass is, even of a built-in', () => {
+    class Head extends nn.LSTM {
+      head: nn.Linear;
+      constructor() {
+        super(1, 2);
+        this.head = new nn.Linear(2, 1);
+      }
+    }
+    for (const m of [new nn.Linear(1, 1), new nn.LSTM(1, 1), new nn.GRUCell(1, 1), new nn.Embedding(2, 2), new nn.Sequential(), new nn.MSELoss()]) {
+      expect(types.isProxy(m)).toBe(false);
+    }
+    expect(types.isProxy(new WordLM(3, 2))).toBe(true);
+    const h = new Head();
+    expect(types.isProxy(h)).toBe(true);
+    expect([...h.namedParameters()].map(([k]) => k)).toEqual(['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'head.weight', 'head.bias']);
+  });
+
+  it("a built-in's registered attributes are accessors that register what is assigned", () => {
+    const emb = new nn.Embedding(4, 3);
+    const p = new nn.Parameter(ones([4, 3]));
+    emb.weight = p;
+    expect(emb.weight).toBe(p);
+    expect(emb.parameters()).toEqual([p]);
+    expect(Array.from(emb.forward([1]).data)).toEqual([1, 1, 1]);
+    expect(Object.keys(new nn.Linear(1, 1))).toContain('weight');
   });
 });
 
