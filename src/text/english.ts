@@ -37,8 +37,9 @@ export interface WinkToken {
  * Tokenize English text with wink-nlp: contractions split (were/n't), U.S., e-mail, 3.5, emails kept whole.
  * `withLemmas` also tags parts of speech and fills `lemma` (were → be); otherwise `lemma` is the text.
  */
-export function winkTokens(text: string, withLemmas = false): WinkToken[] {
+export function winkTokens(raw: string, withLemmas = false): WinkToken[] {
   const out: WinkToken[] = [];
+  const text = raw.replace(RE_OTHER_SPACE, ' ');
   const cuts = cutLongRuns(text);
   let from = 0;
   for (const cut of cuts) {
@@ -69,6 +70,10 @@ export function winkTokensOfTexts(texts: string[]): WinkToken[][] {
   return out.length === texts.length ? out : texts.map((t) => winkTokens(t));
 }
 
+// wink splits on spaces, no-break spaces, tabs and line breaks (its `splitter` helper); other
+// whitespace (U+3000, U+2028, \v, \f, …) would end up inside tokens, so it becomes a space first.
+const RE_OTHER_SPACE = /[^\S \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]/g;
+
 function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: WinkToken[]): void {
   const n = getNlp(withLemmas);
   const its = n.its;
@@ -91,8 +96,7 @@ function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out
 
 /** The longest whitespace-free run wink-nlp reads whole (characters, i.e. UTF-16 code units). */
 export const MAX_RUN = 128;
-// The characters wink-nlp splits on (its `splitter` helper); anything else can be part of a run.
-const RE_LONG_RUN = /[^ \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]{129,}/g;
+const RE_LONG_RUN = /\S{129,}/g;
 const RE_WORD_START = /[\p{L}\p{N}]/u;
 // Delimiters wink never glues to a neighbouring word (CSV, JSON, code): a cut after one of them
 // before a letter or digit splits no token. Not '.', '-', apostrophes, '@', '/', ':' and the like,

@@ -1,6 +1,6 @@
 // tokenize: English words (wink-nlp), characters, and Chinese words (jieba-wasm or Intl.Segmenter),
 // with mixed Chinese/English text split into script runs so each run goes to the right tokenizer.
-import { segmentChinese, type Segmenter } from './segment.js';
+import { segmentChineseRuns, type Segmenter } from './segment.js';
 import { winkTokens, winkTokensOfTexts, type WinkToken } from './english.js';
 import { ValueError } from '../errors.js';
 
@@ -52,21 +52,24 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     for (const ch of text) if (ch.trim() !== '') tokens.push(ch);
   } else {
     const parts: Part[] = [];
+    const zh: ChineseRuns = { runs: [], words: [] };
     const dict = options.userDict?.filter((w) => w.length > 0) ?? [];
     if (dict.length === 0) {
-      splitScripts(text, lang, options, parts);
+      splitScripts(text, lang, parts, zh);
     } else {
       // Cut at user-dictionary matches first (longest alternative first ⇒ leftmost-longest).
       const alts = [...new Set(dict)].sort((a, b) => b.length - a.length || (a < b ? -1 : 1)).map(escapeRe);
       const re = new RegExp(alts.join('|'), 'gu');
       let last = 0;
       for (const m of text.matchAll(re)) {
-        splitScripts(text.slice(last, m.index), lang, options, parts);
+        splitScripts(text.slice(last, m.index), lang, parts, zh);
         parts.push([m[0]]);
         last = m.index + m[0].length;
       }
-      splitScripts(text.slice(last), lang, options, parts);
+      splitScripts(text.slice(last), lang, parts, zh);
     }
+    const segmented = segmentChineseRuns(zh.runs, options.segmenter ?? 'jieba', options.hmm ?? true);
+    for (let i = 0; i < segmented.length; i++) for (const w of segmented[i]) zh.words[i].push(w);
     // Each English part is tokenized on its own (no token or hyphen/clitic join crosses a part).
     // Without lemmas, wink reads all parts in one pass: a wink call costs ~20 µs, and Chinese text
     // with a Latin letter or digit every few characters has a part every few characters. Lemmas
@@ -90,8 +93,13 @@ function escapeRe(s: string): string {
 
 /** A text for the English tokenizer, or finished tokens (a user-dictionary entry, Chinese words). */
 type Part = string | string[];
+/** Chinese runs, segmented all at once after splitting; `words[i]` is the part run i fills. */
+interface ChineseRuns {
+  runs: string[];
+  words: string[][];
+}
 
-function splitScripts(text: string, lang: Lang, o: TokenizeOptions, parts: Part[]): void {
+function splitScripts(text: string, lang: Lang, parts: Part[], zh: ChineseRuns): void {
   if (text.trim() === '') return;
   const chinese = lang === 'zh' || (lang === 'auto' && RE_HAN.test(text));
   if (!chinese) {
@@ -101,7 +109,10 @@ function splitScripts(text: string, lang: Lang, o: TokenizeOptions, parts: Part[
   let last = 0;
   for (const m of text.matchAll(RE_ZH_RUN)) {
     if (m.index > last) pushEnglishPart(text.slice(last, m.index), parts);
-    parts.push(segmentChinese(m[0], o.segmenter ?? 'jieba', o.hmm ?? true));
+    const words: string[] = [];
+    parts.push(words);
+    zh.runs.push(m[0]);
+    zh.words.push(words);
     last = m.index + m[0].length;
   }
   if (last < text.length) pushEnglishPart(text.slice(last), parts);
