@@ -16,47 +16,43 @@
 // which is why the two biases are not merged as they are for the RNN and the LSTM).
 // The input projection (all t at once), dx and the weight gradients are single large matmuls over
 // all T·B rows; only h_{t−1} W_hhᵀ (all three gates at once, B×H·H×3H) is a per-step product.
-// A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}.
+// A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}. Packed (x [N,I],
+// see sequence.ts), step t updates only its first batchSizes[t] rows, forwards and backwards.
 import type { Data } from '../../tensor/dtype.js';
 import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
-import { addProjectionGrads } from './sequence.js';
+import { type SequenceOptions, addProjectionGrads, addRowSum, fromPrevious, previousStep, recurrentProduct, sequenceLayout } from './sequence.js';
 import { ValueError } from '../../errors.js';
 
-export interface GruSequenceOptions {
-  reverse: boolean;
-  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
-  batchFirst?: boolean;
-}
+export type GruSequenceOptions = SequenceOptions;
 
-/** Runs one GRU layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst). */
+/** Runs one GRU layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst, [N,H] packed). */
 export function gruSequence(
   x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
   opts: GruSequenceOptions,
 ): Tensor {
-  const bf = opts.batchFirst ?? false;
-  const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
-  const H = wHh.shape[1]!, G = 3 * H;
+  const l = sequenceLayout('gruSequence', x, opts);
+  const { T, B, rs, rowOf, bt } = l;
+  const I = x.shape[x.ndim - 1]!, H = wHh.shape[1]!, G = 3 * H;
   const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
-  if (x.ndim !== 3 || wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
+  if (wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
     || h0.ndim !== 2 || h0.shape[0] !== B || h0.shape[1] !== H || !isG(bIh) || !isG(bHh)) {
-    throw new ValueError(`gruSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [3H,I], weight_hh [3H,H], biases [3H])`);
+    throw new ValueError(`gruSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${l.want}, h0 [B,H], weight_ih [3H,I], weight_hh [3H,H], biases [3H])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;
   const rev = opts.reverse;
-  const BH = B * H, TB = T * B;
-  // row of (t, b) in the [T·B, ·] matrix views: step t's rows start at rowOf(t), rs rows apart
-  const rs = bf ? T : 1;
-  const rowOf = (t: number) => (bf ? t : t * B);
-  const out = new Tensor(alloc(dt, TB * H), bf ? [B, T, H] : [T, B, H]);
+  const BH = B * H, TB = l.rows;
+  const out = new Tensor(alloc(dt, TB * H), l.shapeOf(H));
   const Y = out.data, X = x.data, Wi = wIh.data, W = wHh.data, H0 = h0.data;
-  // h_{t−1} as the step reads it: h0 (rows H apart) for the first step, else the neighbouring output
-  const prev = (s: number, t: number): [Data, number, number] =>
-    s === 0 ? [H0, 0, H] : [Y, rowOf(rev ? t + 1 : t - 1) * H, rs * H];
+  // h_{t−1} of step t's rows: the neighbouring step's output for the first n, else h0's
+  const prevH = (s: number, t: number): [number, number] => {
+    const n = fromPrevious(l, s, t);
+    return [n, n > 0 ? rowOf(previousStep(l, t)) * H : 0];
+  };
 
   // A [T·B,G]: u = x W_ihᵀ + b_ih for all steps at once, overwritten step by step with r, z, n
   const A = alloc(dt, TB * G);
@@ -72,18 +68,18 @@ export function gruSequence(
   for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
-    const [hp, hOff, hStride] = prev(s, t);
-    const a0 = rowOf(t) * G, k0 = rowOf(t) * H;
-    if (bHh) for (let b = 0; b < B; b++) V.set(bHh.data, b * G);
-    gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, V, 0, G, bHh !== null);
+    const [n, hOff] = prevH(s, t);
+    const a0 = rowOf(t) * G, k0 = rowOf(t) * H, Bt = bt(t);
+    if (bHh) for (let b = 0; b < Bt; b++) V.set(bHh.data, b * G);
+    recurrentProduct(l, s, t, H, G, Y, H0, Wt, V, 0, G, bHh !== null, gemm);
     // σ(v) = (1 + tanh(v/2)) / 2, so r, z and then n each take one vectorised tanh call: Math.exp
     // and Math.tanh per element cost more than the step's matrix product.
-    for (let b = 0; b < B; b++) {
+    for (let b = 0; b < Bt; b++) {
       const a = a0 + b * rs * G, v = b * G;
       for (let j = 0; j < 2 * H; j++) V[v + j] = 0.5 * (A[a + j]! + V[v + j]!);
     }
-    tanhRows(B, 2 * H, V, 0, G, A, a0, rs * G);
-    for (let b = 0; b < B; b++) {
+    tanhRows(Bt, 2 * H, V, 0, G, A, a0, rs * G);
+    for (let b = 0; b < Bt; b++) {
       const a = a0 + b * rs * G, k = k0 + b * rs * H, v = b * G;
       for (let j = 0; j < H; j++) {
         const r = 0.5 + 0.5 * A[a + j]!;
@@ -94,12 +90,13 @@ export function gruSequence(
         V[v + j] = A[a + 2 * H + j]! + r * vn;
       }
     }
-    tanhRows(B, H, V, 0, G, A, a0 + 2 * H, rs * G);
-    for (let b = 0; b < B; b++) {
-      const a = a0 + b * rs * G, k = k0 + b * rs * H, p = hOff + b * hStride;
+    tanhRows(Bt, H, V, 0, G, A, a0 + 2 * H, rs * G);
+    for (let b = 0; b < Bt; b++) {
+      const a = a0 + b * rs * G, k = k0 + b * rs * H;
+      const hp = b < n ? Y : H0, p = b < n ? hOff + b * rs * H : b * H;
       for (let j = 0; j < H; j++) {
-        const z = A[a + H + j]!, n = A[a + 2 * H + j]!;
-        Y[k + j] = (hp[p + j]! - n) * z + n;
+        const z = A[a + H + j]!, nj = A[a + 2 * H + j]!;
+        Y[k + j] = (hp[p + j]! - nj) * z + nj;
       }
     }
   }
@@ -109,36 +106,37 @@ export function gruSequence(
     const dU = alloc(dt, TB * G), dV = alloc(dt, TB * G);
     let dh = alloc(dt, BH); // the part of ∂L/∂h_t that comes from step t+1
     let next = alloc(dt, BH);
+    const gh0 = acc(h0);
     for (let s = T - 1; s >= 0; s--) {
       const t = rev ? T - 1 - s : s;
-      const [hp, hOff, hStride] = prev(s, t);
-      for (let b = 0; b < B; b++) {
-        const row = rowOf(t) + b * rs, a = row * G, k = row * H, p = hOff + b * hStride;
+      const [n, hOff] = prevH(s, t), Bt = bt(t);
+      for (let b = 0; b < Bt; b++) {
+        const row = rowOf(t) + b * rs, a = row * G, k = row * H;
+        const hp = b < n ? Y : H0, p = b < n ? hOff + b * rs * H : b * H;
         for (let j = 0; j < H; j++) {
-          const r = A[a + j]!, z = A[a + H + j]!, n = A[a + 2 * H + j]!;
+          const r = A[a + j]!, z = A[a + H + j]!, nj = A[a + 2 * H + j]!;
           const dhj = gY[k + j]! + dh[b * H + j]!;
-          const dn = dhj * (1 - z) * (1 - n * n);
-          const dz = dhj * (hp[p + j]! - n) * z * (1 - z);
+          const dn = dhj * (1 - z) * (1 - nj * nj);
+          const dz = dhj * (hp[p + j]! - nj) * z * (1 - z);
           const dr = dn * VN[k + j]! * r * (1 - r);
           dU[a + j] = dr; dU[a + H + j] = dz; dU[a + 2 * H + j] = dn;
           dV[a + j] = dr; dV[a + H + j] = dz; dV[a + 2 * H + j] = dn * r;
           next[b * H + j] = dhj * z;
         }
       }
-      gemm(B, H, G, dV, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, true);
+      gemm(Bt, H, G, dV, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, true);
+      // rows that started from h0 hand their carry to it
+      if (gh0) for (let k = n * H; k < Bt * H; k++) gh0[k] += next[k]!;
       const tmp = dh; dh = next; next = tmp;
     }
-    const gh0 = acc(h0);
-    if (gh0) for (let k = 0; k < BH; k++) gh0[k] += dh[k]!;
-    if (TB === 0) return;
-    addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dU, dV, X, Wi, I, H, G, { T, B, rs, rowOf, reverse: rev }, Y, H0, dt, gemm);
+    addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dU, dV, X, Wi, I, H, G, l, Y, H0, dt, gemm);
     const gbi = bIh ? acc(bIh) : null, gbh = bHh ? acc(bHh) : null;
     if (gbi || gbh) {
       // Σ_rows du and Σ_rows dv as products 1ᵀ·du, 1ᵀ·dv: they share the r and z columns and
       // differ in n's, so only n's columns of dv are summed
-      const ones = alloc(dt, TB).fill(1), du = alloc(dt, G), dvn = alloc(dt, H);
-      gemm(1, G, TB, ones, 0, TB, 1, dU, 0, G, 1, du, 0, G, false);
-      gemm(1, H, TB, ones, 0, TB, 1, dV, 2 * H, G, 1, dvn, 0, H, false);
+      const du = alloc(dt, G), dvn = alloc(dt, H);
+      addRowSum(du, dU, TB, G, gemm);
+      addRowSum(dvn, dV, TB, H, gemm, 2 * H, G);
       if (gbi) for (let j = 0; j < G; j++) gbi[j] += du[j]!;
       if (gbh) for (let j = 0; j < G; j++) gbh[j] += j < 2 * H ? du[j]! : dvn[j - 2 * H]!;
     }

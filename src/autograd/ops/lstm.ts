@@ -15,51 +15,49 @@
 //             dx_t = da_t W_ih,  dh_0 = da_1 W_hh,  dc_0 = dc_1 ⊙ f_1
 // The input projection (all t at once), dx and the weight gradients are single large matmuls over
 // all T·B rows; only h_{t−1} W_hhᵀ (all four gates at once, B×H·H×4H) is a per-step product.
-// A reverse direction walks t = T−1 … 0, and its "previous" state is that of t+1.
+// A reverse direction walks t = T−1 … 0, and its "previous" state is that of t+1. Packed (x [N,I],
+// see sequence.ts), step t updates only its first batchSizes[t] rows, forwards and backwards, and
+// cN holds each sequence's cell state at its own last step.
 import type { Data } from '../../tensor/dtype.js';
 import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
-import { addProjectionGrads } from './sequence.js';
+import { type SequenceOptions, addProjectionGrads, addRowSum, finalRows, fromPrevious, previousStep, recurrentProduct, sequenceLayout } from './sequence.js';
 import { ValueError } from '../../errors.js';
 
-export interface LstmSequenceOptions {
-  reverse: boolean;
-  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
-  batchFirst?: boolean;
-}
+export type LstmSequenceOptions = SequenceOptions;
 
 /**
  * Runs one LSTM layer in one direction over the sequence. Returns [output, cN]: all hidden states
- * [T,B,H] ([B,T,H] batchFirst) and the final cell state [B,H]; hN is the output's last step.
+ * [T,B,H] ([B,T,H] batchFirst, [N,H] packed) and the final cell state [B,H]; hN is the output's
+ * rows at finalRows(layout).
  */
 export function lstmSequence(
   x: Tensor, h0: Tensor, c0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
   opts: LstmSequenceOptions,
 ): [Tensor, Tensor] {
-  const bf = opts.batchFirst ?? false;
-  const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
-  const H = wHh.shape[1]!, G = 4 * H;
+  const l = sequenceLayout('lstmSequence', x, opts);
+  const { T, B, rs, rowOf, bt } = l;
+  const I = x.shape[x.ndim - 1]!, H = wHh.shape[1]!, G = 4 * H;
   const isBH = (t: Tensor) => t.ndim === 2 && t.shape[0] === B && t.shape[1] === H;
   const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
-  if (x.ndim !== 3 || wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
+  if (wIh.ndim !== 2 || wIh.shape[0] !== G || wIh.shape[1] !== I || wHh.shape[0] !== G
     || !isBH(h0) || !isBH(c0) || !isG(bIh) || !isG(bHh)) {
-    throw new ValueError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
+    throw new ValueError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${l.want}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;
   const rev = opts.reverse;
-  const BH = B * H, TB = T * B;
-  // row of (t, b) in the [T·B, ·] matrix views: step t's rows start at rowOf(t), rs rows apart
-  const rs = bf ? T : 1;
-  const rowOf = (t: number) => (bf ? t : t * B);
-  const out = new Tensor(alloc(dt, TB * H), bf ? [B, T, H] : [T, B, H]);
+  const BH = B * H, TB = l.rows;
+  const out = new Tensor(alloc(dt, TB * H), l.shapeOf(H));
   const Y = out.data, X = x.data, Wi = wIh.data, W = wHh.data, H0 = h0.data, C0 = c0.data;
-  // the state a step reads: h0/c0 (rows H apart) for the first step, else the neighbouring step
-  const prev = (s: number, t: number, seq: Data, init: Data): [Data, number, number] =>
-    s === 0 ? [init, 0, H] : [seq, rowOf(rev ? t + 1 : t - 1) * H, rs * H];
+  // c_{t−1} of row b at step t: the neighbouring step's (the first n rows), else c0's
+  const prevC = (s: number, t: number): [number, number] => {
+    const n = fromPrevious(l, s, t);
+    return [n, n > 0 ? rowOf(previousStep(l, t)) * H : 0];
+  };
 
   // A [T·B,G]: gate pre-activations x W_ihᵀ + (b_ih + b_hh) for all steps at once; each step adds
   // its recurrent term and then overwrites the row with the activations i, f, g, o for backward.
@@ -76,37 +74,34 @@ export function lstmSequence(
   for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
-    const [hp, hOff, hStride] = prev(s, t, Y, H0);
-    const [cp, cOff, cStride] = prev(s, t, C, C0);
-    const a0 = rowOf(t) * G, k0 = rowOf(t) * H;
-    gemm(B, G, H, hp, hOff, hStride, 1, Wt, 0, G, 1, A, a0, rs * G, true);
+    const [n, cOff] = prevC(s, t);
+    const a0 = rowOf(t) * G, k0 = rowOf(t) * H, Bt = bt(t);
+    recurrentProduct(l, s, t, H, G, Y, H0, Wt, A, a0, rs * G, true, gemm);
     // σ(v) = (1 + tanh(v/2)) / 2, so one vectorised tanh call serves all four gates: Math.exp and
     // Math.tanh per element cost more than the step's matrix product.
-    for (let b = 0; b < B; b++) {
+    for (let b = 0; b < Bt; b++) {
       const a = a0 + b * rs * G;
       for (let j = 0; j < H; j++) { A[a + j] *= 0.5; A[a + H + j] *= 0.5; A[a + 3 * H + j] *= 0.5; }
     }
-    tanhRows(B, G, A, a0, rs * G, A, a0, rs * G);
-    for (let b = 0; b < B; b++) {
-      const a = a0 + b * rs * G, k = k0 + b * rs * H, q = cOff + b * cStride;
+    tanhRows(Bt, G, A, a0, rs * G, A, a0, rs * G);
+    for (let b = 0; b < Bt; b++) {
+      const a = a0 + b * rs * G, k = k0 + b * rs * H;
+      const cp = b < n ? C : C0, q = b < n ? cOff + b * rs * H : b * H;
       for (let j = 0; j < H; j++) {
         const i = 0.5 + 0.5 * A[a + j]!, f = 0.5 + 0.5 * A[a + H + j]!, g = A[a + 2 * H + j]!;
         A[a + j] = i; A[a + H + j] = f; A[a + 3 * H + j] = 0.5 + 0.5 * A[a + 3 * H + j]!;
         C[k + j] = f * cp[q + j]! + i * g;
       }
     }
-    tanhRows(B, H, C, k0, rs * H, TC, k0, rs * H);
-    for (let b = 0; b < B; b++) {
+    tanhRows(Bt, H, C, k0, rs * H, TC, k0, rs * H);
+    for (let b = 0; b < Bt; b++) {
       const a = a0 + b * rs * G + 3 * H, k = k0 + b * rs * H;
       for (let j = 0; j < H; j++) Y[k + j] = A[a + j]! * TC[k + j]!;
     }
   }
   const cN = new Tensor(alloc(dt, BH), [B, H]);
   if (T === 0) cN.data.set(C0);
-  else {
-    const last = rowOf(rev ? 0 : T - 1);
-    for (let b = 0; b < B; b++) cN.data.set(C.subarray((last + b * rs) * H, (last + b * rs + 1) * H), b * H);
-  }
+  else finalRows(l).forEach((r, b) => cN.data.set(C.subarray(r * H, (r + 1) * H), b * H));
 
   // Two outputs from one node. The engine hands a backward only the gradient of the tensor it is
   // recorded on, so cN is recorded as a second, tiny node that consumes `out`: its backward only
@@ -119,14 +114,18 @@ export function lstmSequence(
     const dA = alloc(dt, TB * G);
     let dh = alloc(dt, BH); // da_{t+1} W_hh, the recurrent part of ∂L/∂h_t
     let next = alloc(dt, BH);
-    const dc = alloc(dt, BH); // ∂L/∂c_t from the later steps
+    // ∂L/∂c_t from the later steps; a sequence the walk has not reached yet (packed, forwards)
+    // holds its ∂L/∂cN here until its last step
+    const dc = alloc(dt, BH);
     if (gradCN !== null) dc.set(gradCN);
     gradCN = null;
+    const gh0 = acc(h0), gc0 = acc(c0);
     for (let s = T - 1; s >= 0; s--) {
       const t = rev ? T - 1 - s : s;
-      const [cp, cOff, cStride] = prev(s, t, C, C0);
-      for (let b = 0; b < B; b++) {
-        const row = rowOf(t) + b * rs, a = row * G, k = row * H, q = cOff + b * cStride;
+      const [n, cOff] = prevC(s, t), Bt = bt(t);
+      for (let b = 0; b < Bt; b++) {
+        const row = rowOf(t) + b * rs, a = row * G, k = row * H;
+        const cp = b < n ? C : C0, q = b < n ? cOff + b * rs * H : b * H;
         for (let j = 0; j < H; j++) {
           const i = A[a + j]!, f = A[a + H + j]!, g = A[a + 2 * H + j]!, o = A[a + 3 * H + j]!, tc = TC[k + j]!;
           const dhj = gY[k + j]! + dh[b * H + j]!;
@@ -138,19 +137,21 @@ export function lstmSequence(
           dc[b * H + j] = dcj * f;
         }
       }
-      gemm(B, H, G, dA, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, false);
+      gemm(Bt, H, G, dA, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, false);
+      // rows that started from (h0, c0) hand their carries to them
+      for (let k = n * H; k < Bt * H; k++) {
+        if (gh0) gh0[k] += next[k]!;
+        if (gc0) gc0[k] += dc[k]!;
+      }
       const tmp = dh; dh = next; next = tmp;
     }
-    const gh0 = acc(h0);
-    if (gh0) for (let k = 0; k < BH; k++) gh0[k] += dh[k]!;
-    const gc0 = acc(c0);
-    if (gc0) for (let k = 0; k < BH; k++) gc0[k] += dc[k]!;
-    if (TB === 0) return;
-    addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dA, dA, X, Wi, I, H, G, { T, B, rs, rowOf, reverse: rev }, Y, H0, dt, gemm);
+    // T = 0: cN is c0
+    if (T === 0 && gc0) for (let k = 0; k < BH; k++) gc0[k] += dc[k]!;
+    addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dA, dA, X, Wi, I, H, G, l, Y, H0, dt, gemm);
     if (bIh || bHh) {
-      // Σ_rows da_row as the product 1ᵀ·dA, summed once for both biases
+      // Σ_rows da_row, summed once for both biases
       const db = alloc(dt, G);
-      gemm(1, G, TB, alloc(dt, TB).fill(1), 0, TB, 1, dA, 0, G, 1, db, 0, G, false);
+      addRowSum(db, dA, TB, G, gemm);
       for (const bias of [bIh, bHh]) {
         const gb = bias ? acc(bias) : null;
         if (gb) for (let j = 0; j < G; j++) gb[j] += db[j]!;
@@ -164,4 +165,3 @@ export function lstmSequence(
   return [out, cN];
 }
 
-/** gW [G,N] += (Mᵀ·dA)ᵀ for M [rows,N] and dA [rows,G]: Σ_rows dA_rowᵀ M_row, with dA read row-major. */

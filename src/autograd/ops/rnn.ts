@@ -1,114 +1,115 @@
 // The fused Elman RNN sequence op: one autograd node for a whole layer-direction, with the
 // hand-derived BPTT of the tutorial's §4 as its backward (no per-time-step graph nodes).
 //
-// Legend: T time, B batch, I input features, H hidden units. x [T,B,I] is time-major.
+// Legend: T time, B batch, I input features, H hidden units. x [T,B,I] is time-major ([B,T,I]
+// batchFirst, or packed [N,I] as PyTorch's PackedSequence: see sequence.ts).
 //   forward   z_t = x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh,   h_t = f(z_t)
 //   backward  dh_t = ∂L/∂h_t (from the output) + dz_{t+1} W_hh,  dz_t = dh_t ⊙ f′(z_t)
 //             dW_ih = Σ_t dz_tᵀ x_t,  dW_hh = Σ_t dz_tᵀ h_{t−1},  db = Σ_t dz_t,
 //             dx_t = dz_t W_ih,  dh_0 = dz_1 W_hh
 // The input projection (all t at once) and the weight gradients are single large matmuls over
-// all T·B rows; only the recurrence h_{t−1} → h_t is a per-step (B×H·H×H) product.
-// A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}.
+// all rows; only the recurrence h_{t−1} → h_t is a per-step (B×H·H×H) product.
+// A reverse direction walks t = T−1 … 0, and its "previous" state is h_{t+1}. Packed, step t
+// updates only its first batchSizes[t] rows, forwards and backwards.
 import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
+import { type SequenceOptions, addGradT, addRowSum, fromPrevious, previousStates, recurrentProduct, sequenceLayout } from './sequence.js';
 import { ValueError } from '../../errors.js';
 
 export type Nonlinearity = 'tanh' | 'relu';
 
-export interface RnnSequenceOptions {
+export interface RnnSequenceOptions extends SequenceOptions {
   nonlinearity: Nonlinearity;
-  reverse: boolean;
-  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
-  batchFirst?: boolean;
 }
 
-/** Runs one RNN layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst). */
+/** Runs one RNN layer in one direction over the sequence; returns all hidden states [T,B,H] ([B,T,H] batchFirst, [N,H] packed). */
 export function rnnSequence(
   x: Tensor, h0: Tensor, wIh: Tensor, wHh: Tensor, bIh: Tensor | null, bHh: Tensor | null,
   opts: RnnSequenceOptions,
 ): Tensor {
-  const bf = opts.batchFirst ?? false;
-  const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!, I = x.shape[2]!;
-  const H = wHh.shape[0]!;
-  if (x.ndim !== 3 || wIh.shape[1] !== I || wIh.shape[0] !== H || h0.shape[0] !== B || h0.shape[1] !== H) {
-    throw new ValueError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${bf ? '[B,T,I]' : '[T,B,I]'}, h0 [B,H], weight_ih [H,I])`);
+  const l = sequenceLayout('rnnSequence', x, opts);
+  const { T, B, rs, rowOf, bt } = l;
+  const I = x.shape[x.ndim - 1]!, H = wHh.shape[0]!;
+  if (wIh.shape[1] !== I || wIh.shape[0] !== H || h0.ndim !== 2 || h0.shape[0] !== B || h0.shape[1] !== H) {
+    throw new ValueError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${l.want}, h0 [B,H], weight_ih [H,I])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
   const relu = opts.nonlinearity === 'relu';
   const rev = opts.reverse;
-  const BH = B * H, TB = T * B;
-  // row of (t, b) in the [T·B, ·] matrix view: step t's rows start at rowOf(t), rs rows apart
-  const rs = bf ? T : 1;
-  const rowOf = (t: number) => (bf ? t : t * B);
-  const out = new Tensor(alloc(x.dtype, TB * H), bf ? [B, T, H] : [T, B, H]);
+  const bf = opts.batchFirst ?? false;
+  const BH = B * H, R = l.rows;
+  const packed = (opts.batchSizes ?? null) !== null;
+  const out = new Tensor(alloc(x.dtype, R * H), l.shapeOf(H));
   const Y = out.data, W = wHh.data, X = x.data, Wi = wIh.data, H0 = h0.data;
 
   // z = x W_ihᵀ + (b_ih + b_hh), all steps at once
-  const Z = alloc(x.dtype, TB * H);
-  if (bIh !== null || bHh !== null) {
+  const Z = alloc(x.dtype, R * H);
+  if (R > 0 && (bIh !== null || bHh !== null)) {
     for (let j = 0; j < H; j++) Z[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
-    for (let r = 1; r < TB; r++) Z.copyWithin(r * H, 0, H);
+    for (let r = 1; r < R; r++) Z.copyWithin(r * H, 0, H);
   }
-  if (I > 0) gemm(TB, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, H, true);
+  if (R > 0 && I > 0) gemm(R, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, H, true);
 
   // W_hhᵀ once, so every step's product reads a contiguous right operand
   const Wt = alloc(x.dtype, H * H);
   for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) Wt[j * H + i] = W[i * H + j]!;
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
-    const zt = rowOf(t) * H;
-    if (s === 0) gemm(B, H, H, H0, 0, H, 1, Wt, 0, H, 1, Z, zt, rs * H, true);
-    else gemm(B, H, H, Y, rowOf(rev ? t + 1 : t - 1) * H, rs * H, 1, Wt, 0, H, 1, Z, zt, rs * H, true);
+    const zt = rowOf(t) * H, Bt = bt(t);
+    recurrentProduct(l, s, t, H, H, Y, H0, Wt, Z, zt, rs * H, true, gemm);
     if (relu) {
-      for (let b = 0; b < B; b++) {
+      for (let b = 0; b < Bt; b++) {
         const k0 = zt + b * rs * H;
         for (let k = k0; k < k0 + H; k++) { const v = Z[k]!; Y[k] = v > 0 ? v : 0; }
       }
-    } else tanhRows(B, H, Z, zt, rs * H, Y, zt, rs * H);
+    } else tanhRows(Bt, H, Z, zt, rs * H, Y, zt, rs * H);
   }
 
   const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   return record(out, 'rnnSequence', inputs, (G, acc) => {
-    const dZ = alloc(x.dtype, TB * H);
+    const dZ = alloc(x.dtype, R * H);
+    // rows a step has not reached yet (packed, forwards) keep a zero carry
     let carry = alloc(x.dtype, BH);
     let next = alloc(x.dtype, BH);
+    const gh0 = acc(h0);
     for (let s = T - 1; s >= 0; s--) {
       const t = rev ? T - 1 - s : s;
-      const zt = rowOf(t) * H;
+      const zt = rowOf(t) * H, Bt = bt(t);
       // dz_t = (∂L/∂h_t + carry) ⊙ f′, f′ from the saved output
-      for (let b = 0; b < B; b++) {
+      for (let b = 0; b < Bt; b++) {
         const k0 = zt + b * rs * H, c0 = b * H;
         if (relu) for (let j = 0; j < H; j++) dZ[k0 + j] = Y[k0 + j]! > 0 ? G[k0 + j]! + carry[c0 + j]! : 0;
         else for (let j = 0; j < H; j++) { const y = Y[k0 + j]!; dZ[k0 + j] = (G[k0 + j]! + carry[c0 + j]!) * (1 - y * y); }
       }
-      // carry into the previous step: dz_t W_hh
-      gemm(B, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, next, 0, H, false);
+      // carry into the previous step: dz_t W_hh; rows that started from h0 hand it to h0
+      gemm(Bt, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, next, 0, H, false);
+      if (gh0) for (let k = fromPrevious(l, s, t) * H; k < Bt * H; k++) gh0[k] += next[k]!;
       const tmp = carry; carry = next; next = tmp;
     }
-    const gh0 = acc(h0);
-    if (gh0) for (let k = 0; k < BH; k++) gh0[k] += carry[k]!;
     const gx = acc(x);
-    if (gx && I > 0) gemm(TB, I, H, dZ, 0, H, 1, Wi, 0, I, 1, gx, 0, I, true);
+    if (gx && I > 0 && R > 0) gemm(R, I, H, dZ, 0, H, 1, Wi, 0, I, 1, gx, 0, I, true);
     const gWi = acc(wIh);
-    if (gWi && I > 0) gemm(H, I, TB, dZ, 0, 1, H, X, 0, I, 1, gWi, 0, I, true);
+    if (gWi && I > 0 && R > 0) gemm(H, I, R, dZ, 0, 1, H, X, 0, I, 1, gWi, 0, I, true);
     const gW = acc(wHh);
-    if (gW) {
-      // Σ_t dz_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
-      // contiguous block of rows; batch-first: one such block per sequence.
-      if (T > 1) {
-        const [dzRow, yRow] = rev ? [0, 1] : [1, 0];
-        if (!bf) gemm(H, H, (T - 1) * B, dZ, dzRow * BH, 1, H, Y, yRow * BH, H, 1, gW, 0, H, true);
-        else for (let b = 0; b < B; b++) gemm(H, H, T - 1, dZ, (b * T + dzRow) * H, 1, H, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
+    if (gW && T > 0) {
+      if (packed) addGradT(gW, previousStates(l, H, Y, H0, x.dtype), H, dZ, R, H, gemm);
+      else {
+        // Σ_t dz_tᵀ h_prev(t). Time-major: the steps whose previous state is an output form one
+        // contiguous block of rows; batch-first: one such block per sequence.
+        if (T > 1) {
+          const [dzRow, yRow] = rev ? [0, 1] : [1, 0];
+          if (!bf) gemm(H, H, (T - 1) * B, dZ, dzRow * BH, 1, H, Y, yRow * BH, H, 1, gW, 0, H, true);
+          else for (let b = 0; b < B; b++) gemm(H, H, T - 1, dZ, (b * T + dzRow) * H, 1, H, Y, (b * T + yRow) * H, H, 1, gW, 0, H, true);
+        }
+        gemm(H, H, B, dZ, rowOf(rev ? T - 1 : 0) * H, 1, rs * H, H0, 0, H, 1, gW, 0, H, true);
       }
-      gemm(H, H, B, dZ, rowOf(rev ? T - 1 : 0) * H, 1, rs * H, H0, 0, H, 1, gW, 0, H, true);
     }
     for (const b of [bIh, bHh]) {
       const gb = b ? acc(b) : null;
-      if (!gb) continue;
-      for (let r = 0; r < TB; r++) for (let j = 0; j < H; j++) gb[j] += dZ[r * H + j]!;
+      if (gb) addRowSum(gb, dZ, R, H, gemm);
     }
   });
 }

@@ -1,31 +1,139 @@
-// Helpers shared by the fused LSTM and GRU sequence ops (the Elman op's weight gradient avoids the
-// copy below with one product per contiguous block). Rows are the [T·B, ·] matrix view of a
-// sequence in either layout: step t's B rows start at rowOf(t) and lie rs rows apart.
+// The plan the fused RNN, LSTM and GRU sequence ops share: the row layout of a sequence, the
+// recurrent product of a step, and the gradients of the projections.
+//
+// Rows are the [rows, ·] matrix view of a sequence: step t's rows start at rowOf(t) and lie rs
+// rows apart. Three layouts: time-major [T,B,·] (rowOf(t) = t·B, rs = 1), batch-first [B,T,·]
+// (rowOf(t) = t, rs = T) and packed [N,·] as PyTorch's PackedSequence lays it out (sequences
+// sorted by decreasing length; step t holds the first batchSizes[t] of them, contiguously, so
+// rowOf(t) = Σ_{u<t} batchSizes[u], rs = 1). At step t only the first bt(t) rows are active; a
+// sequence thus stops at its own length, and a reverse direction, which walks t = T−1 … 0, starts
+// each sequence at its own end: rows that were not active at t+1 read their previous state from
+// h0. Padded layouts are the case bt(t) = B.
 import type { Data, DType } from '../../tensor/dtype.js';
 import { alloc, dtypeOf } from '../../tensor/dtype.js';
 import type { Kernels } from '../../tensor/kernels.js';
+import { fmtShape } from '../../tensor/shape.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { ValueError } from '../../errors.js';
+
+export interface SequenceOptions {
+  reverse: boolean;
+  /** x is [B,T,I] and the output [B,T,H] (no transposes needed); otherwise time-major. */
+  batchFirst?: boolean;
+  /**
+   * x is packed [N,I] (N = Σ batchSizes) and so is the output: PyTorch's PackedSequence layout,
+   * batchSizes non-increasing. batchFirst does not apply.
+   */
+  batchSizes?: readonly number[] | null;
+}
 
 export interface RowLayout {
   T: number;
+  /** Sequences (rows of h0): B, or batchSizes[0] packed. */
   B: number;
+  /** All rows: T·B, or Σ batchSizes packed. */
+  rows: number;
   /** Rows between one sequence's consecutive entries at a step (T batch-first, else 1). */
   rs: number;
   rowOf: (t: number) => number;
+  /** Active rows at step t: the first bt(t) sequences. */
+  bt: (t: number) => number;
   reverse: boolean;
+  /** x's expected layout, for error messages. */
+  want: string;
+  /** The shape of a sequence of F features in this layout (the op's output for F = H). */
+  shapeOf: (F: number) => number[];
+}
+
+/** The layout of x ([T,B,I], [B,T,I] batchFirst, or packed [N,I]); throws when x does not fit it. */
+export function sequenceLayout(op: string, x: Tensor, opts: SequenceOptions): RowLayout {
+  const bs = opts.batchSizes ?? null;
+  const reverse = opts.reverse;
+  if (bs === null) {
+    const bf = opts.batchFirst ?? false;
+    const want = bf ? '[B,T,I]' : '[T,B,I]';
+    if (x.ndim !== 3) throw new ValueError(`${op}: x has shape ${fmtShape(x.shape)} but expects ${want}`);
+    const T = x.shape[bf ? 1 : 0]!, B = x.shape[bf ? 0 : 1]!;
+    return {
+      T, B, rows: T * B, rs: bf ? T : 1, rowOf: bf ? (t) => t : (t) => t * B, bt: () => B, reverse, want,
+      shapeOf: (F) => (bf ? [B, T, F] : [T, B, F]),
+    };
+  }
+  const T = bs.length;
+  const off = new Int32Array(T + 1);
+  for (let t = 0; t < T; t++) {
+    const n = bs[t]!;
+    if (!Number.isInteger(n) || n < 1 || (t > 0 && n > bs[t - 1]!)) {
+      throw new ValueError(`${op}: batchSizes must be non-increasing positive integers, got [${bs.join(',')}]`);
+    }
+    off[t + 1] = off[t]! + n;
+  }
+  const rows = off[T]!;
+  if (x.ndim !== 2 || x.shape[0] !== rows) {
+    throw new ValueError(`${op}: packed x has shape ${fmtShape(x.shape)} but batchSizes [${bs.join(',')}] expect [${rows},I]`);
+  }
+  return {
+    T, B: T > 0 ? bs[0]! : 0, rows, rs: 1, rowOf: (t) => off[t]!, bt: (t) => bs[t]!, reverse, want: '[N,I] (packed)',
+    shapeOf: (F) => [rows, F],
+  };
 }
 
 /**
- * h_prev for every row, in the output's row order: h0 for the first step processed, else the
- * neighbouring step's output (t−1 forwards, t+1 in reverse). One [T·B,H] matrix, so the recurrent
- * weight gradient is a single product over all rows.
+ * How many of step t's active rows (processing step s) read their previous state from the
+ * neighbouring step's output; the rest, up to bt(t), read it from h0. Forwards every active row
+ * at t was active at t−1; in reverse only the first bt(t+1) were active at t+1.
+ */
+export function fromPrevious(l: RowLayout, s: number, t: number): number {
+  if (s === 0) return 0;
+  return l.reverse ? l.bt(t + 1) : l.bt(t);
+}
+
+/** The step whose output is step t's previous state. */
+export function previousStep(l: RowLayout, t: number): number {
+  return l.reverse ? t + 1 : t - 1;
+}
+
+/**
+ * Each sequence's final row (the last step it processed): forwards its own last step, in reverse
+ * step 0. hN (and cN) are these rows of the output (of the cell states).
+ */
+export function finalRows(l: RowLayout): Int32Array {
+  const { T, B, rs, rowOf, bt, reverse } = l;
+  const rows = new Int32Array(B);
+  if (T === 0) return rows;
+  if (reverse) for (let b = 0; b < B; b++) rows[b] = rowOf(0) + b * rs;
+  else for (let t = 0; t < T; t++) for (let b = t + 1 < T ? bt(t + 1) : 0; b < bt(t); b++) rows[b] = rowOf(t) + b * rs;
+  return rows;
+}
+
+/**
+ * C rows of step t (C[cOff + b·cStride], b < bt(t)) ← (accumulate ? C : 0) + h_prev(b) Wt for the
+ * step's previous states: the neighbouring step's rows of `seq`, then h0's rows. Wt is [H,N].
+ */
+export function recurrentProduct(
+  l: RowLayout, s: number, t: number, H: number, N: number, seq: Data, init: Data, Wt: Data,
+  C: Data, cOff: number, cStride: number, accumulate: boolean, gemm: Kernels['gemm'],
+): void {
+  const n = fromPrevious(l, s, t), Bt = l.bt(t);
+  if (n > 0) gemm(n, N, H, seq, l.rowOf(previousStep(l, t)) * H, l.rs * H, 1, Wt, 0, N, 1, C, cOff, cStride, accumulate);
+  if (Bt > n) gemm(Bt - n, N, H, init, n * H, H, 1, Wt, 0, N, 1, C, cOff + n * cStride, cStride, accumulate);
+}
+
+/**
+ * h_prev for every row, in the output's row order: h0 for a sequence's first step processed, else
+ * the neighbouring step's output. One [rows,H] matrix, so the recurrent weight gradient is a single
+ * product over all rows.
  */
 export function previousStates(l: RowLayout, H: number, Y: Data, H0: Data, dtype: DType): Data {
-  const { T, B, rs, rowOf, reverse } = l;
-  const HP = alloc(dtype, T * B * H);
+  const { T, rs, rowOf, reverse } = l;
+  const HP = alloc(dtype, l.rows * H);
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
-    const [src, off, stride] = s === 0 ? [H0, 0, H] : [Y, rowOf(reverse ? t + 1 : t - 1) * H, rs * H];
-    for (let b = 0; b < B; b++) HP.set(src.subarray(off + b * stride, off + b * stride + H), (rowOf(t) + b * rs) * H);
+    const n = fromPrevious(l, s, t), Bt = l.bt(t), off = s === 0 ? 0 : rowOf(previousStep(l, t)) * H;
+    for (let b = 0; b < Bt; b++) {
+      const src = b < n ? off + b * rs * H : b * H;
+      HP.set((b < n ? Y : H0).subarray(src, src + H), (rowOf(t) + b * rs) * H);
+    }
   }
   return HP;
 }
@@ -35,23 +143,31 @@ export function previousStates(l: RowLayout, H: number, Y: Data, H0: Data, dtype
  * reads D, the big operand, row-major; the [N,G] product is added back transposed.
  */
 export function addGradT(gW: Data, M: Data, N: number, D: Data, rows: number, G: number, gemm: Kernels['gemm']): void {
+  if (rows === 0) return;
   const tmp = alloc(dtypeOf(gW), N * G);
   gemm(N, G, rows, M, 0, 1, N, D, 0, G, 1, tmp, 0, G, false);
   for (let i = 0; i < G; i++) for (let j = 0; j < N; j++) gW[i * N + j] += tmp[j * G + i]!;
 }
 
+/** g [G] += Σ_rows D_row for D [rows,G] (from column `col` of rows `stride` apart), as the product 1ᵀ·D. */
+export function addRowSum(g: Data, D: Data, rows: number, G: number, gemm: Kernels['gemm'], col = 0, stride = G): void {
+  if (rows === 0) return;
+  gemm(1, G, rows, alloc(dtypeOf(g), rows).fill(1), 0, rows, 1, D, col, stride, 1, g, 0, G, true);
+}
+
 /**
  * The gradients every gated sequence op shares, from the pre-activation gradients of all rows:
  * dx += dIn·W_ih, dW_ih += Σ_rows dInᵀ x, dW_hh += Σ_rows dRecᵀ h_prev (one product each over
- * all T·B rows). dIn and dRec are the same array for LSTM; GRU separates them (b_hn sits inside r).
+ * all rows). dIn and dRec are the same array for LSTM; GRU separates them (b_hn sits inside r).
  */
 export function addProjectionGrads(
   g: { x: Data | null; wIh: Data | null; wHh: Data | null },
   dIn: Data, dRec: Data, X: Data, Wi: Data, I: number, H: number, G: number,
   l: RowLayout, Y: Data, H0: Data, dtype: DType, gemm: Kernels['gemm'],
 ): void {
-  const TB = l.T * l.B;
-  if (g.x && I > 0) gemm(TB, I, G, dIn, 0, G, 1, Wi, 0, I, 1, g.x, 0, I, true);
-  if (g.wIh && I > 0) addGradT(g.wIh, X, I, dIn, TB, G, gemm);
-  if (g.wHh) addGradT(g.wHh, previousStates(l, H, Y, H0, dtype), H, dRec, TB, G, gemm);
+  const R = l.rows;
+  if (R === 0) return;
+  if (g.x && I > 0) gemm(R, I, G, dIn, 0, G, 1, Wi, 0, I, 1, g.x, 0, I, true);
+  if (g.wIh && I > 0) addGradT(g.wIh, X, I, dIn, R, G, gemm);
+  if (g.wHh) addGradT(g.wHh, previousStates(l, H, Y, H0, dtype), H, dRec, R, G, gemm);
 }
