@@ -18,7 +18,11 @@ export interface CleanRule {
 }
 
 export interface CleanOptions {
-  /** Unicode NFKC: full-width → half-width (ＡＢＣ１２３ → ABC123, ， → ,), ligatures, compatibility forms. Default true. */
+  /**
+   * Unicode NFKC: full-width → half-width (ＡＢＣ１２３ → ABC123, ， → ,), ligatures, compatibility forms.
+   * A run of more than 30 combining marks is normalised in blocks of 30 (UAX #15's stream-safe bound).
+   * Default true.
+   */
   nfkc?: boolean;
   /** Strip HTML/XML tags, <script>/<style> bodies and comments; decode character entities. Default true. */
   html?: boolean;

@@ -39,7 +39,14 @@ export function assertLang(lang: string, where: string): asserts lang is Lang {
   if (!LANGS.includes(lang)) throw new ValueError(`${where}: unknown language '${lang}' (expected zh, en or auto)`);
 }
 
-/** Tokenize one text. Whitespace never appears in a token, except inside a user-dictionary entry. */
+/**
+ * Tokenize one text. Whitespace never appears in a token, except inside a user-dictionary entry.
+ * Time is linear in the length of the text, whatever it holds: for English, a run of more than
+ * 128 characters without whitespace (MAX_RUN in english.ts) is cut into pieces of at most 128,
+ * after a delimiter such as ',' or '"' where there is one, so no English token is longer than 128
+ * characters; Intl.Segmenter reads Chinese runs longer than 1,024 characters in overlapping
+ * windows (segment.ts). Shorter runs are tokenized as a whole, as they always were.
+ */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   if (typeof text !== 'string') throw new ValueError(`tokenize: expected a string, got ${typeof text}`);
   const lang = options.lang ?? 'auto';
