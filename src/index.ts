@@ -3,13 +3,17 @@ export { Tensor, type NestedArray } from './tensor/tensor.js';
 export type { DType, Data } from './tensor/dtype.js';
 export { Generator, manualSeed, defaultGenerator } from './tensor/random.js';
 export {
-  tensor, fromData, zeros, ones, full, zerosLike, onesLike, arange, rand, randn, uniform,
+  tensor, fromData, zeros, ones, full, zerosLike, onesLike, fullLike, randLike, randnLike, arange, rand, randn, uniform,
   type TensorOptions, type FromDataOptions, type RandomOptions,
 } from './tensor/creation.js';
 export { kernels, setKernels, jsKernels, createWasmKernels, type Kernels } from './tensor/kernels.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck.js';
 export { cat, stack } from './autograd/ops/shape.js';
+export { eq, ne, lt, le, gt, ge, where, maskedFill } from './autograd/ops/compare.js';
+export { argmax, argmin, max, min, topk, sort, argsort, gather, scatter, scatterAdd } from './autograd/ops/index-ops.js';
+export { cumsum, std, norm, logsumexp, sign, sin, cos } from './autograd/ops/math.js';
+export { expand, repeat, flatten, chunk, split } from './autograd/ops/layout.js';
 export { matmul, type MatmulOptions } from './autograd/ops/matmul.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -87,6 +87,7 @@ export const zeros = (shape: readonly number[], opts: TensorOptions = {}): Tenso
 export const ones = (shape: readonly number[], opts: TensorOptions = {}): Tensor => full(shape, 1, opts);
 export const zerosLike = (t: Tensor, opts: TensorOptions = {}): Tensor => full(t.shape, 0, { dtype: t.dtype, ...opts });
 export const onesLike = (t: Tensor, opts: TensorOptions = {}): Tensor => full(t.shape, 1, { dtype: t.dtype, ...opts });
+export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...opts });
 
 /** Values start, start+step, … below end, like `torch.arange`. */
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
@@ -118,6 +119,11 @@ export function randn(shape: readonly number[], opts: RandomOptions = {}): Tenso
   for (let i = 0; i < d.length; i++) d[i] = g.normal();
   return new Tensor(d, [...shape], opts.requiresGrad ?? false);
 }
+
+/** Uniform on [0, 1) in t's shape and dtype. */
+export const randLike = (t: Tensor, opts: RandomOptions = {}): Tensor => rand(t.shape, { dtype: t.dtype, ...opts });
+/** Standard normal in t's shape and dtype. */
+export const randnLike = (t: Tensor, opts: RandomOptions = {}): Tensor => randn(t.shape, { dtype: t.dtype, ...opts });
 
 /** Uniform on [low, high). */
 export function uniform(shape: readonly number[], low: number, high: number, opts: RandomOptions = {}): Tensor {

@@ -5,8 +5,12 @@
 // where each op's forward and backward sit side by side.
 import type { BackwardFn } from '../autograd/engine.js';
 import { runBackward } from '../autograd/engine.js';
+import * as C from '../autograd/ops/compare.js';
 import * as E from '../autograd/ops/elementwise.js';
+import * as IX from '../autograd/ops/index-ops.js';
+import * as L from '../autograd/ops/layout.js';
 import * as M from '../autograd/ops/matmul.js';
+import * as MA from '../autograd/ops/math.js';
 import * as R from '../autograd/ops/reduce.js';
 import * as S from '../autograd/ops/shape.js';
 import * as X from '../autograd/ops/softmax.js';
@@ -201,7 +205,8 @@ export class Tensor {
   // shape
   reshape(...shape: number[] | [readonly number[]]): Tensor { return S.reshape(this, flatArgs(shape)); }
   view(...shape: number[] | [readonly number[]]): Tensor { return S.reshape(this, flatArgs(shape)); }
-  flatten(): Tensor { return S.reshape(this, [-1]); }
+  /** Merges dims startDim..endDim (all by default) into one. */
+  flatten(startDim = 0, endDim = -1): Tensor { return L.flatten(this, startDim, endDim); }
   squeeze(dim?: number): Tensor { return S.squeeze(this, dim); }
   unsqueeze(dim: number): Tensor { return S.unsqueeze(this, dim); }
   transpose(dim0: number, dim1: number): Tensor { return S.transpose(this, dim0, dim1); }
@@ -218,6 +223,65 @@ export class Tensor {
   /** Gathers the entries `index` along `dim`, like `index_select`; repeated indices accumulate grads. */
   index(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
   indexSelect(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
+
+  // the everyday API (issue 9). Comparisons return float 0/1 tensors (rnnkit has no bool dtype) and
+  // index results are float tensors of exact integers, neither requiring grad; see docs/core.md.
+  /** The number of dims, as `dim()` in PyTorch. */
+  dim(): number { return this.ndim; }
+  /** All dims reversed, as PyTorch's `.T`. */
+  get T(): Tensor { return S.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+  /** The last two dims swapped (a batch of matrices transposed), as PyTorch's `.mT`. */
+  get mT(): Tensor {
+    if (this.ndim < 2) throw new ValueError(`mT: expects a tensor with at least 2 dims, got shape ${fmtShape(this.shape)}`);
+    return S.transpose(this, -2, -1);
+  }
+  /** Zeros of `shape` in this tensor's dtype. */
+  newZeros(shape: readonly number[]): Tensor {
+    if (shape.some((v) => !Number.isInteger(v) || v < 0)) throw new ValueError(`newZeros: invalid shape ${fmtShape(shape)}`);
+    return new Tensor(alloc(this.dtype, numel(shape)), [...shape]);
+  }
+  eq(other: Tensor | number): Tensor { return C.eq(this, other); }
+  ne(other: Tensor | number): Tensor { return C.ne(this, other); }
+  lt(other: Tensor | number): Tensor { return C.lt(this, other); }
+  le(other: Tensor | number): Tensor { return C.le(this, other); }
+  gt(other: Tensor | number): Tensor { return C.gt(this, other); }
+  ge(other: Tensor | number): Tensor { return C.ge(this, other); }
+  /** `value` where `mask` (broadcast to this shape) is non-zero. */
+  maskedFill(mask: Tensor, value: number): Tensor { return C.maskedFill(this, mask, value); }
+  /** Flat index of the first maximum (no dim), or the indices along `dim`. */
+  argmax(dim?: number, keepdim = false): Tensor { return IX.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return IX.argmin(this, dim, keepdim); }
+  /** The maximum (0-d; gradient shared among ties), or `[values, indices]` along `dim`. */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  max(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] { return dim === undefined ? IX.max(this) : IX.max(this, dim, keepdim); }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): [Tensor, Tensor];
+  min(dim?: number, keepdim = false): Tensor | [Tensor, Tensor] { return dim === undefined ? IX.min(this) : IX.min(this, dim, keepdim); }
+  /** The k largest (or smallest) along `dim` → `[values, indices]`, always sorted. */
+  topk(k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] { return IX.topk(this, k, dim, largest, sorted); }
+  /** Stable sort along `dim` → `[values, indices]`. */
+  sort(dim = -1, descending = false): [Tensor, Tensor] { return IX.sort(this, dim, descending); }
+  argsort(dim = -1, descending = false): Tensor { return IX.argsort(this, dim, descending); }
+  gather(dim: number, index: Tensor): Tensor { return IX.gather(this, dim, index); }
+  scatter(dim: number, index: Tensor, src: Tensor | number): Tensor { return IX.scatter(this, dim, index, src); }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor { return IX.scatterAdd(this, dim, index, src); }
+  cumsum(dim: number): Tensor { return MA.cumsum(this, dim); }
+  /** Variance over `dim` (all by default) with Bessel's `correction` (1 = PyTorch's unbiased). */
+  var(dim?: Dims, keepdim = false, correction = 1): Tensor { return MA.variance(this, dim, keepdim, correction); }
+  std(dim?: Dims, keepdim = false, correction = 1): Tensor { return MA.std(this, dim, keepdim, correction); }
+  /** The vector p-norm over `dim` (all by default); p = Infinity is max |x|. */
+  norm(p = 2, dim?: Dims, keepdim = false): Tensor { return MA.norm(this, p, dim, keepdim); }
+  logsumexp(dim: Dims, keepdim = false): Tensor { return MA.logsumexp(this, dim, keepdim); }
+  sign(): Tensor { return MA.sign(this); }
+  sin(): Tensor { return MA.sin(this); }
+  cos(): Tensor { return MA.cos(this); }
+  /** Broadcasts size-1 dims to `sizes` (−1 keeps a dim; new dims are prepended); copies. */
+  expand(...sizes: number[] | [readonly number[]]): Tensor { return L.expand(this, flatArgs(sizes)); }
+  /** Tiles the tensor reps[k] times along dim k, as PyTorch's `repeat`. */
+  repeat(...reps: number[] | [readonly number[]]): Tensor { return L.repeat(this, flatArgs(reps)); }
+  chunk(chunks: number, dim = 0): Tensor[] { return L.chunk(this, chunks, dim); }
+  split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] { return L.split(this, sizeOrSizes, dim); }
 }
 
 export type NestedArray = number | NestedArray[];

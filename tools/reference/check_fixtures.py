@@ -50,6 +50,17 @@ for c in ops["cases"]:
             assert g["shape"] == x["shape"], c["name"]
 print(f"ops.json: {len(ops['cases'])} cases ok")
 
+everyday = load("ops_everyday.json")
+walk(everyday)
+for c in everyday["cases"]:
+    assert c["grad_output"]["shape"] == c["output"]["shape"], c["name"]
+    for x, g in zip(c["inputs"], c["grads"]):
+        if g is not None:
+            assert g["shape"] == x["shape"], c["name"]
+for c in everyday["forward"]:
+    assert c["outputs"], c["name"]
+print(f"ops_everyday.json: {len(everyday['cases'])} cases, {len(everyday['forward'])} forward cases ok")
+
 rnn = load("rnn.json")
 walk(rnn)
 for c in rnn["cases"]:
