@@ -1,6 +1,17 @@
 // The tape: every op that needs a gradient records its inputs and a backward closure on its output
 // tensor; `backward` walks that graph in reverse topological order. The sort is iterative, since a
 // BPTT graph over thousands of steps would overflow the call stack with a recursive one.
+//
+// Two PyTorch checks guard a graph's saved buffers:
+// - A backward without `retainGraph` frees the graph it walked: each node's closure (and with it
+//   every buffer it saved) is replaced by FREED, and a later backward that reaches one throws.
+//   PyTorch only throws for nodes that saved tensors; rnnkit does not know which closures save
+//   what, so it throws for any freed node.
+// - Every in-place op bumps its tensor's `_version`. A node records the versions of its inputs and
+//   of its output when it is created, and backward refuses to run if any has changed since, as
+//   PyTorch's "modified by an inplace operation". Again rnnkit cannot tell a saved input from an
+//   unsaved one, so this is stricter than PyTorch (`y = x + 1; x.mul_(2); y.backward()` throws
+//   here, not there), never looser. Both checks run before any gradient is accumulated.
 import type { Data } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -23,6 +34,30 @@ export function needsGrad(...inputs: readonly Tensor[]): boolean {
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
   if (needsGrad(...inputs)) out._setGradFn(op, inputs, backward);
   return out;
+}
+
+/** The message of a backward through a freed graph (PyTorch's retain_graph error). */
+export const FREED_MESSAGE =
+  'backward: trying to backward through the graph a second time (or directly access saved tensors after they have already been freed); pass { retainGraph: true } to the first backward if you need to';
+
+/** @internal the backward of a node whose graph a backward without retainGraph has freed */
+export const FREED: BackwardFn = () => {
+  throw new ValueError(FREED_MESSAGE);
+};
+
+function checkVersions(t: Tensor): void {
+  const saved = t._savedVersions;
+  if (saved === null) return;
+  const n = t._inputs.length;
+  for (let i = 0; i <= n; i++) {
+    const x = i < n ? t._inputs[i]! : t;
+    if (x._version !== saved[i]) {
+      const which = i < n ? `input ${i} of ${t._op}` : `the output of ${t._op}`;
+      throw new ValueError(
+        `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ${x.toString()} (${which}) is at version ${x._version}; expected version ${saved[i]} instead`,
+      );
+    }
+  }
 }
 
 function topoOrder(root: Tensor): Tensor[] {
@@ -51,8 +86,11 @@ function topoOrder(root: Tensor): Tensor[] {
   return order;
 }
 
-/** Backpropagates `seed` (the gradient of some scalar w.r.t. `root`) into every leaf's `.grad`. */
-export function runBackward(root: Tensor, seed: Data): void {
+/**
+ * Backpropagates `seed` (the gradient of some scalar w.r.t. `root`) into every leaf's `.grad`;
+ * frees the graph it walked unless `retainGraph`.
+ */
+export function runBackward(root: Tensor, seed: Data, retainGraph = false): void {
   const buffers = new Map<Tensor, Data>();
   const acc: Accum = (t) => {
     if (!t.requiresGrad) return null;
@@ -64,11 +102,12 @@ export function runBackward(root: Tensor, seed: Data): void {
     }
     return b;
   };
-  const g0 = acc(root);
-  if (g0 === null) throw new ValueError('backward: the tensor does not require grad and has no grad_fn');
+  if (!root.requiresGrad) throw new ValueError('backward: the tensor does not require grad and has no grad_fn');
+  const order = root._backward === null ? [] : topoOrder(root);
+  for (const t of order) if (t._backward === FREED) throw new ValueError(FREED_MESSAGE);
+  for (const t of order) checkVersions(t);
+  const g0 = acc(root)!;
   for (let i = 0; i < seed.length; i++) g0[i] += seed[i]!;
-  if (root._backward === null) return;
-  const order = topoOrder(root);
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k]!;
     const g = buffers.get(t);
@@ -79,5 +118,12 @@ export function runBackward(root: Tensor, seed: Data): void {
       for (let i = 0; i < g.length; i++) r[i] += g[i]!;
     }
     t._backward!(g, acc);
+  }
+  if (!retainGraph) {
+    for (const t of order) {
+      t._backward = FREED;
+      t._inputs = [];
+      t._savedVersions = null;
+    }
   }
 }

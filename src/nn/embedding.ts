@@ -1,13 +1,13 @@
 // A lookup table of vectors, PyTorch's nn.Embedding. Legend: V num_embeddings (vocabulary),
 // E embedding_dim, [...S] the shape of the index tensor.
 //   weight  [V,E] ~ N(0, 1), row paddingIdx zeroed;   forward: indices [...S] → [...S,E]
-// The gather and its backward (a scatter-add: repeated indices accumulate) are one op here; the
-// padding row never receives a gradient, as in PyTorch.
-import { record } from '../autograd/engine.js';
+// The gather and its backward live in functional.ts (F.embedding); the padding row never
+// receives a gradient, as in PyTorch.
 import { alloc, type DType } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { embedding } from './functional.js';
 import { normal_ } from './init.js';
 import { Module, type Parameter, builtinModule } from './module.js';
 import { ValueError } from '../errors.js';
@@ -97,31 +97,7 @@ export class Embedding extends Module {
    * Returns [...shape, E] in the weight's dtype.
    */
   forward(indices: Tensor | ArrayLike<number>, shape?: readonly number[]): Tensor {
-    const { numEmbeddings: V, embeddingDim: E, paddingIdx: pad } = this;
-    const idx = indices instanceof Tensor ? indices.data : indices;
-    const lead = shape ?? (indices instanceof Tensor ? indices.shape : [idx.length]);
-    const n = lead.reduce((a, b) => a * b, 1);
-    if (n !== idx.length) throw new ValueError(`Embedding.forward: ${idx.length} indices do not fill shape ${fmtShape(lead)}`);
-    const rows = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      const v = idx[k]!;
-      if (!Number.isInteger(v) || v < 0 || v >= V) {
-        throw new ValueError(`Embedding.forward: index ${v} (at position ${k}) is out of range for ${V} embeddings`);
-      }
-      rows[k] = v;
-    }
-    const W = this.weight.data;
-    const out = new Tensor(alloc(this.weight.dtype, n * E), [...lead, E]);
-    const o = out.data;
-    for (let k = 0; k < n; k++) o.set(W.subarray(rows[k]! * E, (rows[k]! + 1) * E), k * E);
-    return record(out, 'embedding', [this.weight], (g, acc) => {
-      const gw = acc(this.weight)!;
-      for (let k = 0; k < n; k++) {
-        const r = rows[k]!;
-        if (r === pad) continue;
-        for (let j = 0; j < E; j++) gw[r * E + j] += g[k * E + j]!;
-      }
-    });
+    return embedding(indices, this.weight, { paddingIdx: this.paddingIdx, shape }, 'Embedding.forward');
   }
 }
 

@@ -1,9 +1,13 @@
-// Functional forms of the losses and dropout. MSE and L1 are composed from primitives; NLL has its
-// own backward (one scatter instead of a one-hot product), and cross entropy is
-// log-softmax followed by it, as in PyTorch.
+// Functional forms, as torch.nn.functional: losses, dropout, activations, linear and embedding
+// (the modules of the same names call these). MSE and L1 are composed from primitives; NLL has its
+// own backward (one scatter instead of a one-hot product), and cross entropy is log-softmax
+// followed by it, as in PyTorch.
+// Legend: N batch (any leading dims), I in_features, O out_features, V vocabulary, E embedding dim.
 import { record } from '../autograd/engine.js';
 import * as E from '../autograd/ops/elementwise.js';
+import { matmul } from '../autograd/ops/matmul.js';
 import { mean, sum } from '../autograd/ops/reduce.js';
+import { reshape } from '../autograd/ops/shape.js';
 import { logSoftmax } from '../autograd/ops/softmax.js';
 import { alloc } from '../tensor/dtype.js';
 import { type Generator, defaultGenerator } from '../tensor/random.js';
@@ -125,4 +129,65 @@ export function dropout(x: Tensor, p: number, training: boolean, generator: Gene
   const keep = 1 / (1 - p);
   for (let i = 0; i < mask.length; i++) mask[i] = generator.random() < p ? 0 : keep;
   return E.mul(x, new Tensor(mask, x.shape));
+}
+
+export { relu, tanh, sigmoid } from '../autograd/ops/elementwise.js';
+export { softmax, logSoftmax } from '../autograd/ops/softmax.js';
+
+/** y = x Wᵀ + b for x [...N,I], weight [O,I], bias [O] (optional) → [...N,O]. */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null, op = 'linear'): Tensor {
+  if (weight.ndim !== 2) throw new ValueError(`${op}: weight has shape ${fmtShape(weight.shape)} but expects [O,I]`);
+  const [O, I] = weight.shape as [number, number];
+  if (input.ndim === 0 || input.shape[input.ndim - 1] !== I) {
+    throw new ValueError(`${op}: input has shape ${fmtShape(input.shape)} but expects [..., ${I}]`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== O)) throw new ValueError(`${op}: bias has shape ${fmtShape(bias.shape)} but expects [${O}]`);
+  const x2 = input.ndim === 2 ? input : reshape(input, [-1, I]);
+  let y = matmul(x2, weight, { transB: true });
+  if (bias) y = E.add(y, bias);
+  return input.ndim === 2 ? y : reshape(y, [...input.shape.slice(0, -1), O]);
+}
+
+export interface EmbeddingFnOptions {
+  /** Row that never receives a gradient; negative counts from the end. */
+  paddingIdx?: number | null;
+  /** Shape of a flat list of indices (default [n]); a Tensor's own shape is used otherwise. */
+  shape?: readonly number[];
+}
+
+/**
+ * Rows of `weight` [V,E] picked by `indices` (a Tensor, whose shape is kept, or a flat list) →
+ * [...shape, E]. The gather and its backward (a scatter-add: repeated indices accumulate) are one
+ * op; the padding row never receives a gradient, as in PyTorch.
+ */
+export function embedding(indices: Tensor | ArrayLike<number>, weight: Tensor, opts: EmbeddingFnOptions = {}, op = 'embedding'): Tensor {
+  if (weight.ndim !== 2) throw new ValueError(`${op}: weight has shape ${fmtShape(weight.shape)} but expects [V,E]`);
+  const [V, Ed] = weight.shape as [number, number];
+  const p = opts.paddingIdx ?? null;
+  if (p !== null && (!Number.isInteger(p) || p < -V || p >= V)) throw new ValueError(`${op}: paddingIdx ${p} must be within [${-V}, ${V})`);
+  const pad = p !== null && p < 0 ? p + V : p;
+  const idx = indices instanceof Tensor ? indices.data : indices;
+  const lead = opts.shape ?? (indices instanceof Tensor ? indices.shape : [idx.length]);
+  const n = numel(lead);
+  if (n !== idx.length) throw new ValueError(`${op}: ${idx.length} indices do not fill shape ${fmtShape(lead)}`);
+  const rows = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const v = idx[k]!;
+    if (!Number.isInteger(v) || v < 0 || v >= V) {
+      throw new ValueError(`${op}: index ${v} (at position ${k}) is out of range for ${V} embeddings`);
+    }
+    rows[k] = v;
+  }
+  const W = weight.data;
+  const out = new Tensor(alloc(weight.dtype, n * Ed), [...lead, Ed]);
+  const o = out.data;
+  for (let k = 0; k < n; k++) o.set(W.subarray(rows[k]! * Ed, (rows[k]! + 1) * Ed), k * Ed);
+  return record(out, 'embedding', [weight], (g, acc) => {
+    const gw = acc(weight)!;
+    for (let k = 0; k < n; k++) {
+      const r = rows[k]!;
+      if (r === pad) continue;
+      for (let j = 0; j < Ed; j++) gw[r * Ed + j] += g[k * Ed + j]!;
+    }
+  });
 }

@@ -7,3 +7,4 @@ export * as init from './init.js';
 export { LSTM, LSTMCell, type LSTMOptions, type LSTMCellOptions, type LSTMState } from './lstm.js';
 export { GRU, GRUCell, type GRUOptions, type GRUCellOptions } from './gru.js';
 export { Embedding, type EmbeddingOptions, type FromPretrainedOptions, type PretrainedVectors } from './embedding.js';
+export * as utils from './utils/index.js';

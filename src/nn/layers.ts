@@ -1,12 +1,9 @@
 // Legend: N batch (any leading dims), I in_features, O out_features.
 import * as E from '../autograd/ops/elementwise.js';
-import { matmul } from '../autograd/ops/matmul.js';
-import { reshape } from '../autograd/ops/shape.js';
 import { zeros } from '../tensor/creation.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
-import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { dropout } from './functional.js';
+import { dropout, linear } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, type Parameter, builtinModule } from './module.js';
 import { ValueError } from '../errors.js';
@@ -37,16 +34,7 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const I = this.inFeatures;
-    if (x.ndim === 0 || x.shape[x.ndim - 1] !== I) {
-      throw new ValueError(`Linear.forward: input has shape ${fmtShape(x.shape)} but expects [..., ${I}]`);
-    }
-    const lead = x.shape.slice(0, -1);
-    const x2 = x.ndim === 2 ? x : reshape(x, [-1, I]);
-    const { weight, bias } = this; // accessors: read once
-    let y = matmul(x2, weight, { transB: true });
-    if (bias) y = E.add(y, bias);
-    return x.ndim === 2 ? y : reshape(y, [...lead, this.outFeatures]);
+    return linear(x, this.weight, this.bias, 'Linear.forward');
   }
 }
 

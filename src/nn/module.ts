@@ -307,7 +307,10 @@ export abstract class Module {
     if (problems.length) throw new StateDictError(`loadStateDict: ${problems.join('. ')}`);
     for (const [k, p] of own) {
       const v = entries.get(k);
-      if (v) p.data.set(v.data);
+      if (v) {
+        p.data.set(v.data);
+        p._version++;
+      }
     }
     return { missingKeys, unexpectedKeys };
   }
@@ -319,6 +322,7 @@ export abstract class Module {
       const d = alloc(dtype, p.data.length);
       d.set(p.data);
       p.data = d;
+      p._version++;
       (p as { dtype: DType }).dtype = dtype;
       p.grad = null;
     }

@@ -108,6 +108,7 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
     for (const p of this.params) {
       const x = p.data;
       for (let i = 0; i < x.length; i++) x[i] += t * d[offset + i]!;
+      p._version++;
       offset += x.length;
     }
   }
@@ -117,7 +118,10 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   private setParams(x: Data[]): void {
-    this.params.forEach((p, i) => p.data.set(x[i]!));
+    this.params.forEach((p, i) => {
+      p.data.set(x[i]!);
+      p._version++;
+    });
   }
 
   /** f and ∇f at x + t·d, leaving the parameters at x. */

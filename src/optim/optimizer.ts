@@ -91,6 +91,7 @@ export abstract class Optimizer<O extends object> {
           this.state.set(p, s);
         }
         this.update(p.data, p.grad.data, s, g, p);
+        p._version++;
       }
     }
   }

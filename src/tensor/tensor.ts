@@ -7,6 +7,7 @@ import type { BackwardFn } from '../autograd/engine.js';
 import { runBackward } from '../autograd/engine.js';
 import * as C from '../autograd/ops/compare.js';
 import * as E from '../autograd/ops/elementwise.js';
+import * as I from '../autograd/ops/inplace.js';
 import * as IX from '../autograd/ops/index-ops.js';
 import * as L from '../autograd/ops/layout.js';
 import * as M from '../autograd/ops/matmul.js';
@@ -16,6 +17,7 @@ import * as S from '../autograd/ops/shape.js';
 import * as X from '../autograd/ops/softmax.js';
 import type { Data, DType } from './dtype.js';
 import { alloc } from './dtype.js';
+import type { Generator } from './random.js';
 import { fmtShape, normDim, numel } from './shape.js';
 import { ValueError } from '../errors.js';
 
@@ -38,6 +40,10 @@ export class Tensor {
   _op = '';
   /** @internal */
   _retainsGrad = false;
+  /** @internal the versions of `_inputs` and of this tensor when its node was recorded (see engine.ts) */
+  _savedVersions: number[] | null = null;
+  /** @internal the version counter, shared with views of the same values (detach, reshape in a graph); created on first write */
+  _versionBox: { v: number } | null = null;
 
   constructor(data: Data, shape: readonly number[], requiresGrad = false) {
     if (data.length !== numel(shape)) {
@@ -55,6 +61,34 @@ export class Tensor {
     this._op = op;
     this._inputs = inputs;
     this._backward = backward;
+    const saved = new Array<number>(inputs.length + 1);
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      // a view (reshape) shares its input's values, so it shares its version counter too
+      if (x.data === this.data) this._versionBox = x._sharedVersionBox();
+      saved[i] = x._version;
+    }
+    saved[inputs.length] = this._version;
+    this._savedVersions = saved;
+  }
+
+  /**
+   * @internal How many times the values were changed in place: every in-place op, optimizer step
+   * and loadStateDict adds one. Caches derived from the values (a transposed weight) compare it.
+   */
+  get _version(): number {
+    return this._versionBox === null ? 0 : this._versionBox.v;
+  }
+
+  set _version(v: number) {
+    if (this._versionBox === null) this._versionBox = { v };
+    else this._versionBox.v = v;
+  }
+
+  /** @internal the version counter object, created if needed, to share with a view */
+  _sharedVersionBox(): { v: number } {
+    if (this._versionBox === null) this._versionBox = { v: 0 };
+    return this._versionBox;
   }
 
   /** @internal the `.grad` buffer, created on first use */
@@ -100,10 +134,12 @@ export class Tensor {
   /**
    * Backpropagates from this tensor. With no argument it must hold one value (the loss) and the
    * seed is 1; otherwise `grad` has this tensor's shape. Gradients accumulate into `.grad`.
+   * The graph is freed afterwards, so a second backward through it throws, unless
+   * `{ retainGraph: true }` (PyTorch's retain_graph) keeps it; then gradients accumulate again.
    */
-  backward(grad?: Tensor): void {
+  backward(grad?: Tensor | null, opts: { retainGraph?: boolean } = {}): void {
     let seed: Data;
-    if (grad === undefined) {
+    if (grad === undefined || grad === null) {
       if (this.data.length !== 1) {
         throw new ValueError(`backward: grad can be implicitly created only for a single-value tensor, got shape ${fmtShape(this.shape)}`);
       }
@@ -115,12 +151,14 @@ export class Tensor {
       }
       seed = grad.data;
     }
-    runBackward(this, seed);
+    runBackward(this, seed, opts.retainGraph ?? false);
   }
 
-  /** A new leaf sharing this tensor's values, cut from the graph. */
+  /** A new leaf sharing this tensor's values (and version counter), cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape);
+    const out = new Tensor(this.data, this.shape);
+    out._versionBox = this._sharedVersionBox();
+    return out;
   }
 
   /** A copy with its own storage (differentiable). */
@@ -223,6 +261,25 @@ export class Tensor {
   /** Gathers the entries `index` along `dim`, like `index_select`; repeated indices accumulate grads. */
   index(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
   indexSelect(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
+
+  // in place (src/autograd/ops/inplace.ts): they bump `_version` and record no gradient; while grad
+  // mode is on they refuse a leaf that requires grad or a tensor of the graph, so parameters are
+  // updated inside noGrad, as `with torch.no_grad(): p.add_(p.grad, alpha=-lr)`.
+  /** self += alpha·other (other broadcast to self's shape). */
+  add_(other: Tensor | number, opts: { alpha?: number } = {}): this { I.add_(this, other, opts.alpha ?? 1); return this; }
+  /** self −= alpha·other (other broadcast to self's shape). */
+  sub_(other: Tensor | number, opts: { alpha?: number } = {}): this { I.sub_(this, other, opts.alpha ?? 1); return this; }
+  mul_(other: Tensor | number): this { I.mul_(this, other); return this; }
+  div_(other: Tensor | number): this { I.div_(this, other); return this; }
+  zero_(): this { I.fill_(this, 0, 'zero_'); return this; }
+  fill_(value: number): this { I.fill_(this, value); return this; }
+  /** Copies src's values (broadcast to self's shape, converted to self's dtype). */
+  copy_(src: Tensor): this { I.copy_(this, src); return this; }
+  clamp_(min: number | null, max: number | null): this { I.clamp_(this, min, max); return this; }
+  /** Uniform on [a, b) from the seeded generator (default: the global one). */
+  uniform_(a = 0, b = 1, generator?: Generator): this { I.uniform_(this, a, b, generator); return this; }
+  /** Normal(mean, std²) from the seeded generator (default: the global one). */
+  normal_(mean = 0, std = 1, generator?: Generator): this { I.normal_(this, mean, std, generator); return this; }
 
   // the everyday API (issue 9). Comparisons return float 0/1 tensors (rnnkit has no bool dtype) and
   // index results are float tensors of exact integers, neither requiring grad; see docs/core.md.
