@@ -7,9 +7,9 @@ import type { BackwardFn } from '../autograd/engine.js';
 import { runBackward } from '../autograd/engine.js';
 import * as C from '../autograd/ops/compare.js';
 import * as E from '../autograd/ops/elementwise.js';
-import * as I from '../autograd/ops/inplace.js';
 import * as IX from '../autograd/ops/index-ops.js';
 import * as L from '../autograd/ops/layout.js';
+import * as I from '../autograd/ops/inplace.js';
 import * as M from '../autograd/ops/matmul.js';
 import * as MA from '../autograd/ops/math.js';
 import * as R from '../autograd/ops/reduce.js';
@@ -262,25 +262,6 @@ export class Tensor {
   index(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
   indexSelect(dim: number, index: ArrayLike<number>): Tensor { return S.indexSelect(this, dim, index); }
 
-  // in place (src/autograd/ops/inplace.ts): they bump `_version` and record no gradient; while grad
-  // mode is on they refuse a leaf that requires grad or a tensor of the graph, so parameters are
-  // updated inside noGrad, as `with torch.no_grad(): p.add_(p.grad, alpha=-lr)`.
-  /** self += alpha·other (other broadcast to self's shape). */
-  add_(other: Tensor | number, opts: { alpha?: number } = {}): this { I.add_(this, other, opts.alpha ?? 1); return this; }
-  /** self −= alpha·other (other broadcast to self's shape). */
-  sub_(other: Tensor | number, opts: { alpha?: number } = {}): this { I.sub_(this, other, opts.alpha ?? 1); return this; }
-  mul_(other: Tensor | number): this { I.mul_(this, other); return this; }
-  div_(other: Tensor | number): this { I.div_(this, other); return this; }
-  zero_(): this { I.fill_(this, 0, 'zero_'); return this; }
-  fill_(value: number): this { I.fill_(this, value); return this; }
-  /** Copies src's values (broadcast to self's shape, converted to self's dtype). */
-  copy_(src: Tensor): this { I.copy_(this, src); return this; }
-  clamp_(min: number | null, max: number | null): this { I.clamp_(this, min, max); return this; }
-  /** Uniform on [a, b) from the seeded generator (default: the global one). */
-  uniform_(a = 0, b = 1, generator?: Generator): this { I.uniform_(this, a, b, generator); return this; }
-  /** Normal(mean, std²) from the seeded generator (default: the global one). */
-  normal_(mean = 0, std = 1, generator?: Generator): this { I.normal_(this, mean, std, generator); return this; }
-
   // the everyday API (issue 9). Comparisons return float 0/1 tensors (rnnkit has no bool dtype) and
   // index results are float tensors of exact integers, neither requiring grad; see docs/core.md.
   /** The number of dims, as `dim()` in PyTorch. */
@@ -339,6 +320,25 @@ export class Tensor {
   repeat(...reps: number[] | [readonly number[]]): Tensor { return L.repeat(this, flatArgs(reps)); }
   chunk(chunks: number, dim = 0): Tensor[] { return L.chunk(this, chunks, dim); }
   split(sizeOrSizes: number | readonly number[], dim = 0): Tensor[] { return L.split(this, sizeOrSizes, dim); }
+
+  // in place (src/autograd/ops/inplace.ts): they bump `_version` and record no gradient; while grad
+  // mode is on they refuse a leaf that requires grad or a tensor of the graph, so parameters are
+  // updated inside noGrad, as `with torch.no_grad(): p.add_(p.grad, alpha=-lr)`.
+  /** self += alpha·other (other broadcast to self's shape). */
+  add_(other: Tensor | number, opts: { alpha?: number } = {}): this { I.add_(this, other, opts.alpha ?? 1); return this; }
+  /** self −= alpha·other (other broadcast to self's shape). */
+  sub_(other: Tensor | number, opts: { alpha?: number } = {}): this { I.sub_(this, other, opts.alpha ?? 1); return this; }
+  mul_(other: Tensor | number): this { I.mul_(this, other); return this; }
+  div_(other: Tensor | number): this { I.div_(this, other); return this; }
+  zero_(): this { I.fill_(this, 0, 'zero_'); return this; }
+  fill_(value: number): this { I.fill_(this, value); return this; }
+  /** Copies src's values (broadcast to self's shape, converted to self's dtype). */
+  copy_(src: Tensor): this { I.copy_(this, src); return this; }
+  clamp_(min: number | null, max: number | null): this { I.clamp_(this, min, max); return this; }
+  /** Uniform on [a, b) from the seeded generator (default: the global one). */
+  uniform_(a = 0, b = 1, generator?: Generator): this { I.uniform_(this, a, b, generator); return this; }
+  /** Normal(mean, std²) from the seeded generator (default: the global one). */
+  normal_(mean = 0, std = 1, generator?: Generator): this { I.normal_(this, mean, std, generator); return this; }
 }
 
 export type NestedArray = number | NestedArray[];
