@@ -3,11 +3,14 @@
 //   input      [T,B,I] ([B,T,I] with batchFirst; [T,I] unbatched)
 //   h0         [L·D,B,H] ([L·D,H] unbatched), zeros when omitted
 //   output     [T,B,D·H] ([B,T,D·H] with batchFirst),  hN [L·D,B,H]
+//   packed input (PackedSequence, data [N,I]) → packed output (data [N,D·H]); h0 and hN in the
+//   original batch order, hN each sequence's state at its own last step
 //   weight_ih  [3H,I] (rows: W_ir, W_iz, W_in),  weight_hh [3H,H],  biases [3H]
 import * as E from '../autograd/ops/elementwise.js';
 import { gruSequence } from '../autograd/ops/gru.js';
 import { slice } from '../autograd/ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { PackedSequence } from './utils/rnn.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { builtinModule } from './module.js';
 
@@ -57,10 +60,10 @@ export class GRU extends RecurrentBase {
   }
 
   /** Runs the whole sequence; returns [output, hN] as described in the legend. */
-  forward(input: Tensor, h0?: Tensor): [Tensor, Tensor] {
-    const [out, [hN]] = this.scan(input, [h0], ['h0'], (x, [h], p, reverse, batchFirst) => [
-      gruSequence(x, h!, p.wIh, p.wHh, p.bIh, p.bHh, { reverse, batchFirst }),
-    ]);
+  forward(input: Tensor, h0?: Tensor): [Tensor, Tensor];
+  forward(input: PackedSequence, h0?: Tensor): [PackedSequence, Tensor];
+  forward(input: Tensor | PackedSequence, h0?: Tensor): [Tensor | PackedSequence, Tensor] {
+    const [out, [hN]] = this.scan(input, [h0], ['h0'], (x, [h], p, seq) => [gruSequence(x, h!, p.wIh, p.wHh, p.bIh, p.bHh, seq)]);
     return [out, hN!];
   }
 }

@@ -8,3 +8,4 @@ export { LSTM, LSTMCell, type LSTMOptions, type LSTMCellOptions, type LSTMState 
 export { GRU, GRUCell, type GRUOptions, type GRUCellOptions } from './gru.js';
 export { Embedding, type EmbeddingOptions, type FromPretrainedOptions, type PretrainedVectors } from './embedding.js';
 export * as utils from './utils/index.js';
+export * as rnnUtils from './utils/rnn.js';

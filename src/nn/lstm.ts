@@ -3,11 +3,14 @@
 //   input      [T,B,I] ([B,T,I] with batchFirst; [T,I] unbatched)
 //   (h0, c0)   [L·D,B,H] each ([L·D,H] unbatched), zeros when omitted
 //   output     [T,B,D·H] ([B,T,D·H] with batchFirst),  (hN, cN) [L·D,B,H] each
+//   packed input (PackedSequence, data [N,I]) → packed output (data [N,D·H]); states in the
+//   original batch order, (hN, cN) each sequence's at its own last step
 //   weight_ih  [4H,I] (rows: W_ii, W_if, W_ig, W_io),  weight_hh [4H,H],  biases [4H]
 import * as E from '../autograd/ops/elementwise.js';
 import { lstmSequence } from '../autograd/ops/lstm.js';
 import { slice } from '../autograd/ops/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { PackedSequence } from './utils/rnn.js';
 import { CellBase, type CellOptions, RecurrentBase, type RecurrentOptions } from './recurrent.js';
 import { ValueError } from '../errors.js';
 import { builtinModule } from './module.js';
@@ -61,9 +64,11 @@ export class LSTM extends RecurrentBase {
   }
 
   /** Runs the whole sequence; returns [output, [hN, cN]] as described in the legend. */
-  forward(input: Tensor, state?: LSTMState): [Tensor, LSTMState] {
-    const [out, [hN, cN]] = this.scan(input, [state?.[0], state?.[1]], ['h0', 'c0'], (x, [h, c], p, reverse, batchFirst) =>
-      lstmSequence(x, h!, c!, p.wIh, p.wHh, p.bIh, p.bHh, { reverse, batchFirst }));
+  forward(input: Tensor, state?: LSTMState): [Tensor, LSTMState];
+  forward(input: PackedSequence, state?: LSTMState): [PackedSequence, LSTMState];
+  forward(input: Tensor | PackedSequence, state?: LSTMState): [Tensor | PackedSequence, LSTMState] {
+    const [out, [hN, cN]] = this.scan(input, [state?.[0], state?.[1]], ['h0', 'c0'], (x, [h, c], p, seq) =>
+      lstmSequence(x, h!, c!, p.wIh, p.wHh, p.bIh, p.bHh, seq));
     return [out, [hN!, cN!]];
   }
 }

@@ -1,10 +1,12 @@
 // What RNN, LSTM and GRU share: PyTorch's options and parameter naming, input/state validation,
 // and the scan over layers and directions (each layer-direction one fused sequence op; inter-layer
 // dropout; bidirectional outputs concatenated on the feature dim). Legend: T time, B batch,
-// I input_size, H hidden_size, L num_layers, D directions, G gates (1 RNN, 4 LSTM, 3 GRU).
+// I input_size, H hidden_size, L num_layers, D directions, G gates (1 RNN, 4 LSTM, 3 GRU),
+// N = Σ lengths of a PackedSequence.
 import { add } from '../autograd/ops/elementwise.js';
 import { matmul } from '../autograd/ops/matmul.js';
-import { cat, reshape, select, squeeze, stack, unsqueeze } from '../autograd/ops/shape.js';
+import { type SequenceOptions, finalRows, sequenceLayout } from '../autograd/ops/sequence.js';
+import { cat, indexSelect, reshape, select, squeeze, stack, unsqueeze } from '../autograd/ops/shape.js';
 import { zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
 import { defaultGenerator, type Generator } from '../tensor/random.js';
@@ -13,6 +15,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { dropout } from './functional.js';
 import { uniform_ } from './init.js';
 import { Module, type Parameter } from './module.js';
+import { PackedSequence } from './utils/rnn.js';
 import { ValueError } from '../errors.js';
 
 export interface RecurrentOptions {
@@ -43,8 +46,11 @@ export interface LayerParams {
   bHh: Parameter | null;
 }
 
-/** One layer-direction's run: its output sequence and any extra final states (LSTM's cN). */
-export type LayerRun = (x: Tensor, states: Tensor[], p: LayerParams, reverse: boolean, batchFirst: boolean) => [Tensor, ...Tensor[]];
+/**
+ * One layer-direction's run over x in the layout `seq` (reverse, batchFirst or packed batchSizes):
+ * its output sequence and any extra final states (LSTM's cN).
+ */
+export type LayerRun = (x: Tensor, states: Tensor[], p: LayerParams, seq: SequenceOptions) => [Tensor, ...Tensor[]];
 
 export function checkSizes(op: string, inputSize: number, hiddenSize: number, numLayers: number): void {
   for (const [name, v] of [['inputSize', inputSize], ['hiddenSize', hiddenSize], ['numLayers', numLayers]] as const) {
@@ -126,32 +132,41 @@ export abstract class RecurrentBase extends Module {
   /**
    * Validates the input and the initial states (named `names`, zeros when omitted), runs every
    * layer-direction with `run`, and returns the output and the final states ([L·D,B,H] each),
-   * with PyTorch's unbatched convention applied to both.
+   * with PyTorch's unbatched convention applied to both. A PackedSequence runs packed in the fused
+   * ops (each sequence stops at its own length) and comes back packed; its states are in the
+   * original batch order, as PyTorch's, and permuted to the sorted order the kernels see.
    */
-  protected scan(input: Tensor, given: (Tensor | undefined)[], names: string[], run: LayerRun): [Tensor, Tensor[]] {
+  protected scan(input: Tensor | PackedSequence, given: (Tensor | undefined)[], names: string[], run: LayerRun): [Tensor | PackedSequence, Tensor[]] {
     const { kind, inputSize: I, hiddenSize: H, numLayers: L, numDirections: D } = this;
-    if ((input.ndim !== 2 && input.ndim !== 3) || input.shape[input.ndim - 1] !== I) {
-      const layout = this.batchFirst ? `[B,T,${I}]` : `[T,B,${I}]`;
-      throw new ValueError(`${kind}.forward: input has shape ${fmtShape(input.shape)} but expects ${layout} or [T,${I}] (unbatched)`);
+    const packed = input instanceof PackedSequence ? input : null;
+    const data = packed ? packed.data : (input as Tensor);
+    if (packed ? data.ndim !== 2 || data.shape[1] !== I : (data.ndim !== 2 && data.ndim !== 3) || data.shape[data.ndim - 1] !== I) {
+      const layout = packed ? `packed data [N,${I}]` : this.batchFirst ? `[B,T,${I}] or [T,${I}] (unbatched)` : `[T,B,${I}] or [T,${I}] (unbatched)`;
+      throw new ValueError(`${kind}.forward: input ${packed ? 'data ' : ''}has shape ${fmtShape(data.shape)} but expects ${layout}`);
     }
     const params = this.layerParams();
     const dtype = params[0]!.wIh.dtype;
-    if (input.dtype !== dtype) {
-      throw new ValueError(`${kind}.forward: input is ${input.dtype} but the parameters are ${dtype}; convert one with .to()`);
+    if (data.dtype !== dtype) {
+      throw new ValueError(`${kind}.forward: input is ${data.dtype} but the parameters are ${dtype}; convert one with .to()`);
     }
-    const unbatched = input.ndim === 2;
+    const unbatched = !packed && data.ndim === 2;
     // unbatched input is [T,I] whatever batchFirst says, as in PyTorch
-    const bf = this.batchFirst && !unbatched;
+    const bf = this.batchFirst && !unbatched && !packed;
     const timeDim = bf ? 1 : 0;
-    let x = unbatched ? unsqueeze(input, 1) : input;
-    const B = x.shape[bf ? 0 : 1]!, T = x.shape[timeDim]!;
+    let x = unbatched ? unsqueeze(data, 1) : data;
+    const layout = (reverse: boolean): SequenceOptions => ({ reverse, batchFirst: bf, batchSizes: packed?.batchSizes ?? null });
+    // packed, each sequence's final row of the output (per direction)
+    const finalRowsOf = packed ? [false, true].map((rev) => finalRows(sequenceLayout(kind, x, layout(rev)))) : null;
+    const B = packed ? packed.batchSizes[0]! : x.shape[bf ? 0 : 1]!, T = packed ? packed.batchSizes.length : x.shape[timeDim]!;
     const want = unbatched ? [L * D, H] : [L * D, B, H];
+    const sorted = packed?.sortedIndices ?? null;
     const states = names.map((name, i) => {
       const s = given[i];
       if (s === undefined) return zeros([L * D, B, H], { dtype });
       if (s.ndim !== want.length || s.shape.some((v, k) => v !== want[k])) {
         throw new ValueError(`${kind}.forward: ${name} has shape ${fmtShape(s.shape)} but expects ${fmtShape(want)}`);
       }
+      if (sorted) return indexSelect(s, 1, sorted);
       return unbatched ? unsqueeze(s, 1) : s;
     });
     const finals: Tensor[][] = names.map(() => []);
@@ -160,16 +175,24 @@ export abstract class RecurrentBase extends Module {
       for (let d = 0; d < D; d++) {
         const pick = (s: Tensor) => (L * D === 1 ? reshape(s, [B, H]) : select(s, 0, l * D + d));
         const initial = states.map(pick);
-        const [seq, ...extra] = run(x, initial, params[l * D + d]!, d === 1, bf);
+        const [seq, ...extra] = run(x, initial, params[l * D + d]!, layout(d === 1));
         outs.push(seq);
-        // the final hidden state is the last step processed: t = T−1 forwards, t = 0 in reverse
-        finals[0]!.push(T > 0 ? select(seq, timeDim, d === 1 ? 0 : T - 1) : initial[0]!);
+        // the final hidden state is the last step each sequence processed: t = T−1 forwards (its
+        // own last step, packed), t = 0 in reverse
+        if (T === 0) finals[0]!.push(initial[0]!);
+        else if (finalRowsOf) finals[0]!.push(indexSelect(seq, 0, finalRowsOf[d]!));
+        else finals[0]!.push(select(seq, timeDim, d === 1 ? 0 : T - 1));
         extra.forEach((e, k) => finals[k + 1]!.push(e));
       }
-      x = D === 1 ? outs[0]! : cat(outs, 2);
+      x = D === 1 ? outs[0]! : cat(outs, outs[0]!.ndim - 1);
       if (l < L - 1 && this.dropout > 0) x = dropout(x, this.dropout, this.training, this.generator);
     }
-    const last = finals.map((f) => (f.length === 1 ? unsqueeze(f[0]!, 0) : stack(f, 0)));
+    let last = finals.map((f) => (f.length === 1 ? unsqueeze(f[0]!, 0) : stack(f, 0)));
+    if (packed) {
+      const un = packed.unsortedIndices;
+      if (un) last = last.map((s) => indexSelect(s, 1, un));
+      return [new PackedSequence(x, packed.batchSizes, packed.sortedIndices, packed.unsortedIndices), last];
+    }
     if (unbatched) return [squeeze(x, 1), last.map((s) => squeeze(s, 1))];
     return [x, last];
   }
