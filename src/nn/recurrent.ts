@@ -139,7 +139,7 @@ export abstract class RecurrentBase extends Module {
   protected scan(input: Tensor | PackedSequence, given: (Tensor | undefined)[], names: string[], run: LayerRun): [Tensor | PackedSequence, Tensor[]] {
     const { kind, inputSize: I, hiddenSize: H, numLayers: L, numDirections: D } = this;
     const packed = input instanceof PackedSequence ? input : null;
-    const data = packed ? packed.data : (input as Tensor);
+    const data = input instanceof PackedSequence ? input.data : input;
     if (packed ? data.ndim !== 2 || data.shape[1] !== I : (data.ndim !== 2 && data.ndim !== 3) || data.shape[data.ndim - 1] !== I) {
       const layout = packed ? `packed data [N,${I}]` : this.batchFirst ? `[B,T,${I}] or [T,${I}] (unbatched)` : `[T,B,${I}] or [T,${I}] (unbatched)`;
       throw new ValueError(`${kind}.forward: input ${packed ? 'data ' : ''}has shape ${fmtShape(data.shape)} but expects ${layout}`);
