@@ -21,13 +21,11 @@
 //     arbitrary order; we are deterministic).
 
 import { UserError } from '../errors.js';
+import type { TensorLike } from '../tensor/dtype.js';
+
 export type SafeDType = 'float32' | 'float64';
 
-export interface TensorLike {
-  readonly shape: readonly number[];
-  readonly dtype: SafeDType;
-  readonly data: Float32Array | Float64Array;
-}
+export type { TensorLike };
 
 export interface RawTensor {
   shape: number[];
@@ -134,7 +132,9 @@ function validateForWrite(name: unknown, t: unknown): Entry {
   if (!isPlainObject(t)) {
     throw new SafetensorsError(`${where}: expected a tensor, got ${describe(t)}`);
   }
-  const { dtype, shape, data } = t as Partial<TensorLike>;
+  const { shape, data } = t as Partial<TensorLike>;
+  // no dtype: read it off a typed array (a Tensor always has one)
+  const dtype = (t as Partial<TensorLike>).dtype ?? (data instanceof Float64Array ? 'float64' : data instanceof Float32Array ? 'float32' : undefined);
   let code: 'F32' | 'F64';
   if (dtype === 'float32') {
     code = 'F32';

@@ -6,6 +6,7 @@
 // The built-in layers (Linear, RNN, LSTM, …) are not proxies: every read through a proxy costs
 // ~30 ns, +23% on the tutorial RNN's forward. They register explicitly, and their registered
 // attributes are accessors, so `decoder.weight = encoder.weight` still registers the tie.
+import type { TensorLike } from '../tensor/dtype.js';
 import type { DType } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import { fmtShape, sameShape } from '../tensor/shape.js';
@@ -20,10 +21,7 @@ export class Parameter extends Tensor {
 }
 
 /** What a state dict holds: anything with a shape and flat values (Tensor, safetensors RawTensor). */
-export interface TensorLike {
-  readonly shape: readonly number[];
-  readonly data: ArrayLike<number>;
-}
+export type { TensorLike };
 
 export type StateDict = Record<string, Tensor>;
 

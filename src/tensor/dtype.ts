@@ -3,6 +3,16 @@ import { checkMemory } from '../memory.js';
 export type DType = 'float32' | 'float64';
 export type Data = Float32Array | Float64Array;
 
+/**
+ * Anything with a shape and flat row-major values: a Tensor, a parsed safetensors entry, a plain
+ * object. `dtype`, when absent, is read off the array (Float64Array: float64, else float32).
+ */
+export interface TensorLike {
+  readonly shape: readonly number[];
+  readonly data: ArrayLike<number>;
+  readonly dtype?: DType;
+}
+
 // Small typed arrays are carved out of shared 64 KiB slabs: V8 allocates every array over 64 bytes
 // off-heap (~0.3-0.5 µs each, plus GC tracking), which dominated tutorial-sized training steps.
 // A slab is only ever bump-allocated, never reused, so every view starts zeroed; it is freed by

@@ -368,7 +368,7 @@ describe('safetensors properties (fast-check)', () => {
           expect(got.dtype).toBe(t.dtype);
           expect(got.shape).toEqual(t.shape);
           const g = new Uint8Array(got.data.buffer, got.data.byteOffset, got.data.byteLength);
-          const w = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+          const w = new Uint8Array((t.data as Float32Array).buffer, (t.data as Float32Array).byteOffset, (t.data as Float32Array).byteLength);
           expect(Buffer.from(g).equals(Buffer.from(w))).toBe(true); // bit for bit: NaN payloads, -0
         }
         agree(bytes); // and the oracle reads our writer's output the same way
