@@ -53,3 +53,17 @@ export function expectClose(actual: Tensor | ArrayLike<number>, expected: FT | A
 export function maxAbs(t: FT): number {
   return t.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 }
+
+/** A differentiable op case of a PyTorch op-table fixture: inputs, output, the output's gradient, input gradients. */
+export interface OpCase { name: string; op: string; kwargs: Record<string, unknown>; inputs: FT[]; output: FT; grad_output: FT; grads: (FT | null)[] }
+
+/** Forward and the gradient of (out·g).sum() against the fixture, in float64 (rtol 1e-10 / 1e-9). */
+export function checkOpCase(c: OpCase, xs: Tensor[], run: (xs: Tensor[], kwargs: Record<string, unknown>) => Tensor): void {
+  const out = run(xs, c.kwargs);
+  expectClose(out, c.output, `${c.name} output`, 1e-10, 1e-12);
+  out.backward(fromFixture(c.grad_output, 'float64'));
+  c.grads.forEach((g, i) => {
+    if (g === null) expect(xs[i]!.grad, `${c.name} grad ${i}`).toBeNull();
+    else expectClose(xs[i]!.grad!, g, `${c.name} grad of input ${i}`, 1e-9, 1e-11);
+  });
+}

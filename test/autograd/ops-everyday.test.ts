@@ -6,7 +6,7 @@ import {
   Tensor, cat, chunk, gradcheck, tensor, where, argmax, max, sort, topk, gather, scatterAdd, logsumexp, norm,
   zerosLike, onesLike, fullLike, randnLike, manualSeed, ValueError,
 } from '../../src/index.js';
-import { type FT, expectClose, fromFixture, loadFixture } from '../helpers.js';
+import { type FT, checkOpCase, expectClose, fromFixture, loadFixture } from '../helpers.js';
 
 type Kw = Record<string, unknown>;
 interface Case { name: string; op: string; kwargs: Kw; inputs: FT[]; output: FT; grad_output: FT; grads: (FT | null)[]; gradcheck?: boolean }
@@ -76,14 +76,7 @@ describe(`everyday ops against PyTorch ${fixture.torch_version} (float64)`, () =
 
   for (const c of fixture.cases) {
     it(`${c.name}: forward and backward`, () => {
-      const xs = inputsOf(c);
-      const out = OPS[c.op]!(xs, c.kwargs);
-      expectClose(out, c.output, `${c.name} output`, 1e-10, 1e-12);
-      out.backward(fromFixture(c.grad_output, 'float64'));
-      c.grads.forEach((g, i) => {
-        if (g === null) expect(xs[i]!.grad, `${c.name} grad ${i}`).toBeNull();
-        else expectClose(xs[i]!.grad!, g, `${c.name} grad of input ${i}`, 1e-9, 1e-11);
-      });
+      checkOpCase(c, inputsOf(c), OPS[c.op]!);
     });
 
     if (c.gradcheck !== false) {

@@ -2,7 +2,7 @@
 // gradient of (out·g).sum() for a random g, in float64) and by a float64 finite-difference gradcheck.
 import { describe, expect, it } from 'vitest';
 import { Tensor, gradcheck, tensor } from '../../src/index.js';
-import { type FT, expectClose, fromFixture, loadFixture } from '../helpers.js';
+import { type FT, checkOpCase, expectClose, fromFixture, loadFixture } from '../helpers.js';
 import { CONSTANT_INPUTS, OPS } from '../op-table.js';
 
 interface Case { name: string; op: string; kwargs: Record<string, unknown>; inputs: FT[]; output: FT; grad_output: FT; grads: (FT | null)[] }
@@ -22,14 +22,7 @@ describe(`ops against PyTorch ${fixture.torch_version} (float64)`, () => {
 
   for (const c of fixture.cases) {
     it(`${c.name}: forward and backward`, () => {
-      const xs = inputsOf(c);
-      const out = OPS[c.op]!(xs, c.kwargs);
-      expectClose(out, c.output, `${c.name} output`, 1e-10, 1e-12);
-      out.backward(fromFixture(c.grad_output, 'float64'));
-      c.grads.forEach((g, i) => {
-        if (g === null) expect(xs[i]!.grad, `${c.name} grad ${i}`).toBeNull();
-        else expectClose(xs[i]!.grad!, g, `${c.name} grad of input ${i}`, 1e-9, 1e-11);
-      });
+      checkOpCase(c, inputsOf(c), OPS[c.op]!);
     });
 
     it(`${c.name}: gradcheck`, () => {

@@ -6,6 +6,7 @@ import { normDim, numel } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { record } from '../engine.js';
 import { broadcastMap, make } from './util.js';
+import { reduceDims } from './reduce.js';
 import { ValueError } from '../../errors.js';
 
 export type Dims = number | readonly number[] | undefined;
@@ -59,14 +60,7 @@ interface Plan {
 }
 
 function plan(a: Tensor, dims: Dims, keepdim: boolean, op: string): Plan {
-  const reduced = new Array<boolean>(a.ndim).fill(dims === undefined);
-  if (dims !== undefined) {
-    for (const d of typeof dims === 'number' ? [dims] : dims) {
-      const k = normDim(d, a.ndim, op);
-      if (reduced[k]) throw new ValueError(`${op}: dim ${d} appears more than once`);
-      reduced[k] = true;
-    }
-  }
+  const reduced = reduceDims(a, dims, op);
   const keepShape = a.shape.map((s, i) => (reduced[i] ? 1 : s));
   const outN = numel(keepShape);
   return {

@@ -8,7 +8,8 @@ import { ValueError } from '../../errors.js';
 
 type Dims = number | readonly number[] | undefined;
 
-function reduceDims(a: Tensor, dims: Dims, op: string): boolean[] {
+/** Which dims of `a` a reduction over `dims` removes (all when undefined); a repeated dim is an error. */
+export function reduceDims(a: Tensor, dims: Dims, op: string): boolean[] {
   const reduced = new Array<boolean>(a.ndim).fill(dims === undefined);
   if (dims !== undefined) {
     for (const d of typeof dims === 'number' ? [dims] : dims) {
