@@ -17,10 +17,12 @@ import type { FillMode } from '../data/csv.js';
 import { type Scaler, type ScalerJSON, scalerFromJSON } from '../data/scaler.js';
 import { checkMemory, formatBytes } from '../memory.js';
 import { ARForecaster } from '../models/ar.js';
-import { TextLM, type WordTokenizer } from '../models/lm.js';
+import type { TextLM } from '../models/lm.js';
 import { MLPForecaster, RNNForecaster } from '../models/neural.js';
 import { PersistenceForecaster } from '../models/persistence.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { WordTokenizer } from '../text/lm-tokenize.js';
+import { lmFromConfig, lmToConfig } from './lm-config.js';
 import { loadSafetensorsBytes, saveSafetensorsBytes } from './tensors.js';
 
 export const MODEL_FORMAT = 'rnnkit-model';
@@ -97,7 +99,7 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
   const files: ModelFiles = new Map();
   if (m.kind === 'language-model') {
     const weights = weightsName(random);
-    const { config, weights: bytes } = m.lm.toConfig();
+    const { config, weights: bytes } = lmToConfig(m.lm);
     files.set(weights, bytes);
     files.set('config.json', JSON.stringify({ format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'language-model', weights, ...config }, null, 2) + '\n');
     return files;
@@ -225,13 +227,13 @@ export function modelFromFiles(read: ModelReader, opts: LoadModelOptions = {}): 
     const kind = f.oneOf('kind', ['forecaster', 'language-model'] as const);
     if (kind === 'language-model') {
       const weights = weightsFile(f) ?? f.fail('weights', 'the weights file of the language model, like "weights-<hex>.safetensors"', f.o.weights);
-      return { kind, lm: TextLM.fromConfig(c, () => checkedWeights(read, weights, source), { source, wordTokenizer: opts.wordTokenizer }) };
+      return { kind, lm: lmFromConfig(c, () => checkedWeights(read, weights, source), { source, wordTokenizer: opts.wordTokenizer }) };
     }
     return forecasterFromConfig(f, read, source, weightsFile(f));
   }
   if (c.version !== 1) f.fail('version', '1 for this format', c.version);
   if (format === 'rnnkit-lm') {
-    return { kind: 'language-model', lm: TextLM.fromConfig(c, () => checkedWeights(read, 'weights.safetensors', source), { source, wordTokenizer: opts.wordTokenizer }) };
+    return { kind: 'language-model', lm: lmFromConfig(c, () => checkedWeights(read, 'weights.safetensors', source), { source, wordTokenizer: opts.wordTokenizer }) };
   }
   return forecasterFromConfig(f, read, source, c.model === 'mlp' || c.model === 'rnn' ? 'weights.safetensors' : null, true);
 }

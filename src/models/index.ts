@@ -1,9 +1,12 @@
 export { TutorialRNN } from './tutorial-rnn.js';
 export { MLPForecaster, RNNForecaster, TUTORIAL_DEFAULTS, type NeuralOptions } from './neural.js';
 export * from './forecasters.js';
+export { RNNLM, lmParameters, oneHot, LM_CELLS, type LmCell, type RNNLMOptions, type LmModelConfig } from './rnnlm.js';
+export { generateIds, sampleNext, argmax, type SampleOptions, type GenerateOptions } from './generate.js';
+export { TextLM, UnknownTokenError, type TextLMConfigJSON, type TextGeneration, type TextLMOptions } from './lm.js';
+// re-exported for compatibility: tokenization lives in the text layer
 export {
-  RNNLM, TextLM, UnknownTokenError, lmParameters, buildLmCorpus, lmTokenize, lmDetokenize, detectLang, generateIds, sampleNext, argmax, oneHot, LM_CELLS, NEWLINE,
-  type LmCell, type RNNLMOptions, type LmModelConfig, type SampleOptions, type GenerateOptions, type LmLevel, type LmTokenizer, type WordTokenizer,
-  type LmCorpusOptions, type LmCorpus, type TextLMConfigJSON, type TextGeneration, type TextLMOptions,
-} from './lm.js';
+  buildLmCorpus, lmTokenize, lmDetokenize, detectLang, NEWLINE,
+  type LmLevel, type LmTokenizer, type WordTokenizer, type LmCorpusOptions, type LmCorpus,
+} from '../text/lm-tokenize.js';
 export { OutputRecurrentRNN, type OutputRecurrentOptions } from './output-recurrent.js';

@@ -25,7 +25,10 @@ import { filesReader, modelFromFiles, modelToFiles, type ModelFiles, type ModelR
 import { saveSafetensorsBytes } from '../../src/io/tensors.js';
 import { setMemoryLimit } from '../../src/memory.js';
 import { ARForecaster } from '../../src/models/ar.js';
-import { buildLmCorpus, generateIds, RNNLM, TextLM, type LmCell } from '../../src/models/lm.js';
+import { generateIds } from '../../src/models/generate.js';
+import { TextLM } from '../../src/models/lm.js';
+import { RNNLM, type LmCell } from '../../src/models/rnnlm.js';
+import { buildLmCorpus } from '../../src/text/lm-tokenize.js';
 import { MLPForecaster, RNNForecaster } from '../../src/models/neural.js';
 import { PersistenceForecaster } from '../../src/models/persistence.js';
 import { Generator } from '../../src/tensor/random.js';

@@ -12,12 +12,15 @@ import { runCli } from '../../src/cli/program.js';
 import { IdentityScaler, MinMaxScaler, StandardScaler, type Scaler } from '../../src/data/scaler.js';
 import { gs10 } from '../../src/data/datasets.js';
 import { UserError } from '../../src/errors.js';
+import { lmToConfig } from '../../src/io/lm-config.js';
 import { filesReader, modelFromFiles, modelToFiles, type ModelFiles, type ModelReader, type SavedForecaster, type SavedLanguageModel, type SavedModel } from '../../src/io/model-dir.js';
 import { checkModelTarget, loadModel, saveModel } from '../../src/io/model-files.js';
 import { saveSafetensorsBytes } from '../../src/io/tensors.js';
 import { setMemoryLimit } from '../../src/memory.js';
 import { ARForecaster } from '../../src/models/ar.js';
-import { buildLmCorpus, RNNLM, TextLM, type LmCell } from '../../src/models/lm.js';
+import { TextLM } from '../../src/models/lm.js';
+import { RNNLM, type LmCell } from '../../src/models/rnnlm.js';
+import { buildLmCorpus } from '../../src/text/lm-tokenize.js';
 import { MLPForecaster, RNNForecaster } from '../../src/models/neural.js';
 import { PersistenceForecaster } from '../../src/models/persistence.js';
 import type { Module } from '../../src/nn/module.js';
@@ -276,7 +279,7 @@ describe('legacy version-1 directories still load', () => {
   });
 
   it('a version-1 language model (format "rnnkit-lm", weights.safetensors) loads and generates the same', () => {
-    const { config, weights } = LM.lstm.lm.toConfig();
+    const { config, weights } = lmToConfig(LM.lstm.lm);
     const dir = writeDir({ 'config.json': JSON.stringify({ format: 'rnnkit-lm', version: 1, ...config }), 'weights.safetensors': weights });
     expectSameModel(LM.lstm, loadModel(dir));
   });

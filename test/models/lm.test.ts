@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, models, tensor, train, type Tensor } from '../../src/index.js';
 import { tokenize } from '../../src/text/index.js';
+import { lmFromConfig, lmToConfig } from '../../src/io/lm-config.js';
 
 const { RNNLM, TextLM, buildLmCorpus, generateIds, sampleNext, argmax } = models;
 
@@ -192,14 +193,14 @@ describe('text in, text out', () => {
   it('saves and loads: same vocabulary, weights and generations', () => {
     const c = buildLmCorpus(corpus, { level: 'char' });
     const lm = new TextLM(new RNNLM(c.vocab.size, { cell: 'gru', hiddenSize: 8, numLayers: 2, embedDim: 4, generator: new Generator(2) }), c.vocab, c.tokenizer, { training: { epochs: 3 } });
-    const { config, weights } = lm.toConfig();
-    const back = TextLM.fromConfig(JSON.parse(JSON.stringify(config)), () => weights);
+    const { config, weights } = lmToConfig(lm);
+    const back = lmFromConfig(JSON.parse(JSON.stringify(config)), () => weights);
     expect(back.vocab.tokens).toEqual(c.vocab.tokens);
     expect(back.model.config()).toEqual({ cell: 'gru', vocabSize: c.vocab.size, embedDim: 4, hiddenSize: 8, numLayers: 2, dropout: 0 });
     expect(back.training).toEqual({ epochs: 3 });
     expect(Object.keys(back.model.stateDict())).toEqual(Object.keys(lm.model.stateDict()));
     expect(back.generate('the', { length: 30, seed: 5 })).toEqual(lm.generate('the', { length: 30, seed: 5 }));
-    expect(() => TextLM.fromConfig({ ...config, model: { ...config.model, hiddenSize: 1e9 } }, () => weights, { source: 'dir' })).toThrow(/dir\/config.json: "model.hiddenSize" must be an integer in \[1, 1048576\], got 1000000000/);
+    expect(() => lmFromConfig({ ...config, model: { ...config.model, hiddenSize: 1e9 } }, () => weights, { source: 'dir' })).toThrow(/dir\/config.json: "model.hiddenSize" must be an integer in \[1, 1048576\], got 1000000000/);
   });
 
   it('RNN, LSTM and GRU cells: parameter names, state shapes, and one step lowers the loss', () => {
