@@ -6,3 +6,4 @@ export {
   MODEL_FORMAT, MODEL_VERSION, FORECASTER_MODELS, isModelConfig, modelToFiles, modelFromFiles, filesReader, forecasterParameters,
   type SavedModel, type SavedForecaster, type SavedLanguageModel, type ModelFiles, type ModelReader, type LoadModelOptions, type ForecasterModelName,
 } from './model-dir.js';
+export { lmToConfig, lmFromConfig } from './lm-config.js';
