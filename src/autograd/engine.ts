@@ -2,6 +2,10 @@
 // tensor; `backward` walks that graph in reverse topological order. The sort is iterative, since a
 // BPTT graph over thousands of steps would overflow the call stack with a recursive one.
 //
+// A node may have several outputs (the fused LSTM's output and cN; `recordMulti`). They share one
+// backward, which receives one gradient per output, so it must run once, after every consumer of
+// every output: the sort walks nodes, not tensors, standing each node for its first output.
+//
 // Two PyTorch checks guard a graph's saved buffers:
 // - A backward without `retainGraph` frees the graph it walked: each node's closure (and with it
 //   every buffer it saved) is replaced by FREED, and a later backward that reaches one throws.
@@ -22,6 +26,11 @@ import { ValueError } from '../errors.js';
 export type Accum = (t: Tensor) => Data | null;
 /** Receives the gradient of the op's output and accumulates (`+=`, never `=`) into its inputs'. */
 export type BackwardFn = (grad: Data, acc: Accum) => void;
+/**
+ * Receives the gradient of each of the op's outputs, in order, null for an output the loss does
+ * not reach, and accumulates (`+=`) into its inputs'. At least one gradient is non-null.
+ */
+export type MultiBackwardFn = (grads: readonly (Data | null)[], acc: Accum) => void;
 
 /** True when an op on these inputs must be recorded. */
 export function needsGrad(...inputs: readonly Tensor[]): boolean {
@@ -32,8 +41,17 @@ export function needsGrad(...inputs: readonly Tensor[]): boolean {
 
 /** Attaches the op to `out` when any input requires grad; returns `out`. */
 export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
-  if (needsGrad(...inputs)) out._setGradFn(op, inputs, backward);
+  if (needsGrad(...inputs)) out._setGradFn(op, inputs, (grads, acc) => backward(grads[0]!, acc), [out]);
   return out;
+}
+
+/**
+ * Attaches one op with several outputs, as one node, when any input requires grad; returns
+ * `outputs`. Its backward runs once per backward pass and gets one gradient per output.
+ */
+export function recordMulti<T extends readonly Tensor[]>(outputs: T, op: string, inputs: readonly Tensor[], backward: MultiBackwardFn): T {
+  if (needsGrad(...inputs)) for (const out of outputs) out._setGradFn(op, inputs, backward, outputs);
+  return outputs;
 }
 
 /** The message of a backward through a freed graph (PyTorch's retain_graph error). */
@@ -41,7 +59,7 @@ export const FREED_MESSAGE =
   'backward: trying to backward through the graph a second time (or directly access saved tensors after they have already been freed); pass { retainGraph: true } to the first backward if you need to';
 
 /** @internal the backward of a node whose graph a backward without retainGraph has freed */
-export const FREED: BackwardFn = () => {
+export const FREED: MultiBackwardFn = () => {
   throw new ValueError(FREED_MESSAGE);
 };
 
@@ -52,7 +70,9 @@ function checkVersions(t: Tensor): void {
   for (let i = 0; i <= n; i++) {
     const x = i < n ? t._inputs[i]! : t;
     if (x._version !== saved[i]) {
-      const which = i < n ? `input ${i} of ${t._op}` : `the output of ${t._op}`;
+      const outs = t._outputs;
+      const which = i < n ? `input ${i} of ${t._op}`
+        : outs.length > 1 ? `output ${outs.indexOf(t)} of ${t._op}` : `the output of ${t._op}`;
       throw new ValueError(
         `backward: one of the variables needed for gradient computation has been modified by an inplace operation: ${x.toString()} (${which}) is at version ${x._version}; expected version ${saved[i]} instead`,
       );
@@ -60,10 +80,17 @@ function checkVersions(t: Tensor): void {
   }
 }
 
+/** The tensor that stands for the node producing `t` in the sort: its first output. */
+function nodeOf(t: Tensor): Tensor {
+  return t._outputs[0] ?? t;
+}
+
+/** The nodes reachable from `root`, each after every node it consumes an output of. */
 function topoOrder(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
-  const seen = new Set<Tensor>([root]);
-  const stack: Tensor[] = [root];
+  const first = nodeOf(root);
+  const seen = new Set<Tensor>([first]);
+  const stack: Tensor[] = [first];
   const next: number[] = [0];
   while (stack.length > 0) {
     const top = stack.length - 1;
@@ -71,7 +98,7 @@ function topoOrder(root: Tensor): Tensor[] {
     const i = next[top]!;
     if (i < t._inputs.length) {
       next[top] = i + 1;
-      const c = t._inputs[i]!;
+      const c = nodeOf(t._inputs[i]!);
       if (!seen.has(c) && c._backward !== null) {
         seen.add(c);
         stack.push(c);
@@ -105,25 +132,33 @@ export function runBackward(root: Tensor, seed: Data, retainGraph = false): void
   if (!root.requiresGrad) throw new ValueError('backward: the tensor does not require grad and has no grad_fn');
   const order = root._backward === null ? [] : topoOrder(root);
   for (const t of order) if (t._backward === FREED) throw new ValueError(FREED_MESSAGE);
-  for (const t of order) checkVersions(t);
+  for (const t of order) for (const out of t._outputs) checkVersions(out);
   const g0 = acc(root)!;
   for (let i = 0; i < seed.length; i++) g0[i] += seed[i]!;
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k]!;
-    const g = buffers.get(t);
-    if (g === undefined) continue;
-    buffers.delete(t);
-    if (t._retainsGrad) {
-      const r = t._leafGrad();
-      for (let i = 0; i < g.length; i++) r[i] += g[i]!;
-    }
-    t._backward!(g, acc);
+    // every consumer of every output has run: their gradients are complete
+    let reached = false;
+    const grads = t._outputs.map((out) => {
+      const g = buffers.get(out);
+      if (g === undefined) return null;
+      buffers.delete(out);
+      reached = true;
+      if (out._retainsGrad) {
+        const r = out._leafGrad();
+        for (let i = 0; i < g.length; i++) r[i] += g[i]!;
+      }
+      return g;
+    });
+    if (reached) t._backward!(grads, acc);
   }
   if (!retainGraph) {
     for (const t of order) {
-      t._backward = FREED;
-      t._inputs = [];
-      t._savedVersions = null;
+      for (const out of t._outputs) {
+        out._backward = FREED;
+        out._inputs = [];
+        out._savedVersions = null;
+      }
     }
   }
 }

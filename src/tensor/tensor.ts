@@ -3,7 +3,7 @@
 //
 // The methods are the user-facing entry points of the differentiable ops in src/autograd/ops/,
 // where each op's forward and backward sit side by side.
-import type { BackwardFn } from '../autograd/engine.js';
+import type { MultiBackwardFn } from '../autograd/engine.js';
 import { runBackward } from '../autograd/engine.js';
 import * as C from '../autograd/ops/compare.js';
 import * as E from '../autograd/ops/elementwise.js';
@@ -34,8 +34,10 @@ export class Tensor {
 
   /** @internal inputs of the op that produced this tensor */
   _inputs: readonly Tensor[] = [];
-  /** @internal backward closure of that op; null for leaves */
-  _backward: BackwardFn | null = null;
+  /** @internal backward closure of that op, one gradient per output (record wraps a single-output op's); null for leaves */
+  _backward: MultiBackwardFn | null = null;
+  /** @internal every output of that op, this tensor among them, sharing `_inputs` and `_backward`; empty for leaves */
+  _outputs: readonly Tensor[] = [];
   /** @internal op name, for error messages and debugging */
   _op = '';
   /** @internal */
@@ -56,11 +58,12 @@ export class Tensor {
   }
 
   /** @internal */
-  _setGradFn(op: string, inputs: readonly Tensor[], backward: BackwardFn): void {
+  _setGradFn(op: string, inputs: readonly Tensor[], backward: MultiBackwardFn, outputs: readonly Tensor[]): void {
     this.requiresGrad = true;
     this._op = op;
     this._inputs = inputs;
     this._backward = backward;
+    this._outputs = outputs;
     const saved = new Array<number>(inputs.length + 1);
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i]!;

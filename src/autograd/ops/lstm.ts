@@ -18,12 +18,11 @@
 // A reverse direction walks t = T−1 … 0, and its "previous" state is that of t+1. Packed (x [N,I],
 // see sequence.ts), step t updates only its first batchSizes[t] rows, forwards and backwards, and
 // cN holds each sequence's cell state at its own last step.
-import type { Data } from '../../tensor/dtype.js';
 import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { recordMulti } from '../engine.js';
 import { type SequenceOptions, addProjectionGrads, addRowSum, finalRows, fromPrevious, previousStep, recurrentProduct, sequenceLayout } from './sequence.js';
 import { ValueError } from '../../errors.js';
 
@@ -103,22 +102,18 @@ export function lstmSequence(
   if (T === 0) cN.data.set(C0);
   else finalRows(l).forEach((r, b) => cN.data.set(C.subarray(r * H, (r + 1) * H), b * H));
 
-  // Two outputs from one node. The engine hands a backward only the gradient of the tensor it is
-  // recorded on, so cN is recorded as a second, tiny node that consumes `out`: its backward only
-  // parks ∂L/∂cN in `gradCN` (and asks for out's gradient buffer, so that out's backward runs even
-  // when the loss uses cN alone). A consumer's backward always runs before its producer's, so the
-  // BPTT below finds the parked gradient, starts dc from it, and clears it for the next pass.
-  let gradCN: Data | null = null;
+  // One node with two outputs: its backward gets ∂L/∂output and ∂L/∂cN (either null when the loss
+  // does not reach it) and starts dc from the latter.
   const inputs = [x, h0, c0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
-  record(out, 'lstmSequence', inputs, (gY, acc) => {
+  return recordMulti([out, cN], 'lstmSequence', inputs, ([gOut, gCN], acc) => {
+    const gY = gOut ?? alloc(dt, TB * H);
     const dA = alloc(dt, TB * G);
     let dh = alloc(dt, BH); // da_{t+1} W_hh, the recurrent part of ∂L/∂h_t
     let next = alloc(dt, BH);
     // ∂L/∂c_t from the later steps; a sequence the walk has not reached yet (packed, forwards)
     // holds its ∂L/∂cN here until its last step
     const dc = alloc(dt, BH);
-    if (gradCN !== null) dc.set(gradCN);
-    gradCN = null;
+    if (gCN) dc.set(gCN);
     const gh0 = acc(h0), gc0 = acc(c0);
     for (let s = T - 1; s >= 0; s--) {
       const t = rev ? T - 1 - s : s;
@@ -158,10 +153,5 @@ export function lstmSequence(
       }
     }
   });
-  record(cN, 'lstmSequence.cN', [out], (g, acc) => {
-    acc(out);
-    gradCN = g;
-  });
-  return [out, cN];
 }
 
