@@ -26,3 +26,4 @@ export * as plot from './plot/index.js';
 export * as diagnostics from './diagnostics/index.js';
 export { UserError, ValueError, MemoryLimitError, isUserError } from './errors.js';
 export { memoryLimit, setMemoryLimit, checkMemory, parseBytes, formatBytes, DEFAULT_MEMORY_LIMIT } from './memory.js';
+export type { StateDict, TensorLike } from './nn/module.js';

@@ -90,10 +90,19 @@ export const onesLike = (t: Tensor, opts: TensorOptions = {}): Tensor => full(t.
 export const fullLike = (t: Tensor, value: number, opts: TensorOptions = {}): Tensor => full(t.shape, value, { dtype: t.dtype, ...opts });
 
 /** Values start, start+step, … below end, like `torch.arange`. */
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
-  if (end === undefined) {
-    end = start;
-    start = 0;
+export function arange(end: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, end: number, step?: number, opts?: TensorOptions): Tensor;
+export function arange(start: number, endOrOpts?: number | TensorOptions, step: number | TensorOptions = 1, opts: TensorOptions = {}): Tensor {
+  // arange(end, { dtype }) as torch.arange(end, dtype=…); the options may follow whatever numbers are given
+  let end: number;
+  if (typeof endOrOpts === 'object' && endOrOpts !== null) {
+    [end, start, opts] = [start, 0, endOrOpts];
+  } else if (endOrOpts === undefined) {
+    [end, start] = [start, 0];
+  } else end = endOrOpts;
+  if (typeof step === 'object') [opts, step] = [step, 1];
+  for (const [name, v] of [['start', start], ['end', end], ['step', step]] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`arange: ${name} must be a finite number, got ${String(v)}`);
   }
   if (step === 0) throw new ValueError('arange: step must be non-zero');
   const n = Math.max(0, Math.ceil((end - start) / step));

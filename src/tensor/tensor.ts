@@ -169,6 +169,11 @@ export class Tensor {
     return S.clone(this);
   }
 
+  /** This tensor: rnnkit's storage is always contiguous (row-major), so PyTorch's `.contiguous()` is a no-op. */
+  contiguous(): this {
+    return this;
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.data.length !== 1) throw new ValueError(`item: tensor of shape ${fmtShape(this.shape)} has ${this.data.length} values, expected 1`);
