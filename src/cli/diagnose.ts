@@ -52,7 +52,7 @@ class AddingModel extends nn.Module {
     return this.head.forward(out.select(1, out.shape[1]! - 1));
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return this.readout(this.rnn.forward(x)[0]);
   }
 }

@@ -69,7 +69,7 @@ export class OutputRecurrentRNN extends Module implements OutputFeedback {
    * The sequence, free-running from y0 [B,O] (inference always feeds the model its own outputs):
    * o [T,B,O] for x [T,B,I], or for `steps` steps when the model has no input.
    */
-  forward(x: Tensor | null, y0: Tensor, steps?: number): Tensor {
+  override forward(x: Tensor | null, y0: Tensor, steps?: number): Tensor {
     return freeRunning(this, { x, y0, steps });
   }
 }

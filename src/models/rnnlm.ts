@@ -80,7 +80,7 @@ export class RNNLM extends Module implements LanguageModel {
   }
 
   /** ids [B,T] (row-major, any array of integers) → logits [B,T,V] and the state after step T. */
-  forward(ids: ArrayLike<number>, shape: readonly [number, number], state?: LmState): [Tensor, LmState] {
+  override forward(ids: ArrayLike<number>, shape: readonly [number, number], state?: LmState): [Tensor, LmState] {
     const [B, T] = shape;
     const V = this.vocabSize;
     if (ids.length !== B * T) throw new ValueError(`RNNLM.forward: ${ids.length} ids do not fill shape [${B},${T}]`);

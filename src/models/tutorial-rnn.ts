@@ -18,7 +18,7 @@ export class TutorialRNN extends Module {
     this.linear = this.registerModule('linear', new Linear(hiddenSize, outputSize, { generator }));
   }
 
-  forward(x: Tensor, h0?: Tensor): Tensor {
+  override forward(x: Tensor, h0?: Tensor): Tensor {
     const [output] = this.rnn.forward(x, h0);
     return this.linear.forward(output.relu());
   }

@@ -96,7 +96,7 @@ export class Embedding extends Module {
    * indices: a Tensor (its shape is kept) or a flat list with an optional shape (default [n]).
    * Returns [...shape, E] in the weight's dtype.
    */
-  forward(indices: Tensor | ArrayLike<number>, shape?: readonly number[]): Tensor {
+  override forward(indices: Tensor | ArrayLike<number>, shape?: readonly number[]): Tensor {
     return embedding(indices, this.weight, { paddingIdx: this.paddingIdx, shape }, 'Embedding.forward');
   }
 }

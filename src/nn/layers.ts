@@ -33,7 +33,7 @@ export class Linear extends Module {
     this.bias = opts.bias ?? true ? this.registerParameter('bias', uniform_(zeros([outFeatures], opts), -k, k, g)) : null;
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias, 'Linear.forward');
   }
 }
@@ -43,7 +43,7 @@ export class ReLU extends Module {
     builtinModule(this);
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return E.relu(x);
   }
 }
@@ -53,7 +53,7 @@ export class Tanh extends Module {
     builtinModule(this);
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return E.tanh(x);
   }
 }
@@ -63,7 +63,7 @@ export class Sigmoid extends Module {
     builtinModule(this);
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return E.sigmoid(x);
   }
 }
@@ -73,7 +73,7 @@ export class Identity extends Module {
     builtinModule(this);
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return x;
   }
 }
@@ -89,7 +89,7 @@ export class Dropout extends Module {
     if (!(p >= 0 && p <= 1)) throw new ValueError(`Dropout: p must be in [0, 1], got ${p}`);
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     return dropout(x, this.p, this.training, this.generator);
   }
 }
@@ -120,7 +120,7 @@ export class Sequential extends Module {
     return [...this.childSlots()].flatMap(([, m]) => (m === null ? [] : [m as Module & Layer]));
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     let y = x;
     // every slot in order, a module placed twice runs twice (PyTorch iterates `_modules`)
     for (const [i, m] of this.childSlots()) {

@@ -16,7 +16,7 @@ export class MSELoss extends Module {
     super();
     this.reduction = opts.reduction ?? 'mean';
   }
-  forward(input: Tensor, target: Tensor): Tensor {
+  override forward(input: Tensor, target: Tensor): Tensor {
     return mseLoss(input, target, this.reduction);
   }
 }
@@ -31,7 +31,7 @@ export class L1Loss extends Module {
     super();
     this.reduction = opts.reduction ?? 'mean';
   }
-  forward(input: Tensor, target: Tensor): Tensor {
+  override forward(input: Tensor, target: Tensor): Tensor {
     return l1Loss(input, target, this.reduction);
   }
 }
@@ -44,7 +44,7 @@ export class NLLLoss extends Module {
   constructor(readonly opts: NllOptions = {}) {
     super();
   }
-  forward(input: Tensor, target: Tensor | ArrayLike<number>): Tensor {
+  override forward(input: Tensor, target: Tensor | ArrayLike<number>): Tensor {
     return nllLoss(input, target, this.opts);
   }
 }
@@ -57,7 +57,7 @@ export class CrossEntropyLoss extends Module {
   constructor(readonly opts: NllOptions = {}) {
     super();
   }
-  forward(input: Tensor, target: Tensor | ArrayLike<number>): Tensor {
+  override forward(input: Tensor, target: Tensor | ArrayLike<number>): Tensor {
     return crossEntropy(input, target, this.opts);
   }
 }

@@ -34,7 +34,7 @@ export class LSTMCell extends CellBase {
   }
 
   /** x [B,I] or [I]; state [h, c] of [B,H] or [H] each (zeros when omitted) → [h′, c′]. */
-  forward(x: Tensor, state?: LSTMState): LSTMState {
+  override forward(x: Tensor, state?: LSTMState): LSTMState {
     const H = this.hiddenSize;
     const { x: xb, states: [h, c], unbatch } = this.prepare(x, [state?.[0], state?.[1]], ['h', 'c']);
     const [u, v] = this.projections(xb, h!);
@@ -64,9 +64,9 @@ export class LSTM extends RecurrentBase {
   }
 
   /** Runs the whole sequence; returns [output, [hN, cN]] as described in the legend. */
-  forward(input: Tensor, state?: LSTMState): [Tensor, LSTMState];
-  forward(input: PackedSequence, state?: LSTMState): [PackedSequence, LSTMState];
-  forward(input: Tensor | PackedSequence, state?: LSTMState): [Tensor | PackedSequence, LSTMState] {
+  override forward(input: Tensor, state?: LSTMState): [Tensor, LSTMState];
+  override forward(input: PackedSequence, state?: LSTMState): [PackedSequence, LSTMState];
+  override forward(input: Tensor | PackedSequence, state?: LSTMState): [Tensor | PackedSequence, LSTMState] {
     const [out, [hN, cN]] = this.scan(input, [state?.[0], state?.[1]], ['h0', 'c0'], (x, [h, c], p, seq) =>
       lstmSequence(x, h!, c!, p.wIh, p.wHh, p.bIh, p.bHh, seq));
     return [out, [hN!, cN!]];

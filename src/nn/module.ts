@@ -335,6 +335,15 @@ export abstract class Module {
     return this.to('float32');
   }
 
+  /**
+   * The module's computation, PyTorch's `forward`. Each subclass declares its own signature
+   * (`forward(x: Tensor, h?: Tensor): [Tensor, Tensor]` type-checks, with `override` under
+   * `noImplicitOverride`); a module that defines none throws when called, as in PyTorch.
+   */
+  forward(..._args: never[]): unknown {
+    throw new ValueError(`${this.constructor.name} has no forward(); define forward(...) in the subclass`);
+  }
+
   /** Calls `fn` on every module, children first, then this one, like `apply`. */
   apply(fn: (m: Module) => void): this {
     for (const m of this.children()) m.apply(fn);

@@ -33,7 +33,7 @@ export class RNNCell extends CellBase {
   }
 
   /** x [B,I] or [I]; h [B,H] or [H] (zeros when omitted) → h′ of h's shape. */
-  forward(x: Tensor, h?: Tensor): Tensor {
+  override forward(x: Tensor, h?: Tensor): Tensor {
     const { x: xb, states: [hb], unbatch } = this.prepare(x, [h], ['hidden state']);
     const [u, v] = this.projections(xb, hb!);
     const z = E.add(u, v);
@@ -62,9 +62,9 @@ export class RNN extends RecurrentBase {
   }
 
   /** Runs the whole sequence; returns [output, hN] as described in the legend. */
-  forward(input: Tensor, h0?: Tensor): [Tensor, Tensor];
-  forward(input: PackedSequence, h0?: Tensor): [PackedSequence, Tensor];
-  forward(input: Tensor | PackedSequence, h0?: Tensor): [Tensor | PackedSequence, Tensor] {
+  override forward(input: Tensor, h0?: Tensor): [Tensor, Tensor];
+  override forward(input: PackedSequence, h0?: Tensor): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, h0?: Tensor): [Tensor | PackedSequence, Tensor] {
     const [out, [hN]] = this.scan(input, [h0], ['h0'], (x, [h], p, seq) => [
       rnnSequence(x, h!, p.wIh, p.wHh, p.bIh, p.bHh, { nonlinearity: this.nonlinearity, ...seq }),
     ]);

@@ -28,7 +28,7 @@ class WordLM extends nn.Module {
   }
 
   /** ids [T,B] → logits [T,B,V] and the LSTM state. */
-  forward(ids: Tensor, state?: nn.LSTMState): [Tensor, nn.LSTMState] {
+  override forward(ids: Tensor, state?: nn.LSTMState): [Tensor, nn.LSTMState] {
     const [out, s] = this.rnn.forward(this.encoder.forward(ids), state);
     return [this.decoder.forward(out), s];
   }
@@ -132,7 +132,7 @@ describe('Module: attributes register as in PyTorch', () => {
     class Scaled extends nn.Module {
       gain = new nn.Parameter(ones([1]));
       lin: nn.Module | nn.Parameter = new nn.Linear(1, 1);
-      forward(x: Tensor): Tensor {
+      override forward(x: Tensor): Tensor {
         return x.mul(this.gain);
       }
     }

@@ -7,7 +7,7 @@ class Tagger extends nn.Module {
   rnn = new nn.GRU(3, 4);
   head = new nn.Linear(4, 2);
 
-  forward(x: Tensor, h?: Tensor): [Tensor, Tensor] {
+  override forward(x: Tensor, h?: Tensor): [Tensor, Tensor] {
     const [out, hN] = this.rnn.forward(x, h);
     return [this.head.forward(out), hN];
   }
@@ -20,7 +20,7 @@ class Stateful extends nn.Module {
     this.lstm = new nn.LSTM(1, 2);
   }
 
-  forward(x: Tensor, state?: nn.LSTMState): [Tensor, nn.LSTMState] {
+  override forward(x: Tensor, state?: nn.LSTMState): [Tensor, nn.LSTMState] {
     return this.lstm.forward(x, state);
   }
 }
@@ -41,5 +41,14 @@ describe('Module subclass types', () => {
     expect([...t.namedParameters()].map(([k]) => k)).toEqual([
       'rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'head.weight', 'head.bias',
     ]);
+  });
+});
+
+describe('Module.forward on the base class', () => {
+  it('is declared for every module, and one that defines none says so when called', () => {
+    class NoForward extends nn.Module {}
+    const m: nn.Module = new NoForward();
+    expect(() => m.forward()).toThrow('NoForward has no forward(); define forward(...) in the subclass');
+    expectTypeOf<nn.Linear['forward']>().returns.toEqualTypeOf<Tensor>();
   });
 });

@@ -16,7 +16,7 @@ class RnnWithHead extends nn.Module {
     this.rnn = this.registerModule('rnn', new nn.RNN(I, H, { generator: g }));
     this.head = this.registerModule('head', new nn.Linear(H, 1, { generator: g }));
   }
-  forward(x: Tensor, h?: Tensor): [Tensor, Tensor] {
+  override forward(x: Tensor, h?: Tensor): [Tensor, Tensor] {
     const [out, hN] = this.rnn.forward(x, h);
     return [this.head.forward(out), hN];
   }
@@ -97,7 +97,7 @@ describe('detachState', () => {
     class LstmWithHead extends nn.Module {
       readonly lstm = this.registerModule('lstm', new nn.LSTM(1, 3, { generator: new Generator(3) }));
       readonly head = this.registerModule('head', new nn.Linear(3, 1, { generator: new Generator(4) }));
-      forward(x: Tensor, s?: nn.LSTMState): [Tensor, nn.LSTMState] {
+      override forward(x: Tensor, s?: nn.LSTMState): [Tensor, nn.LSTMState] {
         const [out, sN] = this.lstm.forward(x, s);
         return [this.head.forward(out), sN];
       }
@@ -129,7 +129,7 @@ describe('detachState', () => {
     class GruWithHead extends nn.Module {
       readonly gru = this.registerModule('gru', new nn.GRU(1, 3, { generator: new Generator(8) }));
       readonly head = this.registerModule('head', new nn.Linear(3, 1, { generator: new Generator(9) }));
-      forward(x: Tensor, h?: Tensor): [Tensor, Tensor] {
+      override forward(x: Tensor, h?: Tensor): [Tensor, Tensor] {
         const [out, hN] = this.gru.forward(x, h);
         return [this.head.forward(out), hN];
       }

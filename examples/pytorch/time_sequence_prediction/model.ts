@@ -17,7 +17,7 @@ export class Sequence extends nn.Module {
   }
 
   /** input [B,S] → outputs [B,S+F]: the prediction of each next value. */
-  forward(input: Tensor, future = 0): Tensor {
+  override forward(input: Tensor, future = 0): Tensor {
     const outputs: Tensor[] = [];
     let hT = zeros([input.size(0), 51], { dtype: 'float64' });
     let cT = zeros([input.size(0), 51], { dtype: 'float64' });

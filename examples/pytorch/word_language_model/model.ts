@@ -52,7 +52,7 @@ export class RNNModel extends nn.Module {
   }
 
   /** input [T,B] ids → log-probabilities [T·B,V] and the new (h, c), [L,B,H] each. */
-  forward(input: Tensor, hidden: nn.LSTMState): [Tensor, nn.LSTMState] {
+  override forward(input: Tensor, hidden: nn.LSTMState): [Tensor, nn.LSTMState] {
     const emb = this.drop.forward(this.encoder.forward(input));
     const [rnnOutput, newHidden] = this.rnn.forward(emb, hidden);
     const output = this.drop.forward(rnnOutput);
