@@ -12,7 +12,7 @@ export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gra
 export { cat, stack } from './autograd/ops/shape.js';
 export { eq, ne, lt, le, gt, ge, where, maskedFill } from './autograd/ops/compare.js';
 export { argmax, argmin, max, min, topk, sort, argsort, gather, scatter, scatterAdd } from './autograd/ops/index-ops.js';
-export { cumsum, std, norm, logsumexp, sign, sin, cos } from './autograd/ops/math.js';
+export { cumsum, std, variance, variance as var, norm, logsumexp, sign, sin, cos } from './autograd/ops/math.js';
 export { expand, repeat, flatten, chunk, split } from './autograd/ops/layout.js';
 export { matmul, type MatmulOptions } from './autograd/ops/matmul.js';
 export * as nn from './nn/index.js';
