@@ -16,7 +16,7 @@ class RnnHead extends nn.Module {
     this.linear = this.registerModule('linear', new nn.Linear(spec.H, 1));
   }
 
-  forward(x: Tensor): Tensor {
+  override forward(x: Tensor): Tensor {
     const [output] = this.rnn.forward(x);
     return this.linear.forward(this.spec.relu ? output.relu() : output);
   }
