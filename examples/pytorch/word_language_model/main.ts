@@ -1,15 +1,17 @@
 // PyTorch's examples/word_language_model/main.py as a command: parses the arguments and runs
 // train.ts on a corpus. Without --data it trains on a slice of the bundled Brown news corpus.
-//   npx tsx examples/pytorch/word_language_model/main.ts [--data DIR] [--epochs 3] [--save model.safetensors]
+//   npx tsx examples/pytorch/word_language_model/main.ts [--data DIR] [--model LSTM] [--epochs 3] [--save model.safetensors]
 // DIR holds train.txt, valid.txt and test.txt, as upstream's --data.
 import { parseArgs } from 'node:util';
 import { io } from '../../../src/node.js';
 import { BROWN_NEWS, Corpus, sliceLines } from './data.js';
+import type { RNNType } from './model.js';
 import { defaults, run } from './train.js';
 
 const { values } = parseArgs({
   options: {
     data: { type: 'string' },
+    model: { type: 'string' }, // type of network (RNN_TANH, RNN_RELU, LSTM, GRU); RNNModel rejects others
     emsize: { type: 'string' },
     nhid: { type: 'string' },
     nlayers: { type: 'string' },
@@ -33,6 +35,7 @@ const num = (v: string | undefined, d: number): number => {
 };
 const args = {
   ...defaults,
+  model: (values.model ?? defaults.model) as RNNType,
   emsize: num(values.emsize, defaults.emsize),
   nhid: num(values.nhid, defaults.nhid),
   nlayers: num(values.nlayers, defaults.nlayers),

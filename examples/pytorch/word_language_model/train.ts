@@ -2,13 +2,13 @@
 // repackage_hidden, evaluate, train, and the epoch loop that keeps the best model by validation
 // loss and divides the learning rate by 4 when validation does not improve.
 // Legend: N tokens, R rows (N / B), B batch, T bptt, V ntokens, L nlayers, H nhid.
-import { manualSeed, nn, noGrad, type Tensor } from '../../../src/node.js';
+import { manualSeed, nn, noGrad, Tensor } from '../../../src/node.js';
 import type { Corpus } from './data.js';
-import { RNNModel } from './model.js';
+import { RNNModel, type Hidden, type RNNType } from './model.js';
 
 export interface Args {
-  /** Only 'LSTM' is ported. */
-  model: 'LSTM';
+  /** Type of recurrent net (upstream's Transformer is not ported). */
+  model: RNNType;
   emsize: number;
   nhid: number;
   nlayers: number;
@@ -52,8 +52,15 @@ export function batchify(data: Tensor, bsz: number): Tensor {
 }
 
 /** Wraps hidden states in new Tensors, to detach them from their history. */
-export function repackageHidden(h: nn.LSTMState): nn.LSTMState {
-  return [h[0].detach(), h[1].detach()];
+export function repackageHidden(h: Tensor): Tensor;
+export function repackageHidden(h: nn.LSTMState): nn.LSTMState;
+export function repackageHidden(h: Hidden): Hidden;
+export function repackageHidden(h: Hidden): Hidden {
+  if (h instanceof Tensor) {
+    return h.detach();
+  } else {
+    return h.map((v) => repackageHidden(v)) as nn.LSTMState; // upstream: tuple(repackage_hidden(v) for v in h)
+  }
 }
 
 // getBatch subdivides the source data into chunks of length bptt. If source is equal to the
