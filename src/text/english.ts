@@ -37,101 +37,17 @@ export interface WinkToken {
  * Tokenize English text with wink-nlp: contractions split (were/n't), U.S., e-mail, 3.5, emails kept whole.
  * `withLemmas` also tags parts of speech and fills `lemma` (were → be); otherwise `lemma` is the text.
  */
-export function winkTokens(raw: string, withLemmas = false, opts: { cache?: boolean } = {}): WinkToken[] {
+export function winkTokens(raw: string, withLemmas = false): WinkToken[] {
   const out: WinkToken[] = [];
   const text = raw.replace(RE_OTHER_SPACE, ' ');
   const cuts = cutLongRuns(text);
-  // lemmas depend on the sentence around a word; plain tokens depend on the run alone
-  const read = withLemmas || opts.cache === false ? readInto : readCached;
   let from = 0;
   for (const cut of cuts) {
-    read(text.slice(from, cut), from > 0, withLemmas, out);
+    readInto(text.slice(from, cut), from > 0, withLemmas, out);
     from = cut;
   }
-  read(text.slice(from), from > 0, withLemmas, out);
+  readInto(text.slice(from), from > 0, withLemmas, out);
   return out;
-}
-
-// Plain tokens of each distinct whitespace-free run, remembered: wink tokenizes every run on its
-// own, so a run's tokens never depend on its neighbours, and text repeats its runs (words follow
-// Zipf's law; hostile input repeats a pattern). Reading each distinct run once makes repeated
-// runs cost a Map lookup instead of wink's ~2 µs per token. Bounded: cleared when full.
-const RUN_CACHE_LIMIT = 100_000;
-const runCache = new Map<string, readonly WinkToken[]>();
-const RE_WINK_SPACE = /[ \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]+/g;
-
-/**
- * `readInto` for plain tokens, through the run cache. A cached run's first token is stored as if
- * the run were attached to what precedes it (false only when wink dropped a token before it); the
- * piece decides: after whitespace it is not attached, at the piece's start it is if `attachedStart`.
- */
-function readCached(piece: string, attachedStart: boolean, _withLemmas: boolean, out: WinkToken[]): void {
-  const runs: { run: string; afterSpace: boolean }[] = [];
-  let last = 0;
-  RE_WINK_SPACE.lastIndex = 0;
-  for (let m = RE_WINK_SPACE.exec(piece); ; m = RE_WINK_SPACE.exec(piece)) {
-    const end = m === null ? piece.length : m.index;
-    if (end > last) runs.push({ run: piece.slice(last, end), afterSpace: last > 0 || !attachedStart });
-    if (m === null) break;
-    last = m.index + m[0].length;
-  }
-  const known = new Map<string, readonly WinkToken[]>();
-  const missed = new Set<string>();
-  for (const { run } of runs) {
-    if (known.has(run)) continue;
-    const hit = runCache.get(run);
-    if (hit) known.set(run, hit);
-    else missed.add(run);
-  }
-  const misses = [...missed];
-  if (misses.length > 0) {
-    const read = readRuns(misses);
-    if (runCache.size + misses.length > RUN_CACHE_LIMIT) runCache.clear();
-    misses.forEach((r, i) => {
-      known.set(r, read[i]!);
-      runCache.set(r, read[i]!);
-    });
-  }
-  for (const { run, afterSpace } of runs) {
-    const toks = known.get(run)!;
-    toks.forEach((t, i) => out.push({ text: t.text, lemma: t.text, attached: i === 0 && afterSpace ? false : t.attached }));
-  }
-}
-
-/** The plain tokens of each run (whitespace-free), read in one wink pass when a separator is free. */
-function readRuns(runs: string[]): WinkToken[][] {
-  const sep = SEPARATORS.find((c) => runs.every((r) => !r.includes(c)));
-  if (sep !== undefined && runs.length > 1) {
-    const groups = readGroups(runs.join(` ${sep} `), sep);
-    if (groups.length === runs.length) return groups;
-  }
-  return runs.map((r) => readGroups(r, null)[0] ?? []);
-}
-
-/** Tokens of `text`, split into groups at `sep` tokens; each group's first token counts as attached to its left. */
-function readGroups(text: string, sep: string | null): WinkToken[][] {
-  const n = getNlp(false);
-  const doc = n.readDoc(text);
-  const texts = doc.tokens().out(n.its.value) as string[];
-  const spaces = doc.tokens().out(n.its.precedingSpaces as unknown as ItsFunction<string>) as string[];
-  const groups: WinkToken[][] = [[]];
-  let atStart = true, afterDrop = false;
-  for (let i = 0; i < texts.length; i++) {
-    if (texts[i] === sep) {
-      groups.push([]);
-      atStart = true;
-      afterDrop = false;
-      continue;
-    }
-    if (texts[i].trim() === '') {
-      afterDrop = true;
-      continue;
-    }
-    groups[groups.length - 1]!.push({ text: texts[i], lemma: texts[i], attached: !afterDrop && (atStart || spaces[i] === '') });
-    atStart = false;
-    afterDrop = false;
-  }
-  return groups;
 }
 
 // Private-use characters to separate texts read in one pass; the first one that none of the texts
