@@ -1,14 +1,14 @@
 // Node file helpers for the CLI: every file is written atomically (temp file + rename); a report
 // folder never overwrites files rnnkit did not write. Model directories: src/io/model-files.ts.
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError } from './errors.js';
 
-/** Best-effort cleanup that never masks the original error. */
-function remove(path: string): void {
+/** Removes our own temporary file (never a directory); best effort, never masks the original error. */
+function removeTmpFile(path: string): void {
   try {
-    rmSync(path, { recursive: true, force: true });
+    unlinkSync(path);
   } catch {
     // nothing there to remove (or a parent is not a directory)
   }
@@ -22,10 +22,11 @@ function tmpName(path: string): string {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = tmpName(path);
   try {
-    writeFileSync(tmp, data);
+    writeFileSync(tmp, data, { flag: 'wx' }); // a fresh name: never over an existing file
     renameSync(tmp, path);
   } catch (e) {
-    remove(tmp);
+    // anything but EEXIST means the temporary file, if there, is ours
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') removeTmpFile(tmp);
     throw new CliError(`cannot write ${path}: ${describe(e)}`);
   }
 }
