@@ -9,8 +9,7 @@
 import type { Data } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type ParamState, type Params } from './optimizer.js';
-import { ValueError } from '../errors.js';
+import { checkNonNegative, Optimizer, type ParamState, type Params } from './optimizer.js';
 
 export interface AdagradOptions {
   lr: number;
@@ -27,11 +26,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected override checkOptions(o: AdagradOptions): void {
-    if (!(o.lr >= 0)) throw new ValueError(`Adagrad: invalid learning rate ${o.lr}`);
-    if (!(o.lrDecay >= 0)) throw new ValueError(`Adagrad: invalid lrDecay ${o.lrDecay}`);
-    if (!(o.weightDecay >= 0)) throw new ValueError(`Adagrad: invalid weightDecay ${o.weightDecay}`);
-    if (!(o.initialAccumulatorValue >= 0)) throw new ValueError(`Adagrad: invalid initialAccumulatorValue ${o.initialAccumulatorValue}`);
-    if (!(o.eps >= 0)) throw new ValueError(`Adagrad: invalid eps ${o.eps}`);
+    checkNonNegative('Adagrad', o, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']);
   }
 
   // PyTorch fills the accumulator when the optimizer is built, so its state dict has it before

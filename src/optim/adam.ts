@@ -7,7 +7,7 @@
 //   v̂max ← max(v̂max, v)                (amsgrad)
 //   θ ← θ − γ/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
 import type { Data } from '../tensor/dtype.js';
-import { Optimizer, type ParamState, type Params } from './optimizer.js';
+import { checkNonNegative, Optimizer, type ParamState, type Params } from './optimizer.js';
 import { ValueError } from '../errors.js';
 
 export interface AdamOptions {
@@ -20,10 +20,9 @@ export interface AdamOptions {
 }
 
 function check(o: AdamOptions, name: string): void {
-  if (!(o.lr >= 0)) throw new ValueError(`${name}: invalid learning rate ${o.lr}`);
-  if (!(o.eps >= 0)) throw new ValueError(`${name}: invalid eps ${o.eps}`);
+  checkNonNegative(name, o, ['lr', 'eps']);
   for (const b of o.betas) if (!(b >= 0 && b < 1)) throw new ValueError(`${name}: invalid beta ${b} (must be in [0, 1))`);
-  if (!(o.weightDecay >= 0)) throw new ValueError(`${name}: invalid weightDecay ${o.weightDecay}`);
+  checkNonNegative(name, o, ['weightDecay']);
 }
 
 function adamStep(theta: Data, grad: Data, state: ParamState, o: AdamOptions, decoupled: boolean, buf: (k: string) => Data): void {

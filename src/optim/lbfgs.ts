@@ -16,7 +16,7 @@
 import type { Data, DType } from '../tensor/dtype.js';
 import { alloc } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Optimizer, type OptimizerStateDict, type Params, type ParamGroup, type StateValue } from './optimizer.js';
+import { checkNonNegative, Optimizer, type OptimizerStateDict, type Params, type ParamGroup, type StateValue } from './optimizer.js';
 import { ValueError, showValue } from '../errors.js';
 
 export interface LBFGSOptions {
@@ -63,13 +63,11 @@ export class LBFGS extends Optimizer<LBFGSOptions> {
   }
 
   protected override checkOptions(o: LBFGSOptions): void {
-    if (!(o.lr >= 0)) throw new ValueError(`LBFGS: invalid learning rate ${showValue(o.lr)}`);
+    checkNonNegative('LBFGS', o, ['lr']);
     for (const k of ['maxIter', 'maxEval', 'historySize'] as const) {
       if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new ValueError(`LBFGS: ${k} must be a positive integer, got ${showValue(o[k])}`);
     }
-    for (const k of ['toleranceGrad', 'toleranceChange'] as const) {
-      if (!(o[k] >= 0)) throw new ValueError(`LBFGS: invalid ${k} ${showValue(o[k])}`);
-    }
+    checkNonNegative('LBFGS', o, ['toleranceGrad', 'toleranceChange']);
     if (o.lineSearchFn !== null && o.lineSearchFn !== 'strong_wolfe') {
       throw new ValueError(`LBFGS: lineSearchFn is ${showValue(o.lineSearchFn)}; expects 'strong_wolfe' or null`);
     }

@@ -163,3 +163,11 @@ function isGroup<O>(x: Tensor | ParamGroup<O>): x is ParamGroup<O> {
 function isIterable(x: unknown): x is Iterable<unknown> {
   return typeof x === 'object' && x !== null && typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function';
 }
+
+/** PyTorch's option checks: each named option must be a number ≥ 0 ("SGD: invalid learning rate -1"). */
+export function checkNonNegative<O extends object>(optimizer: string, o: O, keys: readonly (keyof O & string)[]): void {
+  for (const k of keys) {
+    const v = o[k] as unknown;
+    if (!((v as number) >= 0)) throw new ValueError(`${optimizer}: invalid ${k === 'lr' ? 'learning rate' : k} ${showValue(v)}`);
+  }
+}

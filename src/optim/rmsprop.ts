@@ -6,8 +6,7 @@
 //   b ← μb + g/a;  θ ← θ − γb                   (μ > 0)      |   θ ← θ − γg/a
 // PyTorch adds ε outside the square root, and its momentum buffer holds g/a, not γg/a.
 import type { Data } from '../tensor/dtype.js';
-import { Optimizer, type ParamState, type Params } from './optimizer.js';
-import { ValueError } from '../errors.js';
+import { checkNonNegative, Optimizer, type ParamState, type Params } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr: number;
@@ -25,11 +24,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected override checkOptions(o: RMSpropOptions): void {
-    if (!(o.lr >= 0)) throw new ValueError(`RMSprop: invalid learning rate ${o.lr}`);
-    if (!(o.eps >= 0)) throw new ValueError(`RMSprop: invalid eps ${o.eps}`);
-    if (!(o.momentum >= 0)) throw new ValueError(`RMSprop: invalid momentum ${o.momentum}`);
-    if (!(o.weightDecay >= 0)) throw new ValueError(`RMSprop: invalid weightDecay ${o.weightDecay}`);
-    if (!(o.alpha >= 0)) throw new ValueError(`RMSprop: invalid alpha ${o.alpha}`);
+    checkNonNegative('RMSprop', o, ['lr', 'eps', 'momentum', 'weightDecay', 'alpha']);
   }
 
   protected update(theta: Data, grad: Data, state: ParamState, o: RMSpropOptions): void {

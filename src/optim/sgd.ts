@@ -1,7 +1,7 @@
 // SGD as torch.optim.SGD (1.13, single-tensor path):
 //   g ← g + λθ;  b ← g (first step) or μb + (1−τ)g;  g ← g + μb (Nesterov) or b;  θ ← θ − γg
 import type { Data } from '../tensor/dtype.js';
-import { Optimizer, type ParamState, type Params } from './optimizer.js';
+import { checkNonNegative, Optimizer, type ParamState, type Params } from './optimizer.js';
 import { ValueError } from '../errors.js';
 
 export interface SGDOptions {
@@ -19,9 +19,7 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected override checkOptions(o: SGDOptions): void {
-    if (!(o.lr >= 0)) throw new ValueError(`SGD: invalid learning rate ${o.lr}`);
-    if (!(o.momentum >= 0)) throw new ValueError(`SGD: invalid momentum ${o.momentum}`);
-    if (!(o.weightDecay >= 0)) throw new ValueError(`SGD: invalid weightDecay ${o.weightDecay}`);
+    checkNonNegative('SGD', o, ['lr', 'momentum', 'weightDecay']);
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new ValueError('SGD: Nesterov momentum requires a momentum and zero dampening');
   }
 
