@@ -9,3 +9,5 @@ export { renderSvg } from './render.js';
 export { htmlReport, escapeHtml, type ReportInput } from './report.js';
 export { terminalChart, metricsTable, type TerminalChartOptions } from './terminal.js';
 export { formatCell } from './format.js';
+export { accuracyCurvesSpec, confusionMatrixSpec, type AccuracyHistory, type AccuracyCurvesOptions, type ConfusionMatrixSpecOptions } from './classification.js';
+export { terminalConfusionMatrix, type TerminalConfusionOptions } from './terminal-confusion.js';

@@ -64,20 +64,41 @@ export function lossCurvesSpec(
   histories: Record<string, LossHistory>,
   opts: LossCurvesOptions = {},
 ): TopLevelSpec {
+  return epochCurvesSpec(histories, opts, { field: 'loss', title: 'loss', format: '.4g' });
+}
+
+/** What an epoch-curve chart plots: the data field, its axis title, a fixed domain, a number format. */
+export interface EpochMetric {
+  field: string;
+  title: string;
+  /** Fixed y domain (e.g. [0, 1] for accuracy); default: fitted to the data, zero not forced. */
+  domain?: [number, number];
+  /** d3 format of the y axis and tooltip, e.g. '.0%'. */
+  format: string;
+  axisFormat?: string;
+}
+
+/** The loss-curve chart for any per-epoch metric (loss, accuracy, …): one code path for both. */
+export function epochCurvesSpec(
+  histories: Record<string, LossHistory>,
+  opts: LossCurvesOptions,
+  metric: EpochMetric,
+): TopLevelSpec {
   const models = Object.keys(histories);
   const logScale = opts.logScale ?? false;
   const keep = (v: number | null | undefined): v is number => finite(v) && (!logScale || v > 0);
-  const values: { model: string; split: string; epoch: number; loss: number }[] = [];
+  const field = metric.field;
+  const values: Record<string, string | number>[] = [];
   let maxEpochs = 0;
   for (const model of models) {
     const h = histories[model]!;
-    h.train.forEach((loss, i) => {
-      if (keep(loss)) values.push({ model, split: 'train', epoch: i + 1, loss });
+    h.train.forEach((v, i) => {
+      if (keep(v)) values.push({ model, split: 'train', epoch: i + 1, [field]: v });
     });
     maxEpochs = Math.max(maxEpochs, h.train.length);
     if (h.val) {
-      h.val.forEach((loss, i) => {
-        if (keep(loss)) values.push({ model, split: 'validation', epoch: i + 1, loss });
+      h.val.forEach((v, i) => {
+        if (keep(v)) values.push({ model, split: 'validation', epoch: i + 1, [field]: v });
       });
       maxEpochs = Math.max(maxEpochs, h.val.length);
     }
@@ -97,8 +118,9 @@ export function lossCurvesSpec(
         axis: { tickMinStep: 1, format: 'd' },
       },
       y: {
-        field: 'loss', type: 'quantitative', title: opts.yLabel ?? 'loss',
-        scale: logScale ? { type: 'log' } : { zero: false },
+        field, type: 'quantitative', title: opts.yLabel ?? metric.title,
+        scale: logScale ? { type: 'log' } : metric.domain ? { domain: metric.domain } : { zero: false },
+        ...(metric.axisFormat !== undefined ? { axis: { format: metric.axisFormat } } : {}),
       },
       color: {
         field: 'model', type: 'nominal', title: 'model',
@@ -106,7 +128,7 @@ export function lossCurvesSpec(
         legend: { symbolType: 'stroke', symbolSize: 300 },
       },
       tooltip: [
-        { field: 'model' }, { field: 'split' }, { field: 'epoch' }, { field: 'loss', format: '.4g' },
+        { field: 'model' }, { field: 'split' }, { field: 'epoch' }, { field, format: metric.format },
       ],
     },
     layer: [

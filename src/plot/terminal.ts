@@ -144,7 +144,7 @@ export function metricsTable(columns: string[], rows: (string | number)[][]): st
 }
 
 /** Display width: code points, counting East Asian wide characters as two columns. */
-function strWidth(s: string): number {
+export function strWidth(s: string): number {
   let w = 0;
   for (const ch of s.replace(ANSI, '')) {
     const cp = ch.codePointAt(0)!;
