@@ -94,7 +94,7 @@ describe('terminalConfusionMatrix', () => {
   });
 
   it('above maxClasses: a message and the most frequent confusions', () => {
-    const m = Array.from({ length: 3 }, (_, i) => Array.from({ length: 3 }, (_, j) => (i === j ? 9 : 0)));
+    const m: number[][] = Array.from({ length: 3 }, (_, i) => Array.from({ length: 3 }, (_, j) => (i === j ? 9 : 0)));
     m[2]![0] = 4;
     m[0]![1] = 1;
     expect(terminalConfusionMatrix(m, { maxClasses: 2, classes: ['a', 'b', 'c'] })).toBe([
