@@ -43,6 +43,29 @@ interface ModelFlags {
   steps: number;
   quiet?: boolean;
   json?: boolean;
+  difference?: number;
+  seasonalDifference?: number;
+  log?: boolean;
+  detrend?: 'linear';
+}
+
+/** The target transforms the flags ask for, in the declared order (log, detrend, seasonal difference, difference). */
+export function transformSpecs(o: Pick<ModelFlags, 'difference' | 'seasonalDifference' | 'log' | 'detrend'>): forecast.TransformSpec[] {
+  const specs: forecast.TransformSpec[] = [];
+  if (o.log) specs.push(forecast.log());
+  if (o.detrend) specs.push(forecast.detrend(o.detrend));
+  if (o.seasonalDifference !== undefined) specs.push(forecast.seasonalDifference(o.seasonalDifference));
+  if (o.difference !== undefined) specs.push(forecast.difference(o.difference));
+  return forecast.canonicalOrder(specs);
+}
+
+/** --difference, --seasonal-difference, --log, --detrend: fitted on the training span, inverted on the way out. */
+export function transformOptions(cmd: Command): Command {
+  return cmd
+    .option('--difference <d>', 'model the d-th differences of the target (inverted on the way out; the usual fix for a trending series)', intOption('difference'))
+    .option('--seasonal-difference <m>', 'model y_t − y_{t−m} (m: the season length, e.g. 12 for monthly data)', intOption('seasonal-difference'))
+    .option('--log', 'model the log of the target (every value must be > 0)')
+    .option('--detrend <method>', 'subtract a trend fitted on the training span: linear', choiceOption('detrend', ['linear'] as const));
 }
 
 /** `inputSize` (C) is the number of columns the neural models read and predict; AR and persistence read the target only. */
@@ -71,7 +94,7 @@ function runModels(input: Inputs, names: ModelName[], f: ModelFlags): { res: for
   try {
     const res = forecast.runExperiment(input.values, list, {
       test: f.test, val: f.val, scaler: f.scaler, forecastSteps: f.steps, minTrain: f.seqLen + 1,
-      targetName: input.target, covariates: input.covariates,
+      targetName: input.target, covariates: input.covariates, transforms: transformSpecs(f),
       onModelStart: (n) => bars.forEach((b, i) => { if (names[i] !== n) b.stop(); }),
     });
     return { res, trained: new Map(list.map((m) => [m.name, m])) };
@@ -220,10 +243,10 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       else printHuman(io, 'GS10 10-year treasury yield (%)', s.dates, s.values, res, files);
     });
 
-  commonModelOptions(
+  transformOptions(commonModelOptions(
     program.command('train').description('train one model (plus the persistence baseline) on a CSV series'),
     { epochs: 20 },
-  )
+  ))
     .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works)')
     .option('--column <names>', 'input column(s), comma-separated or repeated; the first is the target unless --target names another. Several columns = multivariate input: mlp/rnn read and predict every column (each scaled on its own, fitted on the training span), ar and persistence use the target only; metrics are for the target (default: the only/first numeric column)', listOption)
     .option('--target <name>', 'the column to forecast, one of --column (default: the first); without --column it is used alone')
@@ -252,7 +275,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
         const t = trained.get(o.model)!;
         saveModel(o.save, {
           kind: 'forecaster', model: t, columns, target: table.target, inputs: m.inputs,
-          scalers: m.inputs.map((c) => res.scalers[res.columns.indexOf(c)]!), fill: o.fill ?? null,
+          scalers: m.inputs.map((c) => res.scalers[res.columns.indexOf(c)]!), fill: o.fill ?? null, transforms: res.transforms.toJSON(),
           trainedOn: { points: values.length, first: table.dates[0]!, last: table.dates.at(-1)! },
           test: { ...m.test },
           training: { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed, diverged: m.diverged ?? false, divergedAtEpoch: m.divergedAtEpoch ?? null, keptEpoch: m.keptEpoch ?? null, message: m.message },
@@ -294,16 +317,22 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       const fill = o.fill ?? saved.fill ?? undefined;
       const table = data.parseSeriesCsv(text, { source: o.data, columns: read, target: fileName.get(target)!, fill });
       const values = table.columns[table.target]!;
-      const z = inputs.map((c, i) => scalers[i]!.transform(table.columns[fileName.get(c)!]!));
+      // the saved transforms (fitted on the training span) apply to the target; the other columns
+      // lose the same first points so the columns stay aligned
+      const chain = new forecast.TransformChain(saved.transforms ?? []);
+      const L = chain.lost;
+      if (values.length <= L) throw new CliError(`${o.data}: ${values.length} values, but the model's transforms (${chain.describe()}) need more than ${L}`);
+      const cols = inputs.map((c, i) => (i === 0 ? chain.transform(values) : table.columns[fileName.get(c)!]!.slice(L)));
+      const z = cols.map((col, i) => scalers[i]!.transform(col));
       const zf = z.length === 1 ? model.forecast(z[0]!, o.steps) : (model as forecast.MultivariateForecaster).forecastMultivariate(z, o.steps)[0]!;
-      const pred = scalers[0]!.inverseTransform(zf);
+      const pred = chain.invertForecast(scalers[0]!.inverseTransform(zf), values);
       const bad = pred.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new CliError(`--model ${o.model}: the ${model.name} forecast is not finite at step ${bad + 1} (${pred[bad]}); the model cannot be trusted on this data`);
       const dates = data.nextDates(table.dates, o.steps);
       const rows = pred.map((v, i) => ({ date: dates[i]!, value: Number(v.toPrecision(6)) }));
-      if (o.json) io.stdout(JSON.stringify({ model: model.name, column: table.target, columns: read, target: table.target, fill: fill ?? null, lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
+      if (o.json) io.stdout(JSON.stringify({ model: model.name, column: table.target, columns: read, target: table.target, fill: fill ?? null, transforms: chain.toJSON(), lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
       else {
-        io.stdout(`${model.name} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running${fill ? `; missing values: ${fill}` : ''})\n\n`);
+        io.stdout(`${model.name} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running${fill ? `; missing values: ${fill}` : ''}${chain.length > 0 ? `; transforms: ${chain.describe()}` : ''})\n\n`);
         io.stdout(plot.metricsTable(['date', 'forecast'], rows.map((r) => [r.date, r.value])) + '\n');
       }
     });

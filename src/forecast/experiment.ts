@@ -10,10 +10,16 @@
 // at every step and predicts all of them at the next step; its predictions, forecast and metrics
 // are reported for the target only. Every other model (AR, persistence, a neural model built with
 // inputSize 1) uses the target column alone; `ModelResult.inputs` says which columns a model used.
+//
+// Transforms (`opts.transforms`: log, detrend, differences) apply to the target before the scaler,
+// fitted on the training span like it; the covariates lose the same first points so the columns
+// stay aligned. Predictions and forecasts are inverted (scaler, then transforms) before scoring, so
+// the metrics are always on the original scale.
 import { timeSplit, type SplitSpans } from '../data/split.js';
 import { makeScaler, type ScalerKind, type Scaler } from '../data/scaler.js';
 import { metrics, type Metrics } from './metrics.js';
 import { isMultivariate, type EpochRecord, type Forecaster } from './types.js';
+import { TransformChain, type TransformSpec } from './transforms.js';
 import { ValueError } from '../errors.js';
 
 /** An extra input column, aligned with the target series (same length, same time steps). */
@@ -38,6 +44,8 @@ export interface ExperimentOptions {
   targetName?: string;
   /** Extra input columns for multivariate models (default none: a univariate experiment). */
   covariates?: readonly Covariate[];
+  /** Target transforms, applied in this order before the scaler (default none). */
+  transforms?: readonly TransformSpec[];
 }
 
 export interface ModelResult {
@@ -70,6 +78,8 @@ export interface ExperimentResult {
   scalers: Scaler[];
   /** Column names in the same order: [targetName, ...covariate names]. */
   columns: string[];
+  /** The target's transforms, fitted on the training span (empty: none). */
+  transforms: TransformChain;
   /** By model name; a prototype-free object, so a model may be named anything (`__proto__` too). */
   models: Record<string, ModelResult>;
 }
@@ -83,12 +93,17 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
   for (const c of covariates) {
     if (c.values.length !== n) throw new ValueError(`runExperiment: covariate "${c.name}" has ${c.values.length} values but the target series has ${n}`);
   }
-  const raw: (readonly number[])[] = [series, ...covariates.map((c) => c.values)];
-  const C = raw.length;
-  const split = timeSplit(n, { test: opts.test, val: opts.val ?? 0, minTrain: opts.minTrain });
+  const chain = new TransformChain(opts.transforms ?? []);
+  const L = chain.lost;
+  const split = timeSplit(n, { test: opts.test, val: opts.val ?? 0, minTrain: (opts.minTrain ?? 1) + L });
   const [trainEnd, valEnd] = [split.train[1], split.val[1]];
+  // the transforms learn from the training span only, like the scalers; then every column loses
+  // the L points the differences need, so index i of a transformed column is time i + L
+  chain.fit(series.slice(0, trainEnd));
+  const raw: (readonly number[])[] = [chain.transform(series), ...covariates.map((c) => c.values.slice(L))];
+  const C = raw.length;
   // one scaler per column, each fitted on its training span only: validation and test never shape the scaling
-  const scalers = raw.map((col) => makeScaler(opts.scaler ?? 'standard').fit(col.slice(0, trainEnd)));
+  const scalers = raw.map((col) => makeScaler(opts.scaler ?? 'standard').fit(col.slice(0, trainEnd - L)));
   const zs = raw.map((col, c) => scalers[c]!.transform(col));
   const scaler = scalers[0]!, z = zs[0]!;
   const testActual = series.slice(valEnd);
@@ -105,17 +120,17 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
     const t0 = Date.now();
     // neural models train on [0, trainEnd) and validate on [trainEnd, valEnd); closed-form ones fit
     // on the whole training span [0, valEnd)
-    const neural = m.name === 'mlp' || m.name === 'rnn';
+    const neural = isMultivariate(m);
     const span = (cols: number[][], a: number, b: number) => cols.map((c) => c.slice(a, b));
     const hist: EpochRecord[] = mm
-      ? (neural ? mm.fitMultivariate(span(zs, 0, trainEnd), span(zs, trainEnd, valEnd)) : mm.fitMultivariate(span(zs, 0, valEnd)))
-      : (neural ? m.fit(z.slice(0, trainEnd), z.slice(trainEnd, valEnd)) : m.fit(z.slice(0, valEnd)));
+      ? (neural ? mm.fitMultivariate(span(zs, 0, trainEnd - L), span(zs, trainEnd - L, valEnd - L)) : mm.fitMultivariate(span(zs, 0, valEnd - L)))
+      : (neural ? m.fit(z.slice(0, trainEnd - L), z.slice(trainEnd - L, valEnd - L)) : m.fit(z.slice(0, valEnd - L)));
     const fitSeconds = (Date.now() - t0) / 1000;
     const steps = opts.forecastSteps ?? 0;
-    const zPred = mm ? mm.predictOneStepMultivariate(zs, valEnd)[0]! : m.predictOneStep(z, valEnd);
+    const zPred = mm ? mm.predictOneStepMultivariate(zs, valEnd - L)[0]! : m.predictOneStep(z, valEnd - L);
     const zFore = !steps ? [] : mm ? mm.forecastMultivariate(zs, steps)[0]! : m.forecast(z, steps);
-    const predictions = scaler.inverseTransform(zPred);
-    const forecast = opts.forecastSteps ? scaler.inverseTransform(zFore) : [];
+    const predictions = chain.invertOneStep(scaler.inverseTransform(zPred), series, valEnd);
+    const forecast = steps ? chain.invertForecast(scaler.inverseTransform(zFore), series) : [];
     out[m.name] = {
       name: m.name,
       test: metrics(testActual, predictions),
@@ -130,5 +145,5 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
       keptEpoch: m.fitOutcome?.keptEpoch ?? null,
     };
   }
-  return { split, scaler, scalers, columns: names, models: out };
+  return { split, scaler, scalers, columns: names, transforms: chain, models: out };
 }

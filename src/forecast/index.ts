@@ -3,3 +3,7 @@ export { runExperiment, type Covariate, type ExperimentOptions, type ExperimentR
 export { isMultivariate } from './types.js';
 export type * from './types.js';
 
+export {
+  TransformChain, canonicalOrder, difference, seasonalDifference, log, detrend, transformEntryError, TRANSFORM_KINDS,
+  type TransformSpec, type TransformJSON,
+} from './transforms.js';

@@ -13,6 +13,7 @@
 // clear error in milliseconds, not minutes of allocation.
 import { oneLine, showValue, ValueError } from '../errors.js';
 import type { Forecaster } from '../forecast/types.js';
+import { type TransformJSON, transformEntryError } from '../forecast/transforms.js';
 import type { FillMode } from '../data/csv.js';
 import { type Scaler, type ScalerJSON, scalerFromJSON } from '../data/scaler.js';
 import { checkMemory, formatBytes } from '../memory.js';
@@ -52,6 +53,8 @@ export interface SavedForecaster {
   scalers: Scaler[];
   /** How missing values were repaired in training (forecast repeats it); null: none were allowed. */
   fill: FillMode | null;
+  /** The target's fitted transforms, in the order applied (before the scaler); absent or empty: none. */
+  transforms?: TransformJSON[];
   trainedOn?: { points: number; first: string; last: string };
   /** Held-out test metrics and how training ended (diverged, kept epoch…), as reported. */
   test?: Record<string, number>;
@@ -119,6 +122,8 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
   const config = {
     format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'forecaster', model: name, weights, options,
     columns: m.columns, target: m.target, inputs: m.inputs, scalers: m.scalers.map((s) => s.toJSON()), fill: m.fill,
+    // absent when there are none, so a model without transforms is the same file older rnnkit wrote
+    ...(m.transforms && m.transforms.length > 0 ? { transforms: m.transforms } : {}),
     ...(m.trainedOn ? { trainedOn: m.trainedOn } : {}), ...(m.test ? { test: m.test } : {}), ...(m.training ? { training: m.training } : {}),
   };
   files.set('config.json', JSON.stringify(config, null, 2) + '\n');
@@ -268,6 +273,7 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
   const scalers = legacyOrScalers(f, inputs, legacy);
   const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
   const out: SavedForecaster = { kind: 'forecaster', model: null as unknown as Forecaster, columns, target, inputs, scalers, fill };
+  if (c.transforms !== undefined) out.transforms = transformsOf(f);
   const trainedOn = f.object('trainedOn', true);
   if (trainedOn) {
     const t = new Fields(`${f.where} "trainedOn"`, trainedOn);
@@ -315,6 +321,17 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
     }
   }
   return out;
+}
+
+/** The optional "transforms" list: at most 64 well-formed entries (see transformEntryError). */
+function transformsOf(f: Fields): TransformJSON[] {
+  const list = f.o.transforms;
+  if (!Array.isArray(list) || list.length > 64) f.fail('transforms', 'a list of at most 64 transforms', list);
+  (list as unknown[]).forEach((e, i) => {
+    const err = transformEntryError(e);
+    if (err !== null) throw new ValueError(oneLine(`${f.where}: "transforms"[${i}]: ${err}`));
+  });
+  return (list as TransformJSON[]).map((e) => ({ ...e }));
 }
 
 function legacyOrScalers(f: Fields, inputs: string[], legacy: boolean): Scaler[] {
