@@ -1,6 +1,10 @@
 // GS10: market yield on US Treasury securities at 10-year constant maturity, monthly averages in
 // percent (FRED series GS10, Board of Governors of the Federal Reserve System; public domain).
 // The 59 values 2018-02 .. 2022-12 printed in the tutorial (§5).
+import { ValueError } from '../errors.js';
+import { fromData } from '../tensor/creation.js';
+import { DIGITS_ROWS } from './digits-data.js';
+import type { SequenceData } from './sequences.js';
 
 export interface Series {
   name: string;
@@ -78,4 +82,60 @@ export function gs10(): Series {
     dates: GS10.map(([m]) => `${m}-01`),
     values: GS10.map(([, v]) => v),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digits: the 8×8 handwritten digits of scikit-learn's `load_digits()` (UCI "Optical Recognition
+// of Handwritten Digits", test set; CC BY 4.0), 1,797 samples in the file's order.
+// Legend: N = 1797 samples, T time steps, F features per step.
+
+export interface DigitsOptions {
+  /**
+   * 'rows' (default): an image read row by row, T = 8 steps of F = 8 pixels (the issue's recipe).
+   * 'pixels': one pixel a step in row-major order, T = 64, F = 1 — the classic long-dependency task.
+   */
+  layout?: 'rows' | 'pixels';
+}
+
+const DIGITS_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** Samples [start, end) of the bundled digits as SequenceData. */
+function digitsRange(start: number, end: number, opts: DigitsOptions, source: string): SequenceData {
+  const layout = opts.layout ?? 'rows';
+  if (layout !== 'rows' && layout !== 'pixels') {
+    throw new ValueError(`digits: layout must be 'rows' or 'pixels', got ${JSON.stringify(layout)}`);
+  }
+  const n = end - start;
+  const x = new Float32Array(n * 64);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = DIGITS_ROWS[start + i]!;
+    // Pixels are counts of set pixels in a 4×4 block, 0..16; /16 puts them in [0, 1] (exactly, in
+    // float32), the scale the RNN recipes expect. Multiply by 16 to get scikit-learn's values back.
+    for (let p = 0; p < 64; p++) x[i * 64 + p] = parseInt(row[p]!, 17) / 16;
+    y[i] = parseInt(row[64]!, 10);
+  }
+  // Row-major [N,8,8] and [N,64,1] are the same bytes: only the shape differs.
+  const shape = layout === 'rows' ? [n, 8, 8] : [n, 64, 1];
+  return { x: fromData(x, shape), y, lengths: null, classes: [...DIGITS_CLASSES], source };
+}
+
+/**
+ * The bundled 8×8 digits (1,797 samples, classes "0".."9") as SequenceData: x float32 [1797,8,8]
+ * (rows as time steps) or [1797,64,1] (`layout: 'pixels'`), pixel values 0..16 divided by 16,
+ * y the digit, every sequence full length (lengths null).
+ */
+export function digits(opts: DigitsOptions = {}): SequenceData {
+  return digitsRange(0, DIGITS_ROWS.length, opts, 'digits');
+}
+
+/**
+ * scikit-learn's classic split of the digits: the first half (n // 2 = 898 samples) trains, the
+ * rest (899) tests, no shuffle — `train_test_split(X, y, test_size=0.5, shuffle=False)`, where
+ * `SVC(gamma=0.001)` scores 96.9 % on the test half.
+ */
+export function digitsSplit(opts: DigitsOptions = {}): { train: SequenceData; test: SequenceData } {
+  const n = DIGITS_ROWS.length;
+  const half = Math.floor(n / 2);
+  return { train: digitsRange(0, half, opts, 'digits (train: first half)'), test: digitsRange(half, n, opts, 'digits (test: second half)') };
 }

@@ -1,4 +1,4 @@
-export { gs10, type Series } from './datasets.js';
+export { gs10, digits, digitsSplit, type Series, type DigitsOptions } from './datasets.js';
 export { windowsNto1, windowsNtoN } from './windows.js';
 export { DataError, parseSeriesCsv, type FillMode, type ParseSeriesCsvOptions, type SeriesTable } from './csv.js';
 export { fetchFredCsv, FRED_CSV_URL, type FetchFredOptions } from './fred.js';
