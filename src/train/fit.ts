@@ -9,29 +9,35 @@
 // Legend: N samples, B batch.
 import { noGrad } from '../autograd/grad-mode.js';
 import { DataLoader, TensorDataset } from '../data/loader.js';
-import { l1Loss, mseLoss } from '../nn/functional.js';
+import { crossEntropy, l1Loss, mseLoss } from '../nn/functional.js';
 import type { Module, StateDict } from '../nn/module.js';
 import { Adam, AdamW } from '../optim/adam.js';
-import { clipGradNorm_, hasNonFinite } from '../optim/clip.js';
+import { hasNonFinite } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { Generator } from '../tensor/random.js';
+import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { UserError } from '../errors.js';
+import { NonFiniteError, TrainingError, trainStep } from './step.js';
+
+export { NonFiniteError, TrainingError };
 
 export interface Trainable extends Module {
-  forward(x: Tensor): Tensor;
+  /** `lengths` ([B], real steps per sample) is passed when the data has lengths. */
+  forward(x: Tensor, lengths?: Tensor): Tensor;
 }
 
 export interface XY {
   x: Tensor;
   y: Tensor;
+  /** Real steps per sample [N] (variable-length sequences), handed to the model's forward with each batch. */
+  lengths?: Tensor | null;
   /** Maps the model output to y's shape for this set (default: FitOptions.outputToTarget). */
   outputToTarget?: (out: Tensor) => Tensor;
 }
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
-export type LossName = 'mse' | 'l1';
+export type LossName = 'mse' | 'l1' | 'cross-entropy';
 
 export interface ProgressEvent {
   epoch: number; // 1-based
@@ -61,8 +67,15 @@ export interface FitOptions {
   optimizer?: OptimizerName;
   lr?: number;
   weightDecay?: number;
-  /** The training objective. mse/l1 per element; reduction 'sum' reproduces the tutorial. */
+  /**
+   * The training objective. mse/l1 per element (reduction 'sum' reproduces the tutorial);
+   * cross-entropy: the output's last dim holds the class logits and y the class indices.
+   */
   loss?: LossName;
+  /** Cross-entropy: a weight per class (PyTorch's `weight`; the mean divides by the summed weights). */
+  classWeights?: readonly number[];
+  /** Cross-entropy: targets with this value (padding steps) are ignored (default −100, as PyTorch). */
+  ignoreIndex?: number;
   reduction?: 'mean' | 'sum';
   clipGradNorm?: number;
   seed?: number;
@@ -107,11 +120,6 @@ export interface FitResult {
   message: string | null;
 }
 
-export class TrainingError extends UserError {}
-
-/** A model's output is NaN/Inf (weights that overflow, or a non-finite input): never returned silently. */
-export class NonFiniteError extends UserError {}
-
 export const DEFAULT_DIVERGENCE_FACTOR = 100;
 export const DEFAULT_DIVERGENCE_FLOOR = 1e-6;
 
@@ -129,20 +137,22 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
   if (!(floor >= 0) || !Number.isFinite(floor)) throw new TrainingError(`fit: divergenceFloor must be a finite number ≥ 0, got ${floor}`);
   const batchSize = opts.batchSize ?? 32;
   const gen = new Generator(opts.seed ?? 0);
-  const loader = new DataLoader(new TensorDataset(data.train.x, data.train.y), { batchSize, shuffle: opts.shuffle ?? true, generator: gen });
+  const trainLengths = data.train.lengths ?? null;
+  const loader = new DataLoader(new TensorDataset(...[data.train.x, data.train.y, ...(trainLengths ? [trainLengths] : [])]), { batchSize, shuffle: opts.shuffle ?? true, generator: gen });
   if (loader.length === 0) throw new TrainingError('fit: the training set is empty');
   const opt = makeOptimizer(model, opts);
+  const params = model.parameters();
   const lossName = opts.loss ?? 'mse';
   const reduction = opts.reduction ?? 'mean';
-  const lossFn = (p: Tensor, y: Tensor, r: 'mean' | 'sum') => (lossName === 'l1' ? l1Loss(p, y, r) : mseLoss(p, y, r));
+  const objective = lossOf(lossName, opts);
   const toTarget = opts.outputToTarget ?? ((o: Tensor) => o);
   const val = data.val ?? null;
   const monitoredSet = val ? 'validation' : 'training';
 
   // epoch 0: the initial weights are a candidate like any epoch's, so "kept the initial weights" is exact
   const initialLoss = {
-    train: evaluate(model, data.train, lossName, data.train.outputToTarget ?? toTarget),
-    val: val ? evaluate(model, val, lossName, val.outputToTarget ?? toTarget) : null,
+    train: evaluate(model, data.train, objective, data.train.outputToTarget ?? toTarget),
+    val: val ? evaluate(model, val, objective, val.outputToTarget ?? toTarget) : null,
   };
   const initial = initialLoss.val ?? initialLoss.train;
   const reference = Math.max(initial, floor);
@@ -157,17 +167,11 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
   for (let epoch = 1; epoch <= epochs; epoch++) {
     model.train();
     let sum = 0, count = 0, batch = 0;
-    for (const [xb, yb] of loader) {
+    for (const [xb, yb, lb] of loader) {
       batch++;
-      opt.zeroGrad();
-      const loss = lossFn(toTarget(model.forward(xb!)), yb!, reduction);
-      const v = loss.item();
-      if (!Number.isFinite(v)) return diverge(epoch, `epoch ${epoch}, batch ${batch}: the training loss became ${v}`);
-      loss.backward();
-      if (hasNonFinite(model.parameters())) return diverge(epoch, `epoch ${epoch}, batch ${batch}: a gradient became NaN/Inf`);
-      if (opts.clipGradNorm !== undefined) clipGradNorm_(model.parameters(), opts.clipGradNorm);
-      opt.step();
-      const n = yb!.numel();
+      const { loss: v, failure } = trainStep(opt, params, () => objective.loss(toTarget(model.forward(xb!, lb)), yb!, reduction), opts);
+      if (failure !== null) return diverge(epoch, `epoch ${epoch}, batch ${batch}: ${failure}`);
+      const n = objective.count(yb!);
       sum += reduction === 'sum' ? v : v * n;
       count += n;
       steps++;
@@ -179,7 +183,7 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
     }
     const trainLoss = sum / count;
     history.train.push(trainLoss);
-    const valLoss = val ? evaluate(model, val, lossName, val.outputToTarget ?? toTarget) : null;
+    const valLoss = val ? evaluate(model, val, objective, val.outputToTarget ?? toTarget) : null;
     if (history.val && valLoss !== null) history.val.push(valLoss);
     opts.callbacks?.onEpochEnd?.({ epoch, epochs, train: trainLoss, val: valLoss });
     // the last optimizer step of an epoch can overflow the weights without any loss seeing it
@@ -226,14 +230,40 @@ export function fmtLoss(x: number): string {
 }
 const fmt = fmtLoss;
 
+/** A training objective: the batch loss, and how many elements (or counted targets) it averages over. */
+export interface Objective {
+  loss(output: Tensor, y: Tensor, reduction: 'mean' | 'sum'): Tensor;
+  count(y: Tensor): number;
+}
+
+/** The objective named `name`, with the cross-entropy options of `opts`. */
+export function lossOf(name: LossName, opts: Pick<FitOptions, 'classWeights' | 'ignoreIndex'> = {}): Objective {
+  switch (name) {
+    case 'mse': return { loss: (p, y, r) => mseLoss(p, y, r), count: (y) => y.numel() };
+    case 'l1': return { loss: (p, y, r) => l1Loss(p, y, r), count: (y) => y.numel() };
+    case 'cross-entropy': {
+      const ignoreIndex = opts.ignoreIndex ?? -100;
+      const weight = opts.classWeights ? tensor(Array.from(opts.classWeights)) : undefined;
+      return {
+        // [N,C] or [N,T,C] logits against [N] or [N,T] indices: flattened, so each target is one row
+        loss: (p, y, r) => crossEntropy(p.reshape([-1, p.shape[p.ndim - 1]!]), y.reshape([-1]), { weight, ignoreIndex, reduction: r }),
+        count: (y) => {
+          let n = 0;
+          for (const c of y.data) if (c !== ignoreIndex) n++;
+          return n;
+        },
+      };
+    }
+    default: throw new TrainingError(`fit: unknown loss '${String(name)}' (mse, l1, cross-entropy)`);
+  }
+}
+
 /** Mean loss per element over a dataset, without recording gradients, in eval mode. */
-export function evaluate(model: Trainable, data: XY, loss: LossName = 'mse', toTarget: (o: Tensor) => Tensor = (o) => o): number {
+export function evaluate(model: Trainable, data: XY, loss: LossName | Objective = 'mse', toTarget: (o: Tensor) => Tensor = (o) => o): number {
+  const objective = typeof loss === 'string' ? lossOf(loss) : loss;
   const wasTraining = model.training;
   model.eval();
-  const v = noGrad(() => {
-    const p = toTarget(model.forward(data.x));
-    return (loss === 'l1' ? l1Loss(p, data.y) : mseLoss(p, data.y)).item();
-  });
+  const v = noGrad(() => objective.loss(toTarget(model.forward(data.x, data.lengths ?? undefined)), data.y, 'mean').item());
   model.train(wasTraining);
   return v;
 }

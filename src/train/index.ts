@@ -1,4 +1,5 @@
-export { fit, evaluate, TrainingError, NonFiniteError, type FitOptions, type FitResult, type ProgressEvent, type EpochEvent, type Trainable, type XY, type OptimizerName, type LossName } from './fit.js';
+export { trainStep, trainStepOrThrow, type StepOptions, type StepResult } from './step.js';
+export { fit, evaluate, lossOf, TrainingError, NonFiniteError, type Objective, type FitOptions, type FitResult, type ProgressEvent, type EpochEvent, type Trainable, type XY, type OptimizerName, type LossName } from './fit.js';
 export { truncatedBptt, tbpttWindows, detachState, trainPartitioned, batchAt, TbpttError, type Recurrent, type RecurrentState, type TbpttOptions, type TbpttResult, type TbpttWindow, type PartitionedEpochOptions } from './tbptt.js';
 export { trainLm, evaluatePerplexity, detachLmState, type LanguageModel, type LmState, type LmTrainOptions, type LmEpoch, type LmTrainResult, type EvaluateLmOptions } from './lm.js';
 export { teacherForcing, freeRunning, scheduledSampling, linearDecay, exponentialDecay, inverseSigmoidDecay, trainFeedback, ModeError, TRAINING_MODES, type OutputFeedback, type FeedbackSequence, type ScheduledSamplingOptions, type Schedule, type TrainingMode, type FeedbackTrainOptions, type FeedbackTrainResult } from './modes.js';

@@ -14,7 +14,8 @@ import { lmBatches, minCorpusLength, type LmIterator } from '../data/lm.js';
 import { crossEntropy } from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
-import { clipGradNorm_, hasNonFinite } from '../optim/clip.js';
+import { hasNonFinite } from '../optim/clip.js';
+import { trainStep } from './step.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { SGD } from '../optim/sgd.js';
 import { Generator } from '../tensor/random.js';
@@ -136,15 +137,13 @@ export function trainLm(model: LanguageModel, ids: ArrayLike<number>, opts: LmTr
       batch++;
       // sequential: carry the state of the previous batch (its rows continue these), cut from its graph
       state = state === null || kind === 'random' ? model.beginState(B) : detachLmState(state);
-      opt.zeroGrad();
-      const [logits, next] = model.forward(x, [B, T], state);
-      const loss = crossEntropy(logits.reshape([B * T, V]), y);
-      const l = loss.item();
-      if (!Number.isFinite(l)) return diverge(epoch, `epoch ${epoch}, batch ${batch}: the loss became ${l}`);
-      loss.backward();
-      if (hasNonFinite(params)) return diverge(epoch, `epoch ${epoch}, batch ${batch}: a gradient became NaN/Inf`);
-      if (clip > 0) clipGradNorm_(params, clip);
-      opt.step();
+      let next: LmState | null = null;
+      const { loss: l, failure } = trainStep(opt, params, () => {
+        const [logits, s] = model.forward(x, [B, T], state!);
+        next = s;
+        return crossEntropy(logits.reshape([B * T, V]), y);
+      }, { clipGradNorm: clip > 0 ? clip : undefined });
+      if (failure !== null) return diverge(epoch, `epoch ${epoch}, batch ${batch}: ${failure}`);
       state = next;
       ceSum += l * B * T;
       count += B * T;

@@ -9,11 +9,10 @@ import { cat, stack } from '../autograd/ops/shape.js';
 import { mseLoss } from '../nn/functional.js';
 import type { Module } from '../nn/module.js';
 import { Adam } from '../optim/adam.js';
-import { clipGradNorm_ } from '../optim/clip.js';
 import { Generator } from '../tensor/random.js';
 import { fmtShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { UserError } from '../errors.js';
+import { TrainingError, trainStepOrThrow } from './step.js';
 
 /**
  * A model driven by its previous output. `step` maps x_t [..., I] (null when I = 0) and the fed-back
@@ -33,8 +32,8 @@ export interface FeedbackSequence {
   y0: Tensor;
 }
 
-export class ModeError extends UserError {
-}
+/** trainFeedback's errors are TrainingErrors (one class for every training loop); the old name stays. */
+export const ModeError = TrainingError;
 
 /**
  * Teacher forcing: step t is fed the truth y_{t−1}. Every feedback is known in advance, so all T
@@ -181,13 +180,9 @@ export function trainFeedback(model: Module & OutputFeedback, data: FeedbackSequ
         p = 1 - opts.schedule!(result.iterations);
         out = scheduledSampling(model, batch, { samplingProb: p, generator: gen });
       }
-      const loss = mseLoss(out, batch.y);
-      opt.zeroGrad();
-      loss.backward();
-      if (opts.clipGradNorm !== undefined) clipGradNorm_(params, opts.clipGradNorm);
-      opt.step();
+      const loss = trainStepOrThrow(opt, params, () => mseLoss(out, batch.y), `trainFeedback: epoch ${epoch + 1}, iteration ${result.iterations + 1}`, opts);
       result.iterations++;
-      sum += loss.item() * idx.length;
+      sum += loss * idx.length;
       count += idx.length;
     }
     result.loss.push(sum / count);

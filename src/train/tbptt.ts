@@ -11,12 +11,11 @@
 // losses of steps [t_s, t_e) only, backpropagates (so each loss reaches back at most k2 steps, and
 // at least k2 − k1 + 1), takes one optimizer step, and stores the detached states after the new
 // steps (t_s, t_e]. k1 = k2 is "detach every k steps"; k1 = k2 = T is full BPTT.
-import { clipGradNorm_ } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { lmBatches, minCorpusLength } from '../data/lm.js';
 import type { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { UserError } from '../errors.js';
+import { optimizerParams, TrainingError, trainStepOrThrow } from './step.js';
 
 /** A recurrent state: one tensor (RNN, GRU), a tuple (LSTM's [h, c]) or a named record ({ h, c }). */
 export type RecurrentState = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
@@ -38,8 +37,8 @@ export function detachState<S extends RecurrentState>(state: S): S {
   return Object.fromEntries(Object.entries(state).map(([k, t]) => [k, (t as Tensor | undefined)?.detach()])) as unknown as S;
 }
 
-export class TbpttError extends UserError {
-}
+/** truncatedBptt's errors are TrainingErrors (one class for every training loop); the old name stays. */
+export const TbpttError = TrainingError;
 
 /** One window of BPTT(k1, k2): the forward runs [start, end), the loss covers [lossStart, end). */
 export interface TbpttWindow {
@@ -98,7 +97,7 @@ export function truncatedBptt<S extends RecurrentState>(
   if (T === 0) throw new TbpttError('truncatedBptt: the sequence is empty (T = 0)');
   const { k1, k2, optimizer, lossFn } = opts;
   const windows = tbpttWindows(T, k1, k2);
-  const params = optimizer.paramGroups.flatMap((g) => g.params);
+  const params = optimizerParams(optimizer);
   // the times a later window restarts from, plus T for the final state
   const restarts = new Set(windows.map((w) => w.start).concat(T));
   const stored = new Map<number, S | undefined>([[0, opts.h0 === undefined ? undefined : detachState(opts.h0)]]);
@@ -116,11 +115,7 @@ export function truncatedBptt<S extends RecurrentState>(
       }
       if (b > w.lossStart) stored.set(b, detachState(next)); // only the new steps (t_s, t_e]
     }
-    optimizer.zeroGrad();
-    loss!.backward();
-    if (opts.clipGradNorm !== undefined) clipGradNorm_(params, opts.clipGradNorm);
-    optimizer.step();
-    losses.push(loss!.item());
+    losses.push(trainStepOrThrow(optimizer, params, () => loss!, `truncatedBptt: window ${i + 1} of ${windows.length}`, opts));
     const nextStart = windows[i + 1]?.start ?? T;
     for (const t of stored.keys()) if (t < nextStart) stored.delete(t); // no later window starts there
   }
@@ -206,7 +201,7 @@ export function trainPartitioned<S extends RecurrentState>(
   const batches = [...lmBatches(partition, values, B, numSteps, { generator: opts.generator })].map((b) => b.starts);
   const toInput = opts.toInput ?? ((t: Tensor) => t.unsqueeze(-1));
   const toTarget = opts.toTarget ?? ((t: Tensor) => t.unsqueeze(-1));
-  const params = opts.optimizer.paramGroups.flatMap((g) => g.params);
+  const params = optimizerParams(opts.optimizer);
   let state = partition === 'sequential' && opts.state !== undefined ? detachState(opts.state) : undefined;
   const losses: number[] = [];
   for (const starts of batches) {
@@ -216,11 +211,7 @@ export function trainPartitioned<S extends RecurrentState>(
     const target = toTarget(y);
     let loss = opts.lossFn(out.select(0, 0), target.select(0, 0));
     for (let t = 1; t < numSteps; t++) loss = loss.add(opts.lossFn(out.select(0, t), target.select(0, t)));
-    opts.optimizer.zeroGrad();
-    loss.backward();
-    if (opts.clipGradNorm !== undefined) clipGradNorm_(params, opts.clipGradNorm);
-    opts.optimizer.step();
-    losses.push(loss.item());
+    losses.push(trainStepOrThrow(opts.optimizer, params, () => loss, `trainPartitioned: batch ${losses.length + 1} of ${batches.length}`, opts));
     state = detachState(next);
   }
   return { losses, batches, finalState: partition === 'sequential' ? state : undefined };
