@@ -17,7 +17,7 @@ import { CliError } from './errors.js';
 import { checkModelTarget, loadModel, saveModel } from '../io/model-files.js';
 import { checkMemory } from '../memory.js';
 import { checkReportDir, readTextFile, REPORT_FORMAT, checkOutputFile, writeFileAtomic, writeOutputFile } from './fs.js';
-import { choiceOption, countOrFraction, floatOption, intOption, listOption } from './options.js';
+import { choiceOption, countOrFraction, floatOption, intOption, listOption, nonNegative } from './options.js';
 import { progressBar } from './progress.js';
 
 type Out = (s: string) => void;
@@ -26,13 +26,20 @@ export interface CliIO {
   stderr: Out;
 }
 
-const MODEL_NAMES = ['ar', 'mlp', 'rnn', 'persistence'] as const;
-type ModelName = (typeof MODEL_NAMES)[number];
+export const MODEL_NAMES = ['ar', 'mlp', 'rnn', 'lstm', 'gru', 'persistence', 'seasonal-naive', 'drift'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
+/** What `train --model` accepts: every model but persistence, which always runs beside it. */
+const TRAIN_MODELS = ['rnn', 'lstm', 'gru', 'mlp', 'ar', 'seasonal-naive', 'drift'] as const;
+type TrainModel = (typeof TRAIN_MODELS)[number];
+const NEURAL = new Set<string>(['mlp', 'rnn', 'lstm', 'gru']);
 
-interface ModelFlags {
+export interface ModelFlags {
   seqLen: number;
   hidden: number;
   layers: number;
+  dropout: number;
+  /** The season length m (seasonal-naive, MASE); default 1. */
+  season: number;
   epochs: number;
   lr: number;
   batchSize: number;
@@ -69,13 +76,17 @@ export function transformOptions(cmd: Command): Command {
 }
 
 /** `inputSize` (C) is the number of columns the neural models read and predict; AR and persistence read the target only. */
-function makeModel(name: ModelName, f: ModelFlags, inputSize: number, onProgress?: (e: import('../train/fit.js').ProgressEvent) => void): forecast.Forecaster {
-  const neural = { inputSize, seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress } };
+export function makeModel(name: ModelName, f: ModelFlags, inputSize: number, onProgress?: (e: import('../train/fit.js').ProgressEvent) => void): forecast.Forecaster {
+  const neural = { inputSize, seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, dropout: f.dropout, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress } };
   switch (name) {
     case 'ar': return new models.ARForecaster({ p: f.seqLen });
     case 'mlp': return new models.MLPForecaster(neural);
     case 'rnn': return new models.RNNForecaster(neural);
+    case 'lstm': return new models.LSTMForecaster(neural);
+    case 'gru': return new models.GRUForecaster(neural);
     case 'persistence': return new models.PersistenceForecaster();
+    case 'seasonal-naive': return new models.SeasonalNaiveForecaster({ m: f.season });
+    case 'drift': return new models.DriftForecaster();
   }
 }
 
@@ -110,8 +121,8 @@ const REPORT_FILES = ['loss.svg', 'loss.png', 'forecast.svg', 'forecast.png', 'r
  * Refuses sizes that would not fit in memory before anything is read or built: the parameters
  * with their gradients and Adam's two moments, and the activations of one batch.
  */
-function checkModelSize(name: ModelName, f: ModelFlags, columns: number): void {
-  if (name !== 'mlp' && name !== 'rnn') return;
+export function checkModelSize(name: ModelName, f: ModelFlags, columns: number): void {
+  if (name !== 'mlp' && name !== 'rnn' && name !== 'lstm' && name !== 'gru') return;
   const params = forecasterParameters(name, f.seqLen, f.hidden, f.layers, columns);
   const activations = f.batchSize * f.seqLen * f.hidden * f.layers * 4;
   checkMemory(`--model ${name} --hidden ${f.hidden} --layers ${f.layers} --seq-len ${f.seqLen} (${params} parameters)`, (params * 4 + activations) * 4);
@@ -211,7 +222,9 @@ function commonModelOptions(cmd: Command, d: { epochs: number }): Command {
   return cmd
     .option('--seq-len <n>', 'window length (lags for AR)', intOption('seq-len'), 6)
     .option('--hidden <n>', 'hidden units', intOption('hidden'), 10)
-    .option('--layers <n>', 'RNN layers', intOption('layers'), 1)
+    .option('--layers <n>', 'recurrent layers (rnn, lstm, gru)', intOption('layers'), 1)
+    .option('--dropout <p>', 'dropout between recurrent layers (rnn, lstm, gru with --layers > 1)', nonNegative('dropout', { below: 1 }), 0)
+    .option('--season <m>', 'season length m: the seasonal-naive model\'s lag and the MASE scale (12 for monthly data; 1 = naive)', intOption('season'), 1)
     .option('--epochs <n>', 'training epochs', intOption('epochs'), d.epochs)
     .option('--lr <x>', 'Adam learning rate', floatOption('lr', { positive: true }), 0.01)
     .option('--batch-size <n>', 'mini-batch size', intOption('batch-size'), 4)
@@ -250,11 +263,11 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works)')
     .option('--column <names>', 'input column(s), comma-separated or repeated; the first is the target unless --target names another. Several columns = multivariate input: mlp/rnn read and predict every column (each scaled on its own, fitted on the training span), ar and persistence use the target only; metrics are for the target (default: the only/first numeric column)', listOption)
     .option('--target <name>', 'the column to forecast, one of --column (default: the first); without --column it is used alone')
-    .requiredOption('--model <name>', 'rnn, mlp or ar', choiceOption('model', ['rnn', 'mlp', 'ar'] as const))
+    .requiredOption('--model <name>', TRAIN_MODELS.join(', '), choiceOption('model', TRAIN_MODELS))
     .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--save <dir>', 'write the trained model directory here')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
-    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: 'rnn' | 'mlp' | 'ar'; fill?: data.FillMode; save?: string; out: string }) => {
+    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: TrainModel; fill?: data.FillMode; save?: string; out: string }) => {
       // refuse a bad --save or --out before any training, and check the sizes against the memory cap
       if (o.save) checkModelTarget(o.save, '--save');
       checkReportDir(resolve(o.out), REPORT_FILES, '--out');
@@ -267,7 +280,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       const covariates = columns.filter((c) => c !== table.target).map((name) => ({ name, values: table.columns[name]! }));
       // AR is fitted in closed form on everything before the test span, unscaled (it is affine-equivariant):
       // an AR run uses no validation span and no scaler, and its report says so
-      const flags = o.model === 'ar' ? { ...o, val: 0, scaler: 'none' as const } : o;
+      const flags = !NEURAL.has(o.model) ? { ...o, val: 0, scaler: 'none' as const } : o;
       const { res, trained } = runModels({ target: table.target, values, covariates }, [o.model, 'persistence'], flags);
       let saved: string | null = null;
       if (o.save) {
@@ -278,7 +291,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
           scalers: m.inputs.map((c) => res.scalers[res.columns.indexOf(c)]!), fill: o.fill ?? null, transforms: res.transforms.toJSON(),
           trainedOn: { points: values.length, first: table.dates[0]!, last: table.dates.at(-1)! },
           test: { ...m.test },
-          training: { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed, diverged: m.diverged ?? false, divergedAtEpoch: m.divergedAtEpoch ?? null, keptEpoch: m.keptEpoch ?? null, message: m.message },
+          training: { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, dropout: o.dropout, season: o.season, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed, diverged: m.diverged ?? false, divergedAtEpoch: m.divergedAtEpoch ?? null, keptEpoch: m.keptEpoch ?? null, message: m.message },
         }, '--save');
         saved = resolve(o.save);
       }

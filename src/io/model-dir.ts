@@ -19,8 +19,9 @@ import { type Scaler, type ScalerJSON, scalerFromJSON } from '../data/scaler.js'
 import { checkMemory, formatBytes } from '../memory.js';
 import { ARForecaster } from '../models/ar.js';
 import type { TextLM } from '../models/lm.js';
-import { MLPForecaster, RNNForecaster } from '../models/neural.js';
+import { GRUForecaster, LSTMForecaster, MLPForecaster, RNNForecaster } from '../models/neural.js';
 import { PersistenceForecaster } from '../models/persistence.js';
+import { DriftForecaster, SeasonalNaiveForecaster } from '../models/baselines.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { WordTokenizer } from '../text/lm-tokenize.js';
 import { lmFromConfig, lmToConfig } from './lm-config.js';
@@ -35,7 +36,7 @@ export const WEIGHTS_NAME = /^weights(-[0-9a-f]{8,64})?\.safetensors$/;
 /** config.json larger than this is refused before it is read (a vocabulary of ~1M words fits). */
 export const MAX_CONFIG_BYTES = 256 * 1024 * 1024;
 
-export const FORECASTER_MODELS = ['ar', 'mlp', 'rnn', 'persistence'] as const;
+export const FORECASTER_MODELS = ['ar', 'mlp', 'rnn', 'lstm', 'gru', 'persistence', 'seasonal-naive', 'drift'] as const;
 export type ForecasterModelName = (typeof FORECASTER_MODELS)[number];
 export const FILL_MODES = ['ffill', 'interpolate', 'drop'] as const;
 
@@ -112,10 +113,10 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
   if (m.scalers.length !== m.inputs.length) throw new ValueError(`saveModel: ${m.inputs.length} inputs but ${m.scalers.length} scalers`);
   let weights: string | null = null;
   let options: Record<string, unknown> = {};
-  if (m.model instanceof ARForecaster) options = m.model.toJSON();
-  else if (m.model instanceof MLPForecaster || m.model instanceof RNNForecaster) {
+  if (m.model instanceof ARForecaster || m.model instanceof SeasonalNaiveForecaster) options = m.model.toJSON();
+  else if (m.model instanceof MLPForecaster || m.model instanceof RNNForecaster || m.model instanceof LSTMForecaster || m.model instanceof GRUForecaster) {
     const o = m.model.opts;
-    options = { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, inputSize: o.inputSize };
+    options = { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, inputSize: o.inputSize, ...(o.dropout ? { dropout: o.dropout } : {}) };
     weights = weightsName(random);
     files.set(weights, saveSafetensorsBytes(m.model.model.stateDict() as Record<string, Tensor>, { format: MODEL_FORMAT, model: name }));
   }
@@ -269,7 +270,7 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
   if (inputs[0] !== target || !inputs.every((x) => known.has(x)) || new Set(inputs).size !== inputs.length) {
     f.fail('inputs', `distinct columns, the target ${JSON.stringify(target)} first`, inputs);
   }
-  if ((model === 'ar' || model === 'persistence') && inputs.length !== 1) f.fail('inputs', `[${JSON.stringify(target)}] for an ${model} model`, inputs);
+  if (model !== 'mlp' && model !== 'rnn' && model !== 'lstm' && model !== 'gru' && inputs.length !== 1) f.fail('inputs', `[${JSON.stringify(target)}] for an ${model} model`, inputs);
   const scalers = legacyOrScalers(f, inputs, legacy);
   const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
   const out: SavedForecaster = { kind: 'forecaster', model: null as unknown as Forecaster, columns, target, inputs, scalers, fill };
@@ -292,7 +293,14 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
     case 'ar':
       out.model = ARForecaster.fromJSON(options);
       break;
-    case 'mlp': case 'rnn': {
+    case 'seasonal-naive':
+      o.int('m', 1, LIMITS.seqLen);
+      out.model = SeasonalNaiveForecaster.fromJSON(options);
+      break;
+    case 'drift':
+      out.model = new DriftForecaster();
+      break;
+    case 'mlp': case 'rnn': case 'lstm': case 'gru': {
       const seqLen = o.int('seqLen', 1, LIMITS.seqLen);
       const hidden = o.int('hidden', 1, LIMITS.hidden);
       const layers = model === 'mlp' && options.layers === undefined ? 1 : o.int('layers', 1, LIMITS.layers);
@@ -306,7 +314,8 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
       if (size < params * 4) {
         throw new ValueError(`${source}/${weights}: ${formatBytes(size)} is too small for the ${params} float32 parameters that config.json describes (${formatBytes(params * 4)})`);
       }
-      const net = model === 'mlp' ? new MLPForecaster({ seqLen, hidden, layers, inputSize }) : new RNNForecaster({ seqLen, hidden, layers, inputSize });
+      const Net = { mlp: MLPForecaster, rnn: RNNForecaster, lstm: LSTMForecaster, gru: GRUForecaster }[model];
+      const net = new Net({ seqLen, hidden, layers, inputSize });
       const tensors = loadSafetensorsBytes(checkedWeights(read, weights, source), `${source}/${weights}`).tensors;
       for (const [k, t] of Object.entries(tensors)) {
         if (!t.data.every(Number.isFinite)) throw new ValueError(`${source}/${weights}: tensor "${k}" holds non-finite values (NaN or ±Inf); refusing a model that cannot forecast`);
@@ -351,9 +360,13 @@ function legacyOrScalers(f: Fields, inputs: string[], legacy: boolean): Scaler[]
   return (list as ScalerJSON[]).map((s) => { try { return scalerFromJSON(s); } catch (e) { return bad(e); } });
 }
 
-/** Parameters of the saved MLP (Linear(L·C,h)·ReLU·Linear(h,C)) or RNN (RNN(C,h,layers) + Linear(h,C)). */
-export function forecasterParameters(model: 'mlp' | 'rnn', seqLen: number, hidden: number, layers: number, inputSize: number): number {
+/**
+ * Parameters of the saved MLP (Linear(L·C,h)·ReLU·Linear(h,C)) or recurrent net (cell(C,h,layers) +
+ * Linear(h,C)); a cell has g gate blocks: 1 (RNN), 4 (LSTM i,f,g,o), 3 (GRU r,z,n).
+ */
+export function forecasterParameters(model: 'mlp' | 'rnn' | 'lstm' | 'gru', seqLen: number, hidden: number, layers: number, inputSize: number): number {
   const C = inputSize, h = hidden;
   if (model === 'mlp') return seqLen * C * h + h + h * C + C;
-  return (h * C + h * h + 2 * h) + (layers - 1) * (2 * h * h + 2 * h) + h * C + C;
+  const g = model === 'lstm' ? 4 : model === 'gru' ? 3 : 1;
+  return g * (h * C + h * h + 2 * h) + (layers - 1) * g * (2 * h * h + 2 * h) + h * C + C;
 }

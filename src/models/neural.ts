@@ -1,7 +1,8 @@
-// The tutorial's two neural forecasters (§5), behind the Forecaster interface:
+// The tutorial's two neural forecasters (§5), behind the Forecaster interface, and the gated cells:
 //   MLP  Linear(L·C,h) → ReLU → Linear(h,C) on N→1 windows (features x_{t−L..t−1}, target x_t);
 //   RNN  Linear(relu(RNN(x))) with input size C and C outputs, trained N→N (targets
-//        x_{i+1..i+L}), predicting from its last step.
+//        x_{i+1..i+L}), predicting from its last step;
+//   LSTM, GRU  the same with nn.LSTM / nn.GRU in place of nn.RNN (`dropout` between layers, as PyTorch).
 // Legend: L seqLen, h hidden, W windows, C input columns (`inputSize`, default 1). Series are on
 // the scaled axis (the caller scales).
 //
@@ -13,10 +14,13 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import type { Columns, EpochRecord, FitOutcome, MultivariateForecaster } from '../forecast/types.js';
 import { Linear, ReLU, Sequential } from '../nn/layers.js';
+import { Module } from '../nn/module.js';
+import { RNN } from '../nn/rnn.js';
+import { LSTM } from '../nn/lstm.js';
+import { GRU } from '../nn/gru.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type FitOptions, type FitResult, fit, NonFiniteError, type Trainable } from '../train/fit.js';
-import { TutorialRNN } from './tutorial-rnn.js';
 import { ValueError } from '../errors.js';
 
 export interface NeuralOptions {
@@ -25,6 +29,8 @@ export interface NeuralOptions {
   seqLen?: number;
   hidden?: number;
   layers?: number;
+  /** Dropout between recurrent layers (RNN, LSTM, GRU with layers > 1), in [0, 1); default 0. */
+  dropout?: number;
   epochs?: number;
   lr?: number;
   batchSize?: number;
@@ -64,6 +70,8 @@ abstract class NeuralForecaster implements MultivariateForecaster {
       if (!Number.isInteger(v) || v < 1) throw new ValueError(`${k} must be a positive integer, got ${v}`);
     }
     if (!(this.opts.lr > 0)) throw new ValueError(`lr must be positive, got ${this.opts.lr}`);
+    const p = this.opts.dropout ?? 0;
+    if (!(p >= 0 && p < 1)) throw new ValueError(`dropout must be in [0, 1), got ${p}`);
   }
 
   get inputSize(): number {
@@ -235,14 +243,39 @@ export class MLPForecaster extends NeuralForecaster {
   }
 }
 
-export class RNNForecaster extends NeuralForecaster {
-  readonly name = 'rnn';
-  readonly model: TutorialRNN;
+export type RecurrentCell = 'rnn' | 'lstm' | 'gru';
 
-  constructor(opts: NeuralOptions = {}) {
+/**
+ * y = Linear(relu(cell(x))) at every step; x [B,T,C] → y [B,T,C]. With cell 'rnn' and no dropout
+ * this is the tutorial's TutorialRNN: the same attribute names (`rnn`, `linear`), the same
+ * initialization order from one generator, so the same weights for a seed.
+ */
+export class RecurrentNet extends Module {
+  readonly rnn: RNN | LSTM | GRU;
+  readonly linear: Linear;
+
+  constructor(readonly cell: RecurrentCell, inputSize: number, hiddenSize: number, numLayers: number, generator: Generator, dropout = 0) {
+    super();
+    const o = { numLayers, batchFirst: true, generator, dropout };
+    const net = cell === 'lstm' ? new LSTM(inputSize, hiddenSize, o) : cell === 'gru' ? new GRU(inputSize, hiddenSize, o) : new RNN(inputSize, hiddenSize, o);
+    this.rnn = this.registerModule('rnn', net);
+    this.linear = this.registerModule('linear', new Linear(hiddenSize, inputSize, { generator }));
+  }
+
+  override forward(x: Tensor): Tensor {
+    // one call per cell type: the three forward signatures (state types differ) do not unify
+    const r = this.rnn;
+    const output = r instanceof LSTM ? r.forward(x)[0] : r instanceof GRU ? r.forward(x)[0] : r.forward(x)[0];
+    return this.linear.forward(output.relu());
+  }
+}
+
+abstract class RecurrentForecaster extends NeuralForecaster {
+  readonly model: RecurrentNet;
+
+  constructor(cell: RecurrentCell, opts: NeuralOptions) {
     super(opts);
-    const C = this.opts.inputSize;
-    this.model = new TutorialRNN(C, this.opts.hidden, this.opts.layers, new Generator(this.opts.seed), C);
+    this.model = new RecurrentNet(cell, this.opts.inputSize, this.opts.hidden, this.opts.layers, new Generator(this.opts.seed), this.opts.dropout ?? 0);
   }
 
   protected inputs(cols: Columns, ends: readonly number[]): Tensor {
@@ -264,5 +297,26 @@ export class RNNForecaster extends NeuralForecaster {
     // C = 1 keeps the tutorial's shapes: targets [W,L], output [W,L,1] squeezed
     if (C === 1) return { x, y: new Tensor(y, [W, L]), outputToTarget: (o: Tensor) => o.squeeze(-1) };
     return { x, y: new Tensor(y, [W, L, C]) };
+  }
+}
+
+export class RNNForecaster extends RecurrentForecaster {
+  readonly name: string = 'rnn';
+  constructor(opts: NeuralOptions = {}) {
+    super('rnn', opts);
+  }
+}
+
+export class LSTMForecaster extends RecurrentForecaster {
+  readonly name: string = 'lstm';
+  constructor(opts: NeuralOptions = {}) {
+    super('lstm', opts);
+  }
+}
+
+export class GRUForecaster extends RecurrentForecaster {
+  readonly name: string = 'gru';
+  constructor(opts: NeuralOptions = {}) {
+    super('gru', opts);
   }
 }

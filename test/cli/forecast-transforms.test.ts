@@ -86,3 +86,33 @@ describe('train/forecast with transforms', () => {
     expect(r.stderr).toMatch(/^rnnkit: log transform: value 0 at row 3 is not positive/);
   });
 });
+
+describe('train --model lstm|gru|seasonal-naive|drift', () => {
+  it('lstm with --layers 2 --dropout 0.2 trains, saves and forecasts', async () => {
+    const dir = tmp();
+    const data = csv(dir, Array.from({ length: 60 }, (_, t) => 3 + Math.sin(t / 2)));
+    const r = await rnnkit('train', '--data', data, '--model', 'lstm', '--layers', '2', '--dropout', '0.2', '--epochs', '2', '--save', join(dir, 'm'), '--out', join(dir, 'out'), '--json', '-q');
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(Object.keys(j.models).sort()).toEqual(['lstm', 'persistence']);
+    expect(j.models.lstm.history.train).toHaveLength(2);
+    const f = await rnnkit('forecast', '--model', join(dir, 'm'), '--data', data, '--steps', '2', '--json');
+    expect(JSON.parse(f.stdout).model).toBe('lstm');
+  });
+
+  it('seasonal-naive --season 12 on a pure 12-periodic series is exact', async () => {
+    const dir = tmp();
+    const data = csv(dir, Array.from({ length: 60 }, (_, t) => 10 + (t % 12)));
+    const r = await rnnkit('train', '--data', data, '--model', 'seasonal-naive', '--season', '12', '--json', '--out', join(dir, 'out'), '--steps', '3');
+    expect(r.stderr).toBe('');
+    const j = JSON.parse(r.stdout);
+    expect(j.models['seasonal-naive'].test.rmse).toBe(0);
+    expect(j.models['seasonal-naive'].forecast.map((p: { value: number }) => p.value)).toEqual([10, 11, 12]);
+  });
+
+  it('--dropout 1 is one line, exit 2', async () => {
+    const r = await rnnkit('train', '--data', 'x.csv', '--model', 'gru', '--dropout', '1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--dropout must be a number ≥ 0 and < 1, got '1'/);
+  });
+});
