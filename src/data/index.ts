@@ -1,6 +1,7 @@
-export { gs10, digits, digitsSplit, type Series, type DigitsOptions } from './datasets.js';
+export { gs10, digits, digitsSplit, brownCategories, type Series, type DigitsOptions, type TextClassificationSet } from './datasets.js';
 export { windowsNto1, windowsNtoN } from './windows.js';
 export { DataError, parseSeriesCsv, type FillMode, type ParseSeriesCsvOptions, type SeriesTable } from './csv.js';
+export { sequenceDataFromArrays, splitSequenceData, checkSameClasses, MAX_CLASSES, type SequenceData, type LabelledArray, type SequenceDataOptions } from './sequences.js';
 export { fetchFredCsv, FRED_CSV_URL, type FetchFredOptions } from './fred.js';
 export { applySplit, timeSplit, type Span, type SplitSpans, type TimeSplitOptions } from './split.js';
 export { IdentityScaler, makeScaler, MinMaxScaler, scalerFromJSON, StandardScaler, type Scaler, type ScalerJSON, type ScalerKind } from './scaler.js';

@@ -5,6 +5,7 @@ import { loadSafetensors as loadRaw, saveSafetensors as saveRaw } from './node.j
 import type { TensorLike } from './safetensors.js';
 
 export * from './index.js';
+export { readSequenceData, naturalCompare, type ReadSequenceOptions, type ImageMode } from './sequence-files.js';
 
 /** Writes tensors (e.g. `module.stateDict()`) to a safetensors file, atomically. */
 export function saveSafetensors(

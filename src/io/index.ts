@@ -7,3 +7,5 @@ export {
   type SavedModel, type SavedForecaster, type SavedLanguageModel, type ModelFiles, type ModelReader, type LoadModelOptions, type ForecasterModelName,
 } from './model-dir.js';
 export { lmToConfig, lmFromConfig } from './lm-config.js';
+export { readNpy, readNpz, writeNpy, writeNpz, NpyError, type NpyArray, type NpyData, type NpyDType } from './npy.js';
+export { decodePng, encodePng, pngSize, resizeImage, PngError, type ColorMode, type DecodePngOptions, type Image } from './png.js';
