@@ -105,7 +105,7 @@ function runModels(input: Inputs, names: ModelName[], f: ModelFlags): { res: for
   try {
     const res = forecast.runExperiment(input.values, list, {
       test: f.test, val: f.val, scaler: f.scaler, forecastSteps: f.steps, minTrain: f.seqLen + 1,
-      targetName: input.target, covariates: input.covariates, transforms: transformSpecs(f),
+      targetName: input.target, covariates: input.covariates, transforms: transformSpecs(f), season: f.season,
       onModelStart: (n) => bars.forEach((b, i) => { if (names[i] !== n) b.stop(); }),
     });
     return { res, trained: new Map(list.map((m) => [m.name, m])) };
@@ -193,7 +193,7 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
     scalers: Object.fromEntries(res.columns.map((c, i) => [c, res.scalers[i]!.toJSON()])),
     models: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, {
       inputs: m.inputs,
-      test: { rmse: r6(m.test.rmse), mae: r6(m.test.mae), mape: r6(m.test.mape) },
+      test: { rmse: r6(m.test.rmse), mae: r6(m.test.mae), mape: r6(m.test.mape), smape: r6(m.test.smape), mase: r6(m.test.mase) },
       history: { train: m.history.train.map(r6), val: m.history.val.map((v) => (v === null ? null : r6(v))) },
       predictions: m.predictions.map(r6),
       forecast: m.forecast.map((v, i) => ({ date: future[i], value: r6(v) })),
@@ -207,10 +207,10 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
 }
 
 function printHuman(io: CliIO, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, files: Record<string, string>): void {
-  const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape]);
+  const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.test.smape, m.test.mase]);
   const [t0, t1] = res.split.test;
   io.stdout(`${title}: ${values.length} points ${dates[0]} .. ${dates.at(-1)}; test = last ${t1 - t0} (${dates[t0]} .. ${dates[t1 - 1]}), one-step-ahead\n\n`);
-  io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %'], rows) + '\n\n');
+  io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE'], rows) + '\n\n');
   for (const m of Object.values(res.models)) if (m.message) io.stdout(`note (${m.name}): ${m.message}\n\n`);
   const series = new Map<string, number[]>([['actual', values.slice(t0)]]);
   for (const m of Object.values(res.models)) series.set(m.name, m.predictions);

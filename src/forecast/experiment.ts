@@ -44,6 +44,8 @@ export interface ExperimentOptions {
   targetName?: string;
   /** Extra input columns for multivariate models (default none: a univariate experiment). */
   covariates?: readonly Covariate[];
+  /** Season length m of MASE's in-sample seasonal-naive scale (default 1). */
+  season?: number;
   /** Target transforms, applied in this order before the scaler (default none). */
   transforms?: readonly TransformSpec[];
 }
@@ -133,7 +135,8 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
     const forecast = steps ? chain.invertForecast(scaler.inverseTransform(zFore), series) : [];
     out[m.name] = {
       name: m.name,
-      test: metrics(testActual, predictions),
+      // MASE is scaled on everything before the test span, on the original scale
+      test: metrics(testActual, predictions, { insample: series.slice(0, valEnd), season: opts.season ?? 1 }),
       history: { train: hist.map((h) => h.train), val: hist.map((h) => h.val) },
       predictions,
       forecast,

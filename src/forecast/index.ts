@@ -1,4 +1,4 @@
-export { mae, mape, metrics, rmse, type Metrics } from './metrics.js';
+export { mae, mape, mase, maseScale, metrics, rmse, smape, zeroActuals, type Metrics, type MetricsOptions } from './metrics.js';
 export { runExperiment, type Covariate, type ExperimentOptions, type ExperimentResult, type ModelResult } from './experiment.js';
 export { isMultivariate } from './types.js';
 export type * from './types.js';
