@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { UserError } from '../../src/errors.js';
+import * as rnnkit from '../../src/index.js';
+import { runDocExamples } from '../doc-examples.js';
 import { writeNpz } from '../../src/io/npy.js';
 import { encodePng } from '../../src/io/png.js';
 import { naturalCompare, readSequenceData } from '../../src/io/sequence-files.js';
@@ -160,5 +162,13 @@ describe('PNG folders (ImageFolder layout)', () => {
     const frames = join(tmp, 'emptyclip');
     mkdirSync(join(frames, 'a', 'clip'), { recursive: true });
     expect(userError(() => readSequenceData(frames))).toBe(`${join(frames, 'a', 'clip')}: no PNG frames in this sample folder`);
+  });
+});
+
+describe('docs/data-formats.md examples', () => {
+  it('run and print what the comments say', () => {
+    const { checks } = runDocExamples('docs/data-formats.md', { ...rnnkit });
+    expect(checks.length).toBe(2);
+    for (const [got, want] of checks) expect(got).toBe(want);
   });
 });
