@@ -4,6 +4,7 @@
 import { ValueError } from '../errors.js';
 import { fromData } from '../tensor/creation.js';
 import { DIGITS_ROWS } from './digits-data.js';
+import { BROWN_CATEGORIES_TSV } from './brown-data.js';
 import type { SequenceData } from './sequences.js';
 
 export interface Series {
@@ -138,4 +139,48 @@ export function digitsSplit(opts: DigitsOptions = {}): { train: SequenceData; te
   const n = DIGITS_ROWS.length;
   const half = Math.floor(n / 2);
   return { train: digitsRange(0, half, opts, 'digits (train: first half)'), test: digitsRange(half, n, opts, 'digits (test: second half)') };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Brown corpus genres: passages of 4 sentences from the first 12 texts of five genres
+// (data/brown-categories.tsv, built by tools/make-brown-categories.ts; redistribution permitted).
+
+export interface TextClassificationSet {
+  /** One passage per entry: tokens as the corpus gives them, separated by single spaces. */
+  texts: string[];
+  /** Class id per passage, index into `classes`. */
+  labels: Int32Array;
+  classes: string[];
+  /** The corpus text (file name, e.g. "ca01") each passage comes from. */
+  documents: string[];
+  /** Passage indices of the training documents and of the test documents (ascending). */
+  trainIdx: Int32Array;
+  testIdx: Int32Array;
+}
+
+/**
+ * Five Brown corpus genres — government, learned, news, religion, romance — as 1,601 labelled
+ * passages of about 4 sentences (12 texts a genre, ~2,000 words each). The split is by document:
+ * in each genre, texts 3, 6, 9 and 12 (e.g. ca03, ca06, ca09, ca12) are test, the other 8 train, so
+ * no passage of a test text is seen in training (passages of one text share names and topics).
+ */
+export function brownCategories(): TextClassificationSet {
+  const lines = BROWN_CATEGORIES_TSV.split('\n').filter((l) => l !== '');
+  const texts: string[] = [];
+  const documents: string[] = [];
+  const labelNames: string[] = [];
+  for (const line of lines.slice(1)) {
+    const [label, doc, text] = line.split('\t') as [string, string, string];
+    labelNames.push(label);
+    documents.push(doc);
+    texts.push(text);
+  }
+  const classes = [...new Set(labelNames)].sort();
+  const labels = Int32Array.from(labelNames, (l) => classes.indexOf(l));
+  // The text's number within its genre: "ch07" → 7.
+  const isTest = (doc: string): boolean => Number(doc.slice(2)) % 3 === 0;
+  const trainIdx: number[] = [];
+  const testIdx: number[] = [];
+  documents.forEach((d, i) => (isTest(d) ? testIdx : trainIdx).push(i));
+  return { texts, labels, classes, documents, trainIdx: Int32Array.from(trainIdx), testIdx: Int32Array.from(testIdx) };
 }

@@ -1,4 +1,4 @@
-export { gs10, digits, digitsSplit, type Series, type DigitsOptions } from './datasets.js';
+export { gs10, digits, digitsSplit, brownCategories, type Series, type DigitsOptions, type TextClassificationSet } from './datasets.js';
 export { windowsNto1, windowsNtoN } from './windows.js';
 export { DataError, parseSeriesCsv, type FillMode, type ParseSeriesCsvOptions, type SeriesTable } from './csv.js';
 export { sequenceDataFromArrays, splitSequenceData, checkSameClasses, MAX_CLASSES, type SequenceData, type LabelledArray, type SequenceDataOptions } from './sequences.js';

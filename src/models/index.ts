@@ -10,3 +10,4 @@ export {
   type LmLevel, type LmTokenizer, type WordTokenizer, type LmCorpusOptions, type LmCorpus,
 } from '../text/lm-tokenize.js';
 export { OutputRecurrentRNN, type OutputRecurrentOptions } from './output-recurrent.js';
+export { BowClassifier, fitBowClassifier, bowLoss, type BowClassifierOptions } from './bow-classifier.js';
