@@ -250,7 +250,7 @@ export function writeNpy(arr: NpyArray, source = 'writeNpy'): Uint8Array {
   let descr: string;
   let itemSize: number;
   if (arr.dtype === 'str') {
-    const chars = Math.max(1, ...arr.data.map((s) => [...s].length));
+    const chars = arr.data.reduce((m, s) => Math.max(m, [...s].length), 1);
     descr = `<U${chars}`;
     itemSize = 4 * chars;
   } else {

@@ -247,7 +247,7 @@ function readImageFolder(root: string, opts: ReadSequenceOptions): SequenceData 
   const H = resize ? resize[0] : first!.h, W = resize ? resize[1] : first!.w;
   const C = color === 'grey' ? 1 : 3;
   const N = samples.length;
-  const T = m === 'rows' ? H : Math.max(...samples.map((s) => s.files.length));
+  const T = m === 'rows' ? H : samples.reduce((t, s) => Math.max(t, s.files.length), 0);
   const F = m === 'rows' ? W * C : H * W * C;
   checkMemory(`${root}: ${N} samples of ${T} steps of ${F} features (x of shape [${N},${T},${F}])`, N * T * F * 4);
 
