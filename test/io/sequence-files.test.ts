@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { UserError } from '../../src/errors.js';
+import { MemoryLimitError, UserError } from '../../src/errors.js';
+import { setMemoryLimit } from '../../src/memory.js';
 import * as rnnkit from '../../src/index.js';
 import { runDocExamples } from '../doc-examples.js';
 import { writeNpz } from '../../src/io/npy.js';
@@ -120,6 +121,17 @@ describe('PNG folders (ImageFolder layout)', () => {
     expect(d.x.shape).toEqual([2, 3, 4]);
     expect(Array.from(d.lengths!)).toEqual([1, 3]);
     expect(Array.from(d.x.data)).toEqual([...px(200, 4), ...new Array(8).fill(0), ...px(0, 4), ...px(40, 4), ...px(80, 4)]);
+  });
+  it('the size of x is checked from the PNG headers before decoding', () => {
+    setMemoryLimit(90);
+    try {
+      expect(() => readSequenceData(join(tmp, 'frames'))).toThrow(MemoryLimitError);
+      expect(userError(() => readSequenceData(join(tmp, 'frames')))).toBe(
+        `${join(tmp, 'frames')}: 2 samples of 3 steps of 4 features (x of shape [2,3,4]) needs about 96 bytes, over the memory limit of 90 bytes (lower it, or raise the limit with --max-memory or RNNKIT_MAX_MEMORY)`,
+      );
+    } finally {
+      setMemoryLimit(null);
+    }
   });
   it('natural order', () => {
     expect(['f10', 'f2', 'f1', 'g', 'f02', 'f'].sort(naturalCompare)).toEqual(['f', 'f1', 'f02', 'f2', 'f10', 'g']);
