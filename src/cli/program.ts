@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { isUserError } from '../errors.js';
 import { DEFAULT_MEMORY_LIMIT, formatBytes, parseBytes, setMemoryLimit } from '../memory.js';
+import { registerBacktestCommand } from './backtest.js';
 import { registerDiagnoseCommands } from './diagnose.js';
 import { registerForecastCommands } from './forecast.js';
 import { registerLmCommands } from './lm.js';
@@ -39,6 +40,7 @@ export function buildProgram(io: ProgramIO = processIO): Command {
     setMemoryLimit(cap === undefined ? null : parseBytes(cap, '--max-memory'));
   });
   registerForecastCommands(program, io);
+  registerBacktestCommand(program, io);
   registerTextCommands(program, io);
   registerModesCommands(program, io);
   registerLmCommands(program, io);

@@ -7,3 +7,7 @@ export {
   TransformChain, canonicalOrder, difference, seasonalDifference, log, detrend, transformEntryError, TRANSFORM_KINDS,
   type TransformSpec, type TransformJSON,
 } from './transforms.js';
+export {
+  backtest, backtestPlan,
+  type BacktestModel, type BacktestOptions, type BacktestResult, type BacktestModelResult, type HorizonError, type Retrain,
+} from './backtest.js';

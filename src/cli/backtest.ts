@@ -1,0 +1,171 @@
+// `rnnkit backtest`: rolling-origin evaluation of one or more models on a CSV series (see
+// src/forecast/backtest.ts for the definition). For each origin among the last --test points
+// (every --stride), each model is fitted on everything before it (--retrain every|never|N) and
+// forecasts --horizon steps recursively; the last point of each forecast is scored. Prints the
+// metrics per model, a per-horizon error table and a terminal chart; writes one chart per model
+// (its forecast from every origin over the actuals) and results.json into --out.
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { data, forecast, plot } from '../node.js';
+import { svgToPng } from '../plot/png.js';
+import { CliError } from './errors.js';
+import { checkModelSize, makeModel, MODEL_NAMES, type ModelFlags, type ModelName, transformOptions, transformSpecs } from './forecast.js';
+import { checkReportDir, readTextFile, REPORT_FORMAT, writeFileAtomic } from './fs.js';
+import { choiceOption, countOrFraction, floatOption, intOption, listOption, nonNegative } from './options.js';
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+interface BacktestFlags extends Omit<ModelFlags, 'val' | 'steps'> {
+  data: string;
+  column?: string;
+  fill?: data.FillMode;
+  model: string[];
+  horizon: number;
+  stride: number;
+  retrain: forecast.Retrain;
+  allPoints?: boolean;
+  out: string;
+}
+
+/** every | never | N ≥ 1. */
+function retrainOption(v: string): forecast.Retrain {
+  if (v === 'every' || v === 'never') return v;
+  if (/^\d+$/.test(v.trim()) && Number(v) >= 1 && Number.isSafeInteger(Number(v))) return Number(v);
+  throw new CliError(`--retrain must be every, never or an integer N ≥ 1 (refit every N-th origin), got '${v}'`);
+}
+
+/** A fit counter per model on stderr, only on a terminal and never with --quiet or --json. */
+function fitBars(enabled: boolean) {
+  if (!enabled || !process.stderr.isTTY) return { onFit: () => {}, stop: () => {} };
+  const multi = new cliProgress.MultiBar({ stream: process.stderr, format: '{model} {bar} fit {value}/{total}', hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  const bars = new Map<string, cliProgress.SingleBar>();
+  return {
+    onFit: (model: string, done: number, total: number) => {
+      let b = bars.get(model);
+      if (!b) bars.set(model, (b = multi.create(total, 0, { model: model.padEnd(14) })));
+      b.update(done);
+    },
+    stop: () => multi.stop(),
+  };
+}
+
+const r6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null);
+const metricsJSON = (m: forecast.Metrics) => ({ rmse: r6(m.rmse), mae: r6(m.mae), mape: r6(m.mape), smape: r6(m.smape), mase: r6(m.mase) });
+
+export function registerBacktestCommand(program: Command, io: CliIO): void {
+  transformOptions(program.command('backtest')
+    .description('rolling-origin backtest: refit before each origin in the test span, forecast --horizon steps, score the last point of each forecast')
+    .requiredOption('--data <file>', 'CSV with a date column and a numeric column (FRED format works)')
+    .option('--column <name>', 'the column to forecast (default: the only/first numeric column)')
+    .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
+    .requiredOption('--model <names>', `models, comma-separated or repeated: ${MODEL_NAMES.join(', ')}`, listOption)
+    .option('--test <n>', 'test span: last N points, or a fraction; the forecast origins lie in it', countOrFraction('test'), 12)
+    .option('--horizon <h>', 'steps forecast from each origin (recursively); the last one is scored', intOption('horizon'), 1)
+    .option('--stride <n>', 'positions between origins', intOption('stride'), 1)
+    .option('--retrain <when>', 'every (refit at each origin), never (fit once before the first origin), or N (every N-th origin)', retrainOption, 'every' as forecast.Retrain)
+    .option('--all-points', 'also score every step 1..H of every forecast, pooled')
+    .option('--season <m>', 'season length m: seasonal-naive lag and the MASE scale (1 = naive)', intOption('season'), 1)
+    .option('--seq-len <n>', 'window length (lags for AR)', intOption('seq-len'), 6)
+    .option('--hidden <n>', 'hidden units', intOption('hidden'), 10)
+    .option('--layers <n>', 'recurrent layers (rnn, lstm, gru)', intOption('layers'), 1)
+    .option('--dropout <p>', 'dropout between recurrent layers', nonNegative('dropout', { below: 1 }), 0)
+    .option('--epochs <n>', 'training epochs per fit', intOption('epochs'), 20)
+    .option('--lr <x>', 'Adam learning rate', floatOption('lr', { positive: true }), 0.01)
+    .option('--batch-size <n>', 'mini-batch size', intOption('batch-size'), 4)
+    .option('--seed <n>', 'seed for initial weights and shuffling (the same at every refit)', intOption('seed', 0), 0)
+    .option('--scaler <kind>', 'neural models: standard, minmax or none (refitted with the model)', choiceOption('scaler', ['standard', 'minmax', 'none'] as const), 'standard')
+    .option('--out <dir>', 'report directory', 'rnnkit-backtest')
+    .option('--json', 'print one JSON object on stdout')
+    .option('-q, --quiet', 'no progress bars'))
+    .action(async (o: BacktestFlags) => {
+      const names = [...new Set(o.model)];
+      for (const n of names) if (!(MODEL_NAMES as readonly string[]).includes(n)) throw new CliError(`--model must be among ${MODEL_NAMES.join(', ')}; got '${n}'`);
+      const modelNames = names as ModelName[];
+      const flags: ModelFlags = { ...o, val: 0, steps: 0 };
+      for (const n of modelNames) checkModelSize(n, flags, 1);
+      const outDir = resolve(o.out);
+      const files = [...modelNames.flatMap((n) => [`backtest-${n}.svg`, `backtest-${n}.png`]), 'results.json'];
+      checkReportDir(outDir, files, '--out');
+      const text = readTextFile(o.data, '--data');
+      const table = data.parseSeriesCsv(text, { source: o.data, columns: o.column ? [o.column] : undefined, target: o.column, fill: o.fill });
+      const values = table.columns[table.target]!;
+      const bars = fitBars(!o.quiet && !o.json);
+      let res: forecast.BacktestResult;
+      try {
+        res = forecast.backtest(values, modelNames.map((n) => ({ name: n, make: () => makeModel(n, flags, 1) })), {
+          test: o.test, horizon: o.horizon, stride: o.stride, retrain: o.retrain, allPoints: o.allPoints, season: o.season,
+          scaler: o.scaler, transforms: transformSpecs(o), onFit: bars.onFit,
+        });
+      } finally {
+        bars.stop();
+      }
+      const dates = table.dates;
+      const H = res.horizon;
+      const zeros = forecast.zeroActuals(values.slice(res.testStart));
+      const summary = {
+        dataset: o.data, column: table.target, points: values.length,
+        test: { start: res.testStart, points: values.length - res.testStart, dates: [dates[res.testStart], dates.at(-1)] },
+        horizon: H, stride: res.stride, retrain: res.retrain, season: o.season,
+        transforms: new forecast.TransformChain(transformSpecs(o)).describe(),
+        origins: res.origins.map((i) => dates[i]), scoredPoints: res.origins.length,
+        models: Object.fromEntries(Object.values(res.models).map((m) => [m.name, {
+          metrics: metricsJSON(m.metrics),
+          ...(m.allPoints ? { allPoints: metricsJSON(m.allPoints) } : {}),
+          perHorizon: m.perHorizon.map((h) => ({ h: h.h, n: h.n, ...metricsJSON(h.metrics) })),
+          lastPoints: m.lastPoints.positions.map((p, k) => ({ date: dates[p], actual: values[p], predicted: r6(m.lastPoints.predicted[k]!) })),
+          forecasts: m.forecasts.map((f, k) => ({ origin: dates[res.origins[k]!], values: f.map(r6) })),
+          fits: m.fits, fitSeconds: r6(m.fitSeconds),
+        }])),
+      };
+      // one chart per model: the actuals (from a little before the test span) and the forecast from every origin
+      const from = Math.max(0, res.testStart - 3 * (values.length - res.testStart));
+      const colors = plot.modelColors(modelNames);
+      const written: Record<string, string> = {};
+      for (const m of Object.values(res.models)) {
+        const byOrigin = Object.fromEntries(m.forecasts.map((f, k) => [`${m.name} from ${dates[res.origins[k]!]}`, { dates: dates.slice(res.origins[k]!, res.origins[k]! + H), values: f }]));
+        const lastKey = `${m.name}, step ${H} (scored)`;
+        const svg = await plot.renderSvg(plot.actualVsPredictedSpec({
+          title: `${table.target}: ${m.name} backtest, ${H}-step forecasts from ${res.origins.length} origins (retrain ${res.retrain})`,
+          dates: dates.slice(from), actual: values.slice(from), testStart: dates[res.testStart],
+          predictions: { [lastKey]: { dates: m.lastPoints.positions.map((p) => dates[p]!), values: m.lastPoints.predicted } },
+          forecast: H > 1 ? byOrigin : undefined,
+          colors: { [lastKey]: colors[m.name]!, ...Object.fromEntries(Object.keys(byOrigin).map((k) => [k, colors[m.name]!])) },
+        }));
+        written[`${m.name}Svg`] = join(outDir, `backtest-${m.name}.svg`);
+        written[`${m.name}Png`] = join(outDir, `backtest-${m.name}.png`);
+        writeFileAtomic(written[`${m.name}Svg`]!, svg);
+        writeFileAtomic(written[`${m.name}Png`]!, svgToPng(svg));
+      }
+      written.results = join(outDir, 'results.json');
+      writeFileAtomic(written.results, JSON.stringify({ format: REPORT_FORMAT, ...summary, files: written }, null, 2) + '\n');
+      if (zeros > 0) io.stderr(`warning: ${zeros} actual value${zeros === 1 ? ' is' : 's are'} 0 in the test span; MAPE leaves ${zeros === 1 ? 'it' : 'them'} out (sMAPE and MASE count every point)\n`);
+      if (o.json) {
+        io.stdout(JSON.stringify({ ...summary, files: written }) + '\n');
+        return;
+      }
+      const t1 = values.length - 1;
+      io.stdout(`${o.data} (${table.target}): ${values.length} points; test = last ${values.length - res.testStart} (${dates[res.testStart]} .. ${dates[t1]})\n`);
+      io.stdout(`horizon ${H}, stride ${res.stride}, retrain ${res.retrain}${summary.transforms !== 'no transforms' ? `, transforms: ${summary.transforms}` : ''}: ${res.origins.length} origins, scoring the step-${H} forecast from each (${res.origins.length} points)\n\n`);
+      const rows = Object.values(res.models).map((m) => [m.name, m.metrics.rmse, m.metrics.mae, m.metrics.mape, m.metrics.smape, m.metrics.mase, m.fits]);
+      io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', `MASE (m=${o.season})`, 'fits'], rows) + '\n\n');
+      if (o.allPoints) {
+        io.stdout(`all steps 1..${H} pooled (${res.origins.length * H} points):\n`);
+        io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE'], Object.values(res.models).map((m) => [m.name, m.allPoints!.rmse, m.allPoints!.mae, m.allPoints!.mape, m.allPoints!.smape, m.allPoints!.mase])) + '\n\n');
+      }
+      io.stdout('RMSE by step ahead (same origins):\n');
+      const ms = Object.values(res.models);
+      io.stdout(plot.metricsTable(['h', ...ms.map((m) => m.name)], Array.from({ length: H }, (_, j) => [j + 1, ...ms.map((m) => m.perHorizon[j]!.metrics.rmse)])) + '\n\n');
+      const first = res.origins[0]! + H - 1;
+      const series = new Map<string, (number | null)[]>([['actual', values.slice(first)]]);
+      for (const m of ms) series.set(m.name, m.lastPoints.predicted.length === values.length - first ? m.lastPoints.predicted : values.slice(first).map((_, i) => {
+        const k = m.lastPoints.positions.indexOf(first + i);
+        return k < 0 ? null : m.lastPoints.predicted[k]!;
+      }));
+      io.stdout(plot.terminalChart(series, { height: 10, colors: process.stdout.isTTY }) + '\n\n');
+      for (const [k, p] of Object.entries(written)) io.stdout(`${k.padEnd(16)} ${p}\n`);
+    });
+}
