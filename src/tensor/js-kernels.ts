@@ -125,4 +125,132 @@ export function tanhRational(x: number): number {
   return (c * p) / q;
 }
 
-export const jsKernels: Kernels = { gemm, tanh };
+// The cell kernels below are the loops the fused sequence ops ran before they moved here, with the
+// same roundings: an activation is stored (rounded to the array's type) and read back exactly where
+// the ops did, everything else stays in doubles. Float64 arrays use Math.tanh.
+
+function lstmCell(
+  rows: number, H: number,
+  A: Data, aOff: number, ars: number,
+  Cp: Data, cpOff: number, cprs: number,
+  C: Data, cOff: number, crs: number,
+  TC: Data, tcOff: number, tcrs: number,
+  Y: Data, yOff: number, yrs: number,
+): void {
+  const th = A instanceof Float32Array ? tanhRational : Math.tanh;
+  const tc = TC instanceof Float32Array ? tanhRational : Math.tanh;
+  for (let b = 0; b < rows; b++) {
+    const a = aOff + b * ars, p = cpOff + b * cprs, c = cOff + b * crs, t = tcOff + b * tcrs, y = yOff + b * yrs;
+    for (let j = 0; j < H; j++) {
+      A[a + j] = th(0.5 * A[a + j]!);
+      A[a + H + j] = th(0.5 * A[a + H + j]!);
+      A[a + 2 * H + j] = th(A[a + 2 * H + j]!);
+      A[a + 3 * H + j] = th(0.5 * A[a + 3 * H + j]!);
+      const i = 0.5 + 0.5 * A[a + j]!, f = 0.5 + 0.5 * A[a + H + j]!, g = A[a + 2 * H + j]!;
+      A[a + j] = i; A[a + H + j] = f; A[a + 3 * H + j] = 0.5 + 0.5 * A[a + 3 * H + j]!;
+      C[c + j] = f * Cp[p + j]! + i * g;
+      TC[t + j] = tc(C[c + j]!);
+      Y[y + j] = A[a + 3 * H + j]! * TC[t + j]!;
+    }
+  }
+}
+
+function lstmCellBackward(
+  rows: number, H: number,
+  A: Data, aOff: number, ars: number,
+  TC: Data, tcOff: number, tcrs: number,
+  Cp: Data, cpOff: number, cprs: number,
+  GY: Data, gyOff: number, gyrs: number,
+  DH: Data, dhOff: number, dhrs: number,
+  DC: Data, dcOff: number, dcrs: number,
+  DA: Data, daOff: number, dars: number,
+): void {
+  for (let b = 0; b < rows; b++) {
+    const a = aOff + b * ars, t = tcOff + b * tcrs, p = cpOff + b * cprs, gy = gyOff + b * gyrs;
+    const dh = dhOff + b * dhrs, dc = dcOff + b * dcrs, da = daOff + b * dars;
+    for (let j = 0; j < H; j++) {
+      const i = A[a + j]!, f = A[a + H + j]!, g = A[a + 2 * H + j]!, o = A[a + 3 * H + j]!, tc = TC[t + j]!;
+      const dhj = GY[gy + j]! + DH[dh + j]!;
+      const dcj = DC[dc + j]! + dhj * o * (1 - tc * tc);
+      DA[da + j] = dcj * g * i * (1 - i);
+      DA[da + H + j] = dcj * Cp[p + j]! * f * (1 - f);
+      DA[da + 2 * H + j] = dcj * i * (1 - g * g);
+      DA[da + 3 * H + j] = dhj * tc * o * (1 - o);
+      DC[dc + j] = dcj * f;
+    }
+  }
+}
+
+function gruCell(
+  rows: number, H: number,
+  A: Data, aOff: number, ars: number,
+  V: Data, vOff: number, vrs: number,
+  Hp: Data, hpOff: number, hprs: number,
+  VN: Data, vnOff: number, vnrs: number,
+  Y: Data, yOff: number, yrs: number,
+): void {
+  const f32 = A instanceof Float32Array;
+  const th = f32 ? tanhRational : Math.tanh;
+  const round = f32 ? Math.fround : (x: number) => x;
+  for (let b = 0; b < rows; b++) {
+    const a = aOff + b * ars, v = vOff + b * vrs, hp = hpOff + b * hprs, vn = vnOff + b * vnrs, y = yOff + b * yrs;
+    for (let j = 0; j < H; j++) {
+      A[a + j] = th(round(0.5 * (A[a + j]! + V[v + j]!)));
+      A[a + H + j] = th(round(0.5 * (A[a + H + j]! + V[v + H + j]!)));
+      const r = 0.5 + 0.5 * A[a + j]!;
+      A[a + j] = r;
+      A[a + H + j] = 0.5 + 0.5 * A[a + H + j]!;
+      const vnj = V[v + 2 * H + j]!;
+      VN[vn + j] = vnj;
+      A[a + 2 * H + j] = th(round(A[a + 2 * H + j]! + r * vnj));
+      const z = A[a + H + j]!, n = A[a + 2 * H + j]!;
+      Y[y + j] = (Hp[hp + j]! - n) * z + n;
+    }
+  }
+}
+
+function gruCellBackward(
+  rows: number, H: number,
+  A: Data, aOff: number, ars: number,
+  Hp: Data, hpOff: number, hprs: number,
+  VN: Data, vnOff: number, vnrs: number,
+  GY: Data, gyOff: number, gyrs: number,
+  DH: Data, dhOff: number, dhrs: number,
+  DU: Data, duOff: number, durs: number,
+  DV: Data, dvOff: number, dvrs: number,
+  DN: Data, dnOff: number, dnrs: number,
+): void {
+  for (let b = 0; b < rows; b++) {
+    const a = aOff + b * ars, hp = hpOff + b * hprs, vn = vnOff + b * vnrs, gy = gyOff + b * gyrs;
+    const dh = dhOff + b * dhrs, du = duOff + b * durs, dv = dvOff + b * dvrs, dn = dnOff + b * dnrs;
+    for (let j = 0; j < H; j++) {
+      const r = A[a + j]!, z = A[a + H + j]!, nj = A[a + 2 * H + j]!;
+      const dhj = GY[gy + j]! + DH[dh + j]!;
+      const dnj = dhj * (1 - z) * (1 - nj * nj);
+      const dz = dhj * (Hp[hp + j]! - nj) * z * (1 - z);
+      const dr = dnj * VN[vn + j]! * r * (1 - r);
+      DU[du + j] = dr; DU[du + H + j] = dz; DU[du + 2 * H + j] = dnj;
+      DV[dv + j] = dr; DV[dv + H + j] = dz; DV[dv + 2 * H + j] = dnj * r;
+      DN[dn + j] = dhj * z;
+    }
+  }
+}
+
+function tanhBackward(
+  rows: number, cols: number,
+  Y: Data, yOff: number, yrs: number,
+  GY: Data, gyOff: number, gyrs: number,
+  DH: Data, dhOff: number, dhrs: number,
+  DZ: Data, dzOff: number, dzrs: number,
+): void {
+  for (let b = 0; b < rows; b++) {
+    const y = yOff + b * yrs, gy = gyOff + b * gyrs, dh = dhOff + b * dhrs, dz = dzOff + b * dzrs;
+    for (let j = 0; j < cols; j++) {
+      const v = Y[y + j]!;
+      DZ[dz + j] = (GY[gy + j]! + DH[dh + j]!) * (1 - v * v);
+    }
+  }
+}
+
+/** The plain-JS kernels; `resident` hints are ignored (nothing is cached). */
+export const jsKernels: Kernels = { gemm, tanh, lstmCell, lstmCellBackward, gruCell, gruCellBackward, tanhBackward };

@@ -7,22 +7,105 @@ import { createWasmKernels } from './wasm-kernels.js';
 
 export { jsKernels, createWasmKernels };
 
+/**
+ * A constant operand the caller vouches for: `key` (the weight Tensor or its data array) names it,
+ * `version` (the tensor's `_version`, bumped by every in-place update) says which values it holds.
+ * A kernel that keeps a packed copy of the operand reuses it while key, version and layout (offset,
+ * strides, shape) all match; anything else repacks. Kernels without a cache ignore it.
+ */
+export interface Resident {
+  key: object;
+  version: number;
+}
+
 export interface Kernels {
   /**
    * C(i,j) = C[cOff + i*crs + j] ← (accumulate ? C(i,j) : 0) + Σ_k A(i,k)·B(k,j), where
    * A(i,k) = A[aOff + i*ars + k*acs] and B(k,j) = B[bOff + k*brs + j*bcs].
+   * `resident.a` / `resident.b` mark A / B as constant between calls (see Resident).
    */
   gemm(
     M: number, N: number, K: number,
     A: Data, aOff: number, ars: number, acs: number,
     B: Data, bOff: number, brs: number, bcs: number,
     C: Data, cOff: number, crs: number, accumulate: boolean,
+    resident?: { a?: Resident; b?: Resident },
   ): void;
   /**
    * Y(i,j) = tanh(X(i,j)) for a rows×cols block, X(i,j) = X[xOff + i*xrs + j] and
    * Y(i,j) = Y[yOff + i*yrs + j] (X and Y may be the same array).
    */
   tanh(rows: number, cols: number, X: Data, xOff: number, xrs: number, Y: Data, yOff: number, yrs: number): void;
+
+  // One time step's element-wise work of the recurrent cells, for `rows` batch rows of H units.
+  // Every operand is a block of rows: (array, offset of row 0, row stride). Gate blocks follow
+  // PyTorch's order (LSTM i f g o, GRU r z n), each H wide; σ(x) = (1 + tanh(x/2)) / 2.
+
+  /**
+   * LSTM forward: A [rows,4H] holds the pre-activations a = x W_ihᵀ + h W_hhᵀ + b and is overwritten
+   * with the activations i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o) (what backward needs);
+   * C ← c = f·Cp + i·g, TC ← tanh(c), Y ← h = o·tanh(c). Cp is c_{t−1}.
+   */
+  lstmCell(
+    rows: number, H: number,
+    A: Data, aOff: number, ars: number,
+    Cp: Data, cpOff: number, cprs: number,
+    C: Data, cOff: number, crs: number,
+    TC: Data, tcOff: number, tcrs: number,
+    Y: Data, yOff: number, yrs: number,
+  ): void;
+  /**
+   * LSTM backward from the saved activations A [rows,4H] (i f g o), TC = tanh(c_t) and Cp = c_{t−1}:
+   * dh = GY + DH; dc = DC + dh·o·(1 − tc²); DA [rows,4H] ← [dc·g·i(1−i), dc·Cp·f(1−f),
+   * dc·i·(1−g²), dh·tc·o(1−o)] (assigned); DC ← dc·f (in place: the carry to step t−1).
+   */
+  lstmCellBackward(
+    rows: number, H: number,
+    A: Data, aOff: number, ars: number,
+    TC: Data, tcOff: number, tcrs: number,
+    Cp: Data, cpOff: number, cprs: number,
+    GY: Data, gyOff: number, gyrs: number,
+    DH: Data, dhOff: number, dhrs: number,
+    DC: Data, dcOff: number, dcrs: number,
+    DA: Data, daOff: number, dars: number,
+  ): void;
+  /**
+   * GRU forward: A [rows,3H] holds u = x W_ihᵀ + b_ih and is overwritten with r, z, n; V [rows,3H]
+   * holds v = h W_hhᵀ + b_hh (read only). r = σ(u_r + v_r), z = σ(u_z + v_z),
+   * n = tanh(u_n + r·v_n); VN ← v_n; Y ← h = (Hp − n)·z + n (ATen's form of (1−z)·n + z·Hp).
+   */
+  gruCell(
+    rows: number, H: number,
+    A: Data, aOff: number, ars: number,
+    V: Data, vOff: number, vrs: number,
+    Hp: Data, hpOff: number, hprs: number,
+    VN: Data, vnOff: number, vnrs: number,
+    Y: Data, yOff: number, yrs: number,
+  ): void;
+  /**
+   * GRU backward from the saved r, z, n (A [rows,3H]), Hp = h_{t−1} and VN = v_n: dh = GY + DH;
+   * dn = dh·(1−z)·(1−n²); dz = dh·(Hp − n)·z(1−z); dr = dn·VN·r(1−r); DU [rows,3H] ← [dr dz dn],
+   * DV [rows,3H] ← [dr dz dn·r], DN ← dh·z (all assigned; the caller then adds DV·W_hh into DN).
+   */
+  gruCellBackward(
+    rows: number, H: number,
+    A: Data, aOff: number, ars: number,
+    Hp: Data, hpOff: number, hprs: number,
+    VN: Data, vnOff: number, vnrs: number,
+    GY: Data, gyOff: number, gyrs: number,
+    DH: Data, dhOff: number, dhrs: number,
+    DU: Data, duOff: number, durs: number,
+    DV: Data, dvOff: number, dvrs: number,
+    DN: Data, dnOff: number, dnrs: number,
+  ): void;
+  /** tanh RNN backward: DZ ← (GY + DH)·(1 − Y²) for a rows×cols block, Y the saved tanh output. */
+  tanhBackward(
+    rows: number, cols: number,
+    Y: Data, yOff: number, yrs: number,
+    GY: Data, gyOff: number, gyrs: number,
+    DH: Data, dhOff: number, dhrs: number,
+    DZ: Data, dzOff: number, dzrs: number,
+  ): void;
 }
 
 let active: Kernels | null = null;

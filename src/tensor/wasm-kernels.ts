@@ -1,18 +1,67 @@
-// The WebAssembly SIMD implementation of the Kernels interface (float32 GEMM from
-// tools/wasm/gemm.c). Operands are packed into the module's memory (strided reads and transposes
-// happen here, in the copy), multiplied there, and the result copied back. Small products and
-// float64 data stay on the JS kernel, where the copies would cost more than they save.
+// The WebAssembly SIMD implementation of the Kernels interface (tools/wasm/gemm.c and cells.c).
+// Operands are staged in the module's memory (strided reads and transposes happen in the copy),
+// computed there, and the results copied back. Small products and float64 data stay on the JS
+// kernels, where the copies would cost more than they save.
+//
+// Memory: [0, 128 KiB) belongs to the module (stack, statics); above it a first-fit heap of
+// 64-byte-aligned blocks holds (1) one arena reused by every call for its per-call operands, grown
+// when a call needs more, and (2) resident packed copies of constant operands (Resident), cached
+// per key in a WeakMap with a bounded total size (least recently used evicted first) and freed
+// when their key is garbage-collected. Only byte offsets are kept: memory.grow detaches the
+// buffer, so typed-array views are re-derived from memory.buffer after anything that may grow it.
 import type { Data } from './dtype.js';
 import { jsKernels } from './js-kernels.js';
-import type { Kernels } from './kernels.js';
-import { GEMM_WASM_BASE64 } from './wasm-gemm.js';
+import type { Kernels, Resident } from './kernels.js';
+import { GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64 } from './wasm-gemm.js';
 
-const BASE = 1 << 17; // past the module's 64 KiB stack
+const HEAP = 1 << 17; // past the module's 64 KiB stack and its statics
 const PAGE = 1 << 16;
+const ALIGN = 64;
 /** Below this many multiply-adds (or with fewer than 8 output columns) the JS kernel is faster. */
 const MIN_WORK = 1 << 14;
 /** Below this many values an elementwise kernel stays in JS. */
 const MIN_ELEMENTWISE = 64;
+/** Up to this many rows of A, a non-resident row-major B is read in place instead of packed. */
+const UNPACKED_B_MAX_M = 8;
+
+export interface WasmKernelOptions {
+  /** Use the f32x4.relaxed_madd module when the engine validates it (default true). */
+  relaxed?: boolean;
+  /** Upper bound on the bytes of resident packed operands (default 64 MiB). */
+  residentBytes?: number;
+}
+
+export interface WasmKernels extends Kernels {
+  /** Whether the relaxed-SIMD (fused multiply-add) module is in use. */
+  readonly relaxed: boolean;
+  /** GEMM cache blocking: K slice, row panel, column panel (for tuning; defaults 256, 72, 512). */
+  setBlocking(kc: number, mc: number, nc: number): void;
+  /** Resident cache statistics: entries, bytes, packs (misses), hits, evictions. */
+  residentStats(): { entries: number; bytes: number; packs: number; hits: number; evictions: number };
+}
+
+interface Exports {
+  set_blocking(kc: number, mc: number, nc: number): void;
+  packed_a_floats(M: number, K: number): number;
+  packed_b_floats(K: number, N: number): number;
+  pack_a(M: number, K: number, A: number, ars: number, acs: number, dst: number): void;
+  pack_b(K: number, N: number, B: number, brs: number, bcs: number, dst: number): void;
+  gemm_packed(M: number, N: number, K: number, Ap: number, B: number, brs: number, C: number, ldc: number, acc: number): void;
+  tanh(x: number, y: number, n: number): void;
+  lstm_cell(rows: number, H: number, A: number, Cp: number, C: number, TC: number, Y: number): void;
+  lstm_cell_backward(rows: number, H: number, A: number, TC: number, Cp: number, GY: number, DH: number, DC: number, DA: number): void;
+  gru_cell(rows: number, H: number, A: number, V: number, Hp: number, VN: number, Y: number): void;
+  gru_cell_backward(rows: number, H: number, A: number, Hp: number, VN: number, GY: number, DH: number, DU: number, DV: number, DN: number): void;
+  tanh_backward(n: number, Y: number, GY: number, DH: number, DZ: number): void;
+}
+
+interface Entry {
+  off: number; // bytes
+  bytes: number;
+  version: number;
+  owner: Map<string, Entry>;
+  layout: string;
+}
 
 function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
@@ -21,42 +70,163 @@ function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+const roundUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
 /** Instantiates the SIMD kernels, or returns null where WebAssembly SIMD is unavailable. */
-export function createWasmKernels(): Kernels | null {
+export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels | null {
   let memory: WebAssembly.Memory;
-  let run: (M: number, N: number, K: number, a: number, b: number, c: number, acc: number) => void;
-  let runTanh: (x: number, y: number, n: number) => void;
+  let ex: Exports;
+  let relaxed = false;
   try {
-    memory = new WebAssembly.Memory({ initial: 4 });
-    const mod = new WebAssembly.Module(decodeBase64(GEMM_WASM_BASE64));
-    const inst = new WebAssembly.Instance(mod, { env: { memory } });
-    run = inst.exports.gemm as typeof run;
-    runTanh = inst.exports.tanh as typeof runTanh;
+    memory = new WebAssembly.Memory({ initial: HEAP / PAGE });
+    let bytes = decodeBase64(GEMM_WASM_BASE64);
+    if (options.relaxed !== false) {
+      const rb = decodeBase64(GEMM_WASM_RELAXED_BASE64);
+      if (WebAssembly.validate(rb)) { bytes = rb; relaxed = true; }
+    }
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    ex = inst.exports as unknown as Exports;
   } catch {
     return null;
   }
   let f32 = new Float32Array(memory.buffer);
-
-  function reserve(floats: number): void {
-    const need = BASE + floats * 4;
-    if (need > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
-    }
+  const view = (): Float32Array => {
     if (f32.buffer !== memory.buffer) f32 = new Float32Array(memory.buffer);
-  }
+    return f32;
+  };
 
-  // dst[p + r*cols + c] = src[off + r*rs + c*cs]
-  function pack(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, p: number): void {
-    if (cs === 1 && rs === cols) {
-      f32.set(src.subarray(off, off + rows * cols), p);
-    } else if (cs === 1) {
-      for (let r = 0; r < rows; r++) f32.set(src.subarray(off + r * rs, off + r * rs + cols), p + r * cols);
-    } else {
-      for (let r = 0; r < rows; r++) {
-        const s = off + r * rs, d = p + r * cols;
-        for (let c = 0; c < cols; c++) f32[d + c] = src[s + c * cs]!;
+  // ---- the heap: free blocks [offset, bytes], sorted by offset, coalesced on free
+  const free: [number, number][] = [];
+  let top = HEAP; // end of the heap (= memory size once grown)
+  function malloc(bytes: number): number {
+    bytes = roundUp(Math.max(bytes, 1));
+    for (let i = 0; i < free.length; i++) {
+      const blk = free[i]!;
+      if (blk[1] >= bytes) {
+        const off = blk[0];
+        if (blk[1] === bytes) free.splice(i, 1);
+        else { blk[0] += bytes; blk[1] -= bytes; }
+        return off;
       }
     }
+    // grow: a free block at the end is extended rather than stranded
+    const last = free[free.length - 1];
+    const start = last !== undefined && last[0] + last[1] === top ? last[0] : top;
+    const need = start + bytes - memory.buffer.byteLength;
+    if (need > 0) memory.grow(Math.ceil(need / PAGE));
+    if (start !== top) free.pop();
+    top = start + bytes;
+    return start;
+  }
+  function release(off: number, bytes: number): void {
+    bytes = roundUp(Math.max(bytes, 1));
+    let i = 0;
+    while (i < free.length && free[i]![0] < off) i++;
+    free.splice(i, 0, [off, bytes]);
+    const next = free[i + 1];
+    if (next && off + bytes === next[0]) { free[i]![1] += next[1]; free.splice(i + 1, 1); }
+    const prev = free[i - 1];
+    if (prev && prev[0] + prev[1] === off) { prev[1] += free[i]![1]; free.splice(i, 1); }
+  }
+
+  // ---- the arena: one block for a call's staged operands, kept between calls
+  let arenaOff = 0, arenaBytes = 0;
+  function arena(bytes: number): number {
+    if (bytes > arenaBytes) {
+      if (arenaBytes > 0) release(arenaOff, arenaBytes);
+      arenaBytes = roundUp(Math.max(bytes, arenaBytes * 1.5, 1 << 16));
+      arenaOff = malloc(arenaBytes);
+    }
+    return arenaOff;
+  }
+
+  // ---- resident packed operands
+  const cap = options.residentBytes ?? 64 << 20;
+  const cache = new WeakMap<object, Map<string, Entry>>();
+  const lru = new Map<Entry, true>(); // insertion order: least recently used first
+  let residentBytes = 0, packs = 0, hits = 0, evictions = 0;
+  function drop(e: Entry): void {
+    if (!lru.delete(e)) return;
+    e.owner.delete(e.layout);
+    release(e.off, e.bytes);
+    residentBytes -= e.bytes;
+  }
+  // a key that is collected takes its packed copies with it
+  const registry = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Map<string, Entry>>((owner) => { for (const e of [...owner.values()]) drop(e); })
+    : null;
+
+  /**
+   * A byte offset of the packed form (pack_a for A, pack_b for B) of the operand, from the
+   * cache when key, version and layout match, else packed now and cached (if it fits the cap,
+   * evicting the least recently used, never `pinned`). null: too big to cache.
+   */
+  function residentPacked(
+    res: Resident, isA: boolean, src: Float32Array, off: number, rs: number, cs: number,
+    rows: number, cols: number, pinned: Entry | null,
+  ): Entry | null {
+    const layout = `${isA ? 'a' : 'b'}${rows}x${cols}@${off}:${rs}:${cs}`;
+    let owner = cache.get(res.key);
+    if (owner === undefined) {
+      owner = new Map();
+      cache.set(res.key, owner);
+      registry?.register(res.key, owner);
+    }
+    let e = owner.get(layout);
+    if (e !== undefined && e.version === res.version) {
+      hits++;
+      lru.delete(e); lru.set(e, true);
+      return e;
+    }
+    if (e === undefined) {
+      const bytes = roundUp(4 * (isA ? ex.packed_a_floats(rows, cols) : ex.packed_b_floats(rows, cols)));
+      if (bytes > cap) return null;
+      for (const old of lru.keys()) {
+        if (residentBytes + bytes <= cap) break;
+        if (old !== pinned) { drop(old); evictions++; }
+      }
+      e = { off: malloc(bytes), bytes, version: res.version, owner, layout };
+      owner.set(layout, e);
+      residentBytes += bytes;
+    }
+    packs++;
+    e.version = res.version;
+    lru.delete(e); lru.set(e, true);
+    const raw = arena(4 * rows * cols + 64);
+    const [rrs, rcs] = stage(src, off, rs, cs, rows, cols, raw >> 2);
+    if (isA) ex.pack_a(rows, cols, raw, rrs, rcs, e.off);
+    else ex.pack_b(rows, cols, raw, rrs, rcs, e.off);
+    return e;
+  }
+
+  /**
+   * Copies the rows×cols block src[off + r*rs + c*cs] to float index p of memory; returns the
+   * strides it has there: (cols, 1) row by row, or (1, rows) column by column for a transposed
+   * block (so each copy is a contiguous set).
+   */
+  function stage(src: Float32Array, off: number, rs: number, cs: number, rows: number, cols: number, p: number): [number, number] {
+    const m = view();
+    if (cs === 1 || (rs !== 1 && cols === 1)) {
+      if (rs === cols || rows === 1) m.set(src.subarray(off, off + rows * cols), p);
+      else for (let r = 0; r < rows; r++) m.set(src.subarray(off + r * rs, off + r * rs + cols), p + r * cols);
+      return [cols, 1];
+    }
+    if (rs === 1) {
+      if (cs === rows || cols === 1) m.set(src.subarray(off, off + rows * cols), p);
+      else for (let c = 0; c < cols; c++) m.set(src.subarray(off + c * cs, off + c * cs + rows), p + c * rows);
+      return [1, rows];
+    }
+    for (let r = 0; r < rows; r++) {
+      const s = off + r * rs, d = p + r * cols;
+      for (let c = 0; c < cols; c++) m[d + c] = src[s + c * cs]!;
+    }
+    return [cols, 1];
+  }
+
+  function unstage(dst: Float32Array, off: number, rs: number, rows: number, cols: number, p: number): void {
+    const m = view();
+    if (rs === cols || rows === 1) dst.set(m.subarray(p, p + rows * cols), off);
+    else for (let r = 0; r < rows; r++) dst.set(m.subarray(p + r * cols, p + (r + 1) * cols), off + r * rs);
   }
 
   function gemm(
@@ -64,21 +234,38 @@ export function createWasmKernels(): Kernels | null {
     A: Data, aOff: number, ars: number, acs: number,
     B: Data, bOff: number, brs: number, bcs: number,
     C: Data, cOff: number, crs: number, accumulate: boolean,
+    resident?: { a?: Resident; b?: Resident },
   ): void {
     if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) || M * N * K < MIN_WORK || N < 8) {
       jsKernels.gemm(M, N, K, A, aOff, ars, acs, B, bOff, brs, bcs, C, cOff, crs, accumulate);
       return;
     }
-    reserve(M * K + K * N + M * N + 12);
-    const pa = BASE / 4;
-    const pb = pa + ((M * K + 3) & ~3);
-    const pc = pb + ((K * N + 3) & ~3);
-    pack(A, aOff, ars, acs, M, K, pa);
-    pack(B, bOff, brs, bcs, K, N, pb);
-    if (accumulate) pack(C, cOff, crs, 1, M, N, pc);
-    run(M, N, K, pa * 4, pb * 4, pc * 4, accumulate ? 1 : 0);
-    if (crs === N) C.set(f32.subarray(pc, pc + M * N), cOff);
-    else for (let r = 0; r < M; r++) C.set(f32.subarray(pc + r * N, pc + (r + 1) * N), cOff + r * crs);
+    // resident operands first: packing them may use (and move) the arena
+    const ea = resident?.a ? residentPacked(resident.a, true, A, aOff, ars, acs, M, K, null) : null;
+    const eb = resident?.b ? residentPacked(resident.b, false, B, bOff, brs, bcs, K, N, ea) : null;
+    const inPlaceB = eb === null && M <= UNPACKED_B_MAX_M && bcs === 1;
+    // arena layout (floats): [A raw | A packed | B raw (+8 columns of slack) | B packed | C]
+    const aRaw = ea ? 0 : roundUp(4 * M * K);
+    const aPk = ea ? 0 : roundUp(4 * ex.packed_a_floats(M, K));
+    const bRaw = eb ? 0 : roundUp(4 * (K * N + 8));
+    const bPk = eb || inPlaceB ? 0 : roundUp(4 * ex.packed_b_floats(K, N));
+    const base = arena(aRaw + aPk + bRaw + bPk + 4 * M * N);
+    let pa = ea ? ea.off : 0, pb = eb ? eb.off : 0, ldb = 0;
+    if (!ea) {
+      const [rs, cs] = stage(A, aOff, ars, acs, M, K, base >> 2);
+      pa = base + aRaw;
+      ex.pack_a(M, K, base, rs, cs, pa);
+    }
+    if (!eb) {
+      const raw = base + aRaw + aPk;
+      const [rs, cs] = stage(B, bOff, brs, bcs, K, N, raw >> 2);
+      if (inPlaceB) { pb = raw; ldb = rs; }
+      else { pb = raw + bRaw; ex.pack_b(K, N, raw, rs, cs, pb); }
+    }
+    const pc = base + aRaw + aPk + bRaw + bPk;
+    if (accumulate) stage(C, cOff, crs, 1, M, N, pc >> 2);
+    ex.gemm_packed(M, N, K, pa, pb, ldb, pc, N, accumulate ? 1 : 0);
+    unstage(C, cOff, crs, M, N, pc >> 2);
   }
 
   function tanh(rows: number, cols: number, X: Data, xOff: number, xrs: number, Y: Data, yOff: number, yrs: number): void {
@@ -87,13 +274,80 @@ export function createWasmKernels(): Kernels | null {
       jsKernels.tanh(rows, cols, X, xOff, xrs, Y, yOff, yrs);
       return;
     }
-    reserve(2 * n + 8);
-    const px = BASE / 4, py = px + ((n + 3) & ~3);
-    pack(X, xOff, xrs, 1, rows, cols, px);
-    runTanh(px * 4, py * 4, n);
-    if (yrs === cols) Y.set(f32.subarray(py, py + n), yOff);
-    else for (let r = 0; r < rows; r++) Y.set(f32.subarray(py + r * cols, py + (r + 1) * cols), yOff + r * yrs);
+    const p = arena(8 * n + 64) >> 2;
+    stage(X, xOff, xrs, 1, rows, cols, p);
+    ex.tanh(p * 4, (p + n) * 4, n);
+    unstage(Y, yOff, yrs, rows, cols, p + n);
   }
 
-  return { gemm, tanh };
+  // The cell kernels: each operand is staged as a contiguous [rows, width] block at its own place
+  // in the arena; inputs (IN, INOUT) are copied in, outputs (OUT, INOUT) copied back.
+  const IN = 0, OUT = 1, INOUT = 2;
+  type Block = [Data, number, number, number, number]; // array, offset, row stride, width, mode
+  const ptr: number[] = [];
+  function cells(rows: number, blocks: Block[], run: (p: number[]) => void): void {
+    let total = 0;
+    for (const b of blocks) total += roundUp(4 * rows * b[3]);
+    let p = arena(total);
+    ptr.length = 0;
+    for (const [src, off, rs, w, mode] of blocks) {
+      ptr.push(p);
+      if (mode !== OUT) stage(src as Float32Array, off, rs, 1, rows, w, p >> 2);
+      p += roundUp(4 * rows * w);
+    }
+    run(ptr);
+    blocks.forEach(([dst, off, rs, w, mode], i) => {
+      if (mode !== IN) unstage(dst as Float32Array, off, rs, rows, w, ptr[i]! >> 2);
+    });
+  }
+  const allF32 = (...xs: Data[]): boolean => xs.every((x) => x instanceof Float32Array);
+
+  const kernels: WasmKernels = {
+    relaxed,
+    gemm,
+    tanh,
+    lstmCell(rows, H, A, aOff, ars, Cp, cpOff, cprs, C, cOff, crs, TC, tcOff, tcrs, Y, yOff, yrs) {
+      if (rows * H < MIN_ELEMENTWISE || !allF32(A, Cp, C, TC, Y)) {
+        jsKernels.lstmCell(rows, H, A, aOff, ars, Cp, cpOff, cprs, C, cOff, crs, TC, tcOff, tcrs, Y, yOff, yrs);
+        return;
+      }
+      cells(rows, [[A, aOff, ars, 4 * H, INOUT], [Cp, cpOff, cprs, H, IN], [C, cOff, crs, H, OUT], [TC, tcOff, tcrs, H, OUT], [Y, yOff, yrs, H, OUT]],
+        (p) => ex.lstm_cell(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!));
+    },
+    lstmCellBackward(rows, H, A, aOff, ars, TC, tcOff, tcrs, Cp, cpOff, cprs, GY, gyOff, gyrs, DH, dhOff, dhrs, DC, dcOff, dcrs, DA, daOff, dars) {
+      if (rows * H < MIN_ELEMENTWISE || !allF32(A, TC, Cp, GY, DH, DC, DA)) {
+        jsKernels.lstmCellBackward(rows, H, A, aOff, ars, TC, tcOff, tcrs, Cp, cpOff, cprs, GY, gyOff, gyrs, DH, dhOff, dhrs, DC, dcOff, dcrs, DA, daOff, dars);
+        return;
+      }
+      cells(rows, [[A, aOff, ars, 4 * H, IN], [TC, tcOff, tcrs, H, IN], [Cp, cpOff, cprs, H, IN], [GY, gyOff, gyrs, H, IN], [DH, dhOff, dhrs, H, IN], [DC, dcOff, dcrs, H, INOUT], [DA, daOff, dars, 4 * H, OUT]],
+        (p) => ex.lstm_cell_backward(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!));
+    },
+    gruCell(rows, H, A, aOff, ars, V, vOff, vrs, Hp, hpOff, hprs, VN, vnOff, vnrs, Y, yOff, yrs) {
+      if (rows * H < MIN_ELEMENTWISE || !allF32(A, V, Hp, VN, Y)) {
+        jsKernels.gruCell(rows, H, A, aOff, ars, V, vOff, vrs, Hp, hpOff, hprs, VN, vnOff, vnrs, Y, yOff, yrs);
+        return;
+      }
+      cells(rows, [[A, aOff, ars, 3 * H, INOUT], [V, vOff, vrs, 3 * H, IN], [Hp, hpOff, hprs, H, IN], [VN, vnOff, vnrs, H, OUT], [Y, yOff, yrs, H, OUT]],
+        (p) => ex.gru_cell(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!));
+    },
+    gruCellBackward(rows, H, A, aOff, ars, Hp, hpOff, hprs, VN, vnOff, vnrs, GY, gyOff, gyrs, DH, dhOff, dhrs, DU, duOff, durs, DV, dvOff, dvrs, DN, dnOff, dnrs) {
+      if (rows * H < MIN_ELEMENTWISE || !allF32(A, Hp, VN, GY, DH, DU, DV, DN)) {
+        jsKernels.gruCellBackward(rows, H, A, aOff, ars, Hp, hpOff, hprs, VN, vnOff, vnrs, GY, gyOff, gyrs, DH, dhOff, dhrs, DU, duOff, durs, DV, dvOff, dvrs, DN, dnOff, dnrs);
+        return;
+      }
+      cells(rows, [[A, aOff, ars, 3 * H, IN], [Hp, hpOff, hprs, H, IN], [VN, vnOff, vnrs, H, IN], [GY, gyOff, gyrs, H, IN], [DH, dhOff, dhrs, H, IN], [DU, duOff, durs, 3 * H, OUT], [DV, dvOff, dvrs, 3 * H, OUT], [DN, dnOff, dnrs, H, OUT]],
+        (p) => ex.gru_cell_backward(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!));
+    },
+    tanhBackward(rows, cols, Y, yOff, yrs, GY, gyOff, gyrs, DH, dhOff, dhrs, DZ, dzOff, dzrs) {
+      if (rows * cols < MIN_ELEMENTWISE || !allF32(Y, GY, DH, DZ)) {
+        jsKernels.tanhBackward(rows, cols, Y, yOff, yrs, GY, gyOff, gyrs, DH, dhOff, dhrs, DZ, dzOff, dzrs);
+        return;
+      }
+      cells(rows, [[Y, yOff, yrs, cols, IN], [GY, gyOff, gyrs, cols, IN], [DH, dhOff, dhrs, cols, IN], [DZ, dzOff, dzrs, cols, OUT]],
+        (p) => ex.tanh_backward(rows * cols, p[0]!, p[1]!, p[2]!, p[3]!));
+    },
+    setBlocking(kc, mc, nc) { ex.set_blocking(kc, mc, nc); },
+    residentStats() { return { entries: lru.size, bytes: residentBytes, packs, hits, evictions }; },
+  };
+  return kernels;
 }

@@ -1,99 +1,208 @@
-// rnnkit's WebAssembly SIMD GEMM kernel (float32). Built by tools/wasm/build.sh into
-// src/tensor/wasm-gemm.ts (base64); the JS side packs strided operands into this module's memory.
+// rnnkit's WebAssembly SIMD GEMM (float32). Built by tools/wasm/build.sh into src/tensor/wasm-gemm.ts
+// (base64, a plain-SIMD and a relaxed-SIMD module); src/tensor/wasm-kernels.ts stages operands in
+// this module's memory and owns all allocation.
 //
-//   C[M,N] (+)= A[M,K] · B[K,N], all row-major and contiguous; C is not read when acc == 0.
+//   C[M,N] (+)= A[M,K] · B[K,N];  C row-major with row stride ldc, not read when acc == 0.
 //
-// Micro-kernel: 4 rows × 8 columns of C in eight f32x4 accumulators; per k, two vector loads of
-// B's row, four splats of A's column, eight multiply-adds.
-#include <wasm_simd128.h>
+// The blocked scheme of Goto & van de Geijn (BLIS), sized for any x86 core rather than one:
+//   pack_a   A into strips of MR rows, k-major (strip s holds A[s·MR + r, k] at s·K·MR + k·MR + r),
+//            zero-padded to a multiple of MR rows;
+//   pack_b   B into strips of NR columns (strip s holds B[k, s·NR + j] at s·K·NR + k·NR + j),
+//            zero-padded to a multiple of NR columns. Packing whole matrices once (not per block)
+//            is what lets a constant weight be packed once and kept (wasm-kernels.ts: Resident);
+//   gemm_packed  for each NC column panel, each KC slice of K, each MC row panel: a KC×NR strip of
+//            B stays in L1 while the MR-row strips of A stream past it from L2.
+// Micro-kernel: mr×8 outputs (mr ≤ MR = 4) in 2·mr f32x4 accumulators; per k, two loads of B,
+// mr broadcast loads of A (v128.load32_splat), 2·mr multiply-adds, 13 of x86's 16 xmm registers.
+// Wider tiles measured slower, all for one reason: V8 allocates at most 15 xmm registers (one is
+// scratch) and clang schedules every broadcast of a k step ahead of its uses, so 5×8 and 6×8 spill
+// accumulators to the stack in the inner loop (seen with node --print-wasm-code); unrolling k does
+// the same. 512³ on the Zen 5 this was written on, CPU time: 4×8 38-46 GFLOP/s, 6×8 21-29, 5×8 20.
+// Summation order: each C element sums k = 0…K−1 in order within a KC slice, slices added to C in
+// order; it depends only on (K, KC), never on M, N or which thread/panel computed it.
+#include "simd.h"
 
-#define ALIGN16(n) (((n) + 3) & ~3)
+#ifndef MR
+#define MR 4
+#endif
+#define NR 8
 
-__attribute__((export_name("gemm")))
-void gemm(int M, int N, int K, const float *A, const float *B, float *C, int acc) {
-  int M4 = M & ~3, N8 = N & ~7;
-  for (int i = 0; i < M4; i += 4) {
-    const float *a0 = A + i * K, *a1 = a0 + K, *a2 = a1 + K, *a3 = a2 + K;
-    float *c0 = C + i * N, *c1 = c0 + N, *c2 = c1 + N, *c3 = c2 + N;
-    for (int j = 0; j < N8; j += 8) {
-      v128_t s00 = wasm_f32x4_splat(0), s01 = s00, s10 = s00, s11 = s00;
-      v128_t s20 = s00, s21 = s00, s30 = s00, s31 = s00;
-      const float *b = B + j;
-      for (int k = 0; k < K; k++, b += N) {
-        v128_t y0 = wasm_v128_load(b), y1 = wasm_v128_load(b + 4);
-        v128_t x0 = wasm_f32x4_splat(a0[k]), x1 = wasm_f32x4_splat(a1[k]);
-        v128_t x2 = wasm_f32x4_splat(a2[k]), x3 = wasm_f32x4_splat(a3[k]);
-        s00 = wasm_f32x4_add(s00, wasm_f32x4_mul(x0, y0)); s01 = wasm_f32x4_add(s01, wasm_f32x4_mul(x0, y1));
-        s10 = wasm_f32x4_add(s10, wasm_f32x4_mul(x1, y0)); s11 = wasm_f32x4_add(s11, wasm_f32x4_mul(x1, y1));
-        s20 = wasm_f32x4_add(s20, wasm_f32x4_mul(x2, y0)); s21 = wasm_f32x4_add(s21, wasm_f32x4_mul(x2, y1));
-        s30 = wasm_f32x4_add(s30, wasm_f32x4_mul(x3, y0)); s31 = wasm_f32x4_add(s31, wasm_f32x4_mul(x3, y1));
+static int KC = 256, MC = 72, NC = 512;
+
+__attribute__((export_name("set_blocking")))
+void set_blocking(int kc, int mc, int nc) {
+  KC = kc > 0 ? kc : 256;
+  MC = mc >= MR ? mc - mc % MR : 72;
+  NC = nc >= NR ? nc - nc % NR : 512;
+}
+
+__attribute__((export_name("packed_a_floats")))
+int packed_a_floats(int M, int K) { return (M + MR - 1) / MR * MR * K; }
+
+__attribute__((export_name("packed_b_floats")))
+int packed_b_floats(int K, int N) { return (N + NR - 1) / NR * NR * K; }
+
+__attribute__((export_name("pack_a")))
+void pack_a(int M, int K, const float *A, int ars, int acs, float *dst) {
+  for (int i0 = 0; i0 < M; i0 += MR, dst += K * MR) {
+    int mr = M - i0 < MR ? M - i0 : MR;
+    const float *a = A + i0 * ars;
+    if (acs == 1) {
+      for (int r = 0; r < mr; r++) {
+        const float *row = a + r * ars;
+        for (int k = 0; k < K; k++) dst[k * MR + r] = row[k];
       }
-      if (acc) {
-        s00 = wasm_f32x4_add(s00, wasm_v128_load(c0 + j)); s01 = wasm_f32x4_add(s01, wasm_v128_load(c0 + j + 4));
-        s10 = wasm_f32x4_add(s10, wasm_v128_load(c1 + j)); s11 = wasm_f32x4_add(s11, wasm_v128_load(c1 + j + 4));
-        s20 = wasm_f32x4_add(s20, wasm_v128_load(c2 + j)); s21 = wasm_f32x4_add(s21, wasm_v128_load(c2 + j + 4));
-        s30 = wasm_f32x4_add(s30, wasm_v128_load(c3 + j)); s31 = wasm_f32x4_add(s31, wasm_v128_load(c3 + j + 4));
-      }
-      wasm_v128_store(c0 + j, s00); wasm_v128_store(c0 + j + 4, s01);
-      wasm_v128_store(c1 + j, s10); wasm_v128_store(c1 + j + 4, s11);
-      wasm_v128_store(c2 + j, s20); wasm_v128_store(c2 + j + 4, s21);
-      wasm_v128_store(c3 + j, s30); wasm_v128_store(c3 + j + 4, s31);
+    } else {
+      for (int k = 0; k < K; k++)
+        for (int r = 0; r < mr; r++) dst[k * MR + r] = a[r * ars + k * acs];
     }
-    for (int j = N8; j < N; j++) {
-      float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (int k = 0; k < K; k++) {
-        float y = B[k * N + j];
-        s0 += a0[k] * y; s1 += a1[k] * y; s2 += a2[k] * y; s3 += a3[k] * y;
-      }
-      if (acc) { c0[j] += s0; c1[j] += s1; c2[j] += s2; c3[j] += s3; }
-      else { c0[j] = s0; c1[j] = s1; c2[j] = s2; c3[j] = s3; }
-    }
+    for (int r = mr; r < MR; r++)
+      for (int k = 0; k < K; k++) dst[k * MR + r] = 0;
   }
-  for (int i = M4; i < M; i++) {
-    const float *a = A + i * K;
-    float *c = C + i * N;
-    for (int j = 0; j < N8; j += 8) {
-      v128_t s0 = wasm_f32x4_splat(0), s1 = s0;
-      const float *b = B + j;
-      for (int k = 0; k < K; k++, b += N) {
-        v128_t x = wasm_f32x4_splat(a[k]);
-        s0 = wasm_f32x4_add(s0, wasm_f32x4_mul(x, wasm_v128_load(b)));
-        s1 = wasm_f32x4_add(s1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+}
+
+__attribute__((export_name("pack_b")))
+void pack_b(int K, int N, const float *B, int brs, int bcs, float *dst) {
+  for (int j0 = 0; j0 < N; j0 += NR, dst += K * NR) {
+    int nr = N - j0 < NR ? N - j0 : NR;
+    const float *b = B + j0 * bcs;
+    if (nr == NR && bcs == 1) {
+      for (int k = 0; k < K; k++) {
+        wasm_v128_store(dst + k * NR, wasm_v128_load(b + k * brs));
+        wasm_v128_store(dst + k * NR + 4, wasm_v128_load(b + k * brs + 4));
       }
-      if (acc) { s0 = wasm_f32x4_add(s0, wasm_v128_load(c + j)); s1 = wasm_f32x4_add(s1, wasm_v128_load(c + j + 4)); }
-      wasm_v128_store(c + j, s0); wasm_v128_store(c + j + 4, s1);
-    }
-    for (int j = N8; j < N; j++) {
-      float s = 0;
-      for (int k = 0; k < K; k++) s += a[k] * B[k * N + j];
-      if (acc) c[j] += s; else c[j] = s;
+    } else if (nr == NR && brs == 1) {
+      // B is a transposed row-major matrix (the recurrent Wᵀ): column j is contiguous in k, so
+      // read 4 k of 4 columns and transpose the 4×4 block in registers.
+      int k = 0;
+      for (; k + 4 <= K; k += 4) {
+        for (int h = 0; h < 2; h++) {
+          const float *c = b + 4 * h * bcs + k;
+          v128_t r0 = wasm_v128_load(c), r1 = wasm_v128_load(c + bcs);
+          v128_t r2 = wasm_v128_load(c + 2 * bcs), r3 = wasm_v128_load(c + 3 * bcs);
+          v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          float *d = dst + k * NR + 4 * h;
+          wasm_v128_store(d, wasm_i64x2_shuffle(t0, t2, 0, 2));
+          wasm_v128_store(d + NR, wasm_i64x2_shuffle(t0, t2, 1, 3));
+          wasm_v128_store(d + 2 * NR, wasm_i64x2_shuffle(t1, t3, 0, 2));
+          wasm_v128_store(d + 3 * NR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        }
+      }
+      for (; k < K; k++)
+        for (int j = 0; j < NR; j++) dst[k * NR + j] = b[j * bcs + k];
+    } else {
+      for (int k = 0; k < K; k++) {
+        for (int j = 0; j < nr; j++) dst[k * NR + j] = b[k * brs + j * bcs];
+        for (int j = nr; j < NR; j++) dst[k * NR + j] = 0;
+      }
     }
   }
 }
 
-// tanh(x) for float32, as a rational function p(x)/q(x) of degrees 13/6 on [−7.9053, 7.9053]
-// (beyond that the clamped value is within 5 float32 ulps of ±1), the approximation Eigen uses for
-// float; measured error ≤ 5 float32 ulps against Math.tanh (test/tensor/kernels.test.ts). Tiny |x| returns x itself, where the rational form would lose relative
-// accuracy.
-static inline v128_t tanh4(v128_t x) {
-  const v128_t lim = wasm_f32x4_splat(7.90531110763549805f);
-  v128_t xc = wasm_f32x4_pmax(wasm_f32x4_pmin(x, lim), wasm_f32x4_neg(lim));
-  v128_t x2 = wasm_f32x4_mul(xc, xc);
-  v128_t p = wasm_f32x4_splat(-2.76076847742355e-16f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(2.00018790482477e-13f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(-8.60467152213735e-11f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(5.12229709037114e-08f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(1.48572235717979e-05f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(6.37261928875436e-04f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, x2), wasm_f32x4_splat(4.89352455891786e-03f));
-  p = wasm_f32x4_mul(p, xc);
-  v128_t q = wasm_f32x4_splat(1.19825839466702e-06f);
-  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(1.18534705686654e-04f));
-  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(2.26843463243900e-03f));
-  q = wasm_f32x4_add(wasm_f32x4_mul(q, x2), wasm_f32x4_splat(4.89352518554385e-03f));
-  v128_t r = wasm_f32x4_div(p, q);
-  v128_t tiny = wasm_f32x4_lt(wasm_f32x4_abs(x), wasm_f32x4_splat(0.0004f));
-  return wasm_v128_bitselect(x, r, tiny);
+// ns tiles of mr×8 down a column strip, each over kc steps: a is the first A strip (k-major, MR
+// floats per k; the next strip starts as floats on), b walks ldb floats per k (NR for a packed strip,
+// the row stride for B read in place), c the first tile's corner (the next is mr·ldc on). The sums
+// are added to C when load, else stored; only nr ≤ 8 columns are written. Looping over the strips
+// here, not in the caller, keeps one call per column strip of a panel: at 64³ a call per tile cost
+// a quarter of the time.
+#define KERNEL(R)                                                                                  \
+  __attribute__((noinline)) static void kernel_##R(int ns, int kc, const float *a, int as,         \
+                                                   const float *b0, int ldb, float *c, int ldc,    \
+                                                   int load, int nr) {                             \
+    for (int t = 0; t < ns; t++, a += as, c += R * ldc) {                                          \
+      v128_t s[R][2];                                                                              \
+      _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) s[r][0] = s[r][1] =           \
+          wasm_f32x4_splat(0);                                                                     \
+      const float *ak = a, *b = b0;                                                                \
+      for (int k = 0; k < kc; k++, ak += MR, b += ldb) {                                           \
+        v128_t y0 = wasm_v128_load(b), y1 = wasm_v128_load(b + 4);                                 \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {                           \
+          v128_t x = wasm_v128_load32_splat(ak + r);                                               \
+          s[r][0] = MADD(x, y0, s[r][0]);                                                          \
+          s[r][1] = MADD(x, y1, s[r][1]);                                                          \
+        }                                                                                          \
+      }                                                                                            \
+      if (nr == NR) {                                                                              \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < R; r++) {                           \
+          float *cr = c + r * ldc;                                                                 \
+          if (load) {                                                                              \
+            s[r][0] = wasm_f32x4_add(wasm_v128_load(cr), s[r][0]);                                 \
+            s[r][1] = wasm_f32x4_add(wasm_v128_load(cr + 4), s[r][1]);                             \
+          }                                                                                        \
+          wasm_v128_store(cr, s[r][0]);                                                            \
+          wasm_v128_store(cr + 4, s[r][1]);                                                        \
+        }                                                                                          \
+      } else {                                                                                     \
+        float tmp[NR];                                                                             \
+        for (int r = 0; r < R; r++) {                                                              \
+          wasm_v128_store(tmp, s[r][0]);                                                           \
+          wasm_v128_store(tmp + 4, s[r][1]);                                                       \
+          float *cr = c + r * ldc;                                                                 \
+          for (int j = 0; j < nr; j++) cr[j] = load ? cr[j] + tmp[j] : tmp[j];                     \
+        }                                                                                          \
+      }                                                                                            \
+    }                                                                                              \
+  }
+KERNEL(1)
+KERNEL(2)
+KERNEL(3)
+KERNEL(4)
+#if MR >= 5
+KERNEL(5)
+#endif
+#if MR >= 6
+KERNEL(6)
+#endif
+
+static inline void kernel(int mr, int ns, int kc, const float *a, int as, const float *b, int ldb,
+                          float *c, int ldc, int load, int nr) {
+  switch (mr) {
+#if MR >= 6
+    case 6: kernel_6(ns, kc, a, as, b, ldb, c, ldc, load, nr); break;
+#endif
+#if MR >= 5
+    case 5: kernel_5(ns, kc, a, as, b, ldb, c, ldc, load, nr); break;
+#endif
+    case 4: kernel_4(ns, kc, a, as, b, ldb, c, ldc, load, nr); break;
+    case 3: kernel_3(ns, kc, a, as, b, ldb, c, ldc, load, nr); break;
+    case 2: kernel_2(ns, kc, a, as, b, ldb, c, ldc, load, nr); break;
+    default: kernel_1(ns, kc, a, as, b, ldb, c, ldc, load, nr); break;
+  }
+}
+
+// Ap: pack_a's strips. B: pack_b's strips when brs == 0, else B read in place, row-major with row
+// stride brs (the caller guarantees readable memory up to 8 columns past N in each row).
+__attribute__((export_name("gemm_packed")))
+void gemm_packed(int M, int N, int K, const float *Ap, const float *B, int brs, float *C, int ldc,
+                 int acc) {
+  if (K == 0) {
+    if (!acc)
+      for (int i = 0; i < M; i++)
+        for (int j = 0; j < N; j++) C[i * ldc + j] = 0;
+    return;
+  }
+  for (int jc = 0; jc < N; jc += NC) {
+    int nc = N - jc < NC ? N - jc : NC;
+    for (int pc = 0; pc < K; pc += KC) {
+      int kc = K - pc < KC ? K - pc : KC;
+      int load = acc || pc > 0;
+      for (int ic = 0; ic < M; ic += MC) {
+        int mc = M - ic < MC ? M - ic : MC;
+        for (int jr = jc; jr < jc + nc; jr += NR) {
+          int nr = jc + nc - jr < NR ? jc + nc - jr : NR;
+          const float *b = brs ? B + pc * brs + jr : B + jr * K + pc * NR;
+          int ldb = brs ? brs : NR;
+          int full = mc / MR, rest = mc % MR;
+          if (full) kernel(MR, full, kc, Ap + ic * K + pc * MR, MR * K, b, ldb, C + ic * ldc + jr, ldc, load, nr);
+          if (rest) {
+            int ir = ic + full * MR;
+            kernel(rest, 1, kc, Ap + ir * K + pc * MR, MR * K, b, ldb, C + ir * ldc + jr, ldc, load, nr);
+          }
+        }
+      }
+    }
+  }
 }
 
 __attribute__((export_name("tanh")))
