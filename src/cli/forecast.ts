@@ -282,6 +282,14 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       // an AR run uses no validation span and no scaler, and its report says so
       const flags = !NEURAL.has(o.model) ? { ...o, val: 0, scaler: 'none' as const } : o;
       const { res, trained } = runModels({ target: table.target, values, covariates }, [o.model, 'persistence'], flags);
+      // a neural model on levels cannot reach values it never saw in training: say so, and what helps
+      const warnings: string[] = [];
+      const ex = NEURAL.has(o.model) && transformSpecs(o).length === 0 ? forecast.rangeExcursion(values.slice(0, res.split.test[0]), values.slice(res.split.test[0])) : null;
+      if (ex) {
+        const fmt = (x: number) => Number(x.toPrecision(4));
+        warnings.push(`the test span (${fmt(ex.testMin)} .. ${fmt(ex.testMax)}) leaves the training range (${fmt(ex.trainMin)} .. ${fmt(ex.trainMax)}) by ${Math.round(100 * ex.beyond)}% of its width (more than ${100 * forecast.RANGE_MARGIN}%); a ${o.model} trained on levels cannot extrapolate there: try --difference 1 (or --detrend linear), see docs/forecasting.md`);
+      }
+      if (!o.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
       let saved: string | null = null;
       if (o.save) {
         const m = res.models[o.model]!;
@@ -298,7 +306,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       const summary = { dataset: o.data, column: table.target, columns, target: table.target, ...summarize(res, table.dates, o.steps) };
       const { files } = await writeReport(resolve(o.out), table.target, table.dates, values, res, o.steps, summary);
       const allFiles = saved ? { ...files, model: saved } : files;
-      if (o.json) io.stdout(JSON.stringify({ ...summary, files: allFiles }) + '\n');
+      if (o.json) io.stdout(JSON.stringify({ ...summary, ...(warnings.length > 0 ? { warnings } : {}), files: allFiles }) + '\n');
       else printHuman(io, `${o.data} (${table.target}${columns.length > 1 ? `; inputs ${columns.join(', ')}` : ''})`, table.dates, values, res, allFiles);
     });
 

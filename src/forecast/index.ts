@@ -11,3 +11,4 @@ export {
   backtest, backtestPlan,
   type BacktestModel, type BacktestOptions, type BacktestResult, type BacktestModelResult, type HorizonError, type Retrain,
 } from './backtest.js';
+export { rangeExcursion, RANGE_MARGIN, type RangeExcursion } from './range.js';

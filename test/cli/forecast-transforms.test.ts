@@ -116,3 +116,20 @@ describe('train --model lstm|gru|seasonal-naive|drift', () => {
     expect(r.stderr).toMatch(/--dropout must be a number ≥ 0 and < 1, got '1'/);
   });
 });
+
+describe('train warns when the test span leaves the training range', () => {
+  const y = Array.from({ length: 60 }, (_, t) => 10 + 0.5 * t + Math.sin(t));
+  it('on stderr in human mode, in "warnings" with --json; not with --difference, not for AR', async () => {
+    const dir = tmp();
+    const data = csv(dir, y);
+    const human = await rnnkit('train', '--data', data, '--model', 'rnn', '--epochs', '1', '--out', join(dir, 'a'), '-q');
+    expect(human.code).toBe(0);
+    expect(human.stderr).toMatch(/^warning: the test span \([\d.]+ \.\. [\d.]+\) leaves the training range \([\d.]+ \.\. [\d.]+\) by \d+% of its width \(more than 10%\); a rnn trained on levels cannot extrapolate there: try --difference 1/);
+    const json = await rnnkit('train', '--data', data, '--model', 'gru', '--epochs', '1', '--out', join(dir, 'b'), '--json');
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout).warnings[0]).toMatch(/a gru trained on levels cannot extrapolate/);
+    const diffed = await rnnkit('train', '--data', data, '--model', 'rnn', '--epochs', '1', '--difference', '1', '--out', join(dir, 'c'), '-q');
+    expect(diffed.stderr).toBe('');
+    expect((await rnnkit('train', '--data', data, '--model', 'ar', '--seq-len', '1', '--out', join(dir, 'd'), '-q')).stderr).toBe('');
+  });
+});
