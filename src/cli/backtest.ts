@@ -53,6 +53,8 @@ function fitBars(enabled: boolean) {
   };
 }
 
+const BASELINES = new Set<string>(['persistence', 'seasonal-naive', 'drift']);
+
 const r6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null);
 const metricsJSON = (m: forecast.Metrics) => ({ rmse: r6(m.rmse), mae: r6(m.mae), mape: r6(m.mape), smape: r6(m.smape), mase: r6(m.mase) });
 
@@ -96,7 +98,8 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
       const bars = fitBars(!o.quiet && !o.json);
       let res: forecast.BacktestResult;
       try {
-        res = forecast.backtest(values, modelNames.map((n) => ({ name: n, make: () => makeModel(n, flags, 1) })), {
+        // the benchmarks stay on levels: persistence on differences would be a different model
+        res = forecast.backtest(values, modelNames.map((n) => ({ name: n, make: () => makeModel(n, flags, 1), ...(BASELINES.has(n) ? { transforms: [] } : {}) })), {
           test: o.test, horizon: o.horizon, stride: o.stride, retrain: o.retrain, allPoints: o.allPoints, season: o.season,
           scaler: o.scaler, transforms: transformSpecs(o), onFit: bars.onFit,
         });
@@ -111,6 +114,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
         test: { start: res.testStart, points: values.length - res.testStart, dates: [dates[res.testStart], dates.at(-1)] },
         horizon: H, stride: res.stride, retrain: res.retrain, season: o.season,
         transforms: new forecast.TransformChain(transformSpecs(o)).describe(),
+        untransformed: transformSpecs(o).length > 0 ? modelNames.filter((n) => BASELINES.has(n)) : [],
         origins: res.origins.map((i) => dates[i]), scoredPoints: res.origins.length,
         models: Object.fromEntries(Object.values(res.models).map((m) => [m.name, {
           metrics: metricsJSON(m.metrics),
@@ -149,7 +153,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
       }
       const t1 = values.length - 1;
       io.stdout(`${o.data} (${table.target}): ${values.length} points; test = last ${values.length - res.testStart} (${dates[res.testStart]} .. ${dates[t1]})\n`);
-      io.stdout(`horizon ${H}, stride ${res.stride}, retrain ${res.retrain}${summary.transforms !== 'no transforms' ? `, transforms: ${summary.transforms}` : ''}: ${res.origins.length} origins, scoring the step-${H} forecast from each (${res.origins.length} points)\n\n`);
+      io.stdout(`horizon ${H}, stride ${res.stride}, retrain ${res.retrain}${summary.transforms !== 'no transforms' ? `, transforms: ${summary.transforms}${summary.untransformed.length > 0 ? ` (baselines ${summary.untransformed.join(', ')} on levels)` : ''}` : ''}: ${res.origins.length} origins, scoring the step-${H} forecast from each (${res.origins.length} points)\n\n`);
       const rows = Object.values(res.models).map((m) => [m.name, m.metrics.rmse, m.metrics.mae, m.metrics.mape, m.metrics.smape, m.metrics.mase, m.fits]);
       io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', `MASE (m=${o.season})`, 'fits'], rows) + '\n\n');
       if (o.allPoints) {

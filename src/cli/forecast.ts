@@ -97,17 +97,24 @@ interface Inputs {
   covariates: forecast.Covariate[];
 }
 
-/** Trains the models, evaluates on the held-out test span and forecasts past the end. */
+/**
+ * Trains the models, evaluates on the held-out test span and forecasts past the end. The
+ * persistence benchmark always runs on levels: on differences it would be another model.
+ */
 function runModels(input: Inputs, names: ModelName[], f: ModelFlags): { res: forecast.ExperimentResult; trained: Map<string, forecast.Forecaster> } {
   const show = !f.quiet && !f.json;
   const bars = names.map((n) => progressBar(n, show));
   const list = names.map((n, i) => makeModel(n, f, 1 + input.covariates.length, bars[i]!.onProgress));
+  const transforms = transformSpecs(f);
+  const onLevels = transforms.length > 0 && names.length > 1 ? list.filter((m) => m.name === 'persistence') : [];
   try {
-    const res = forecast.runExperiment(input.values, list, {
+    const run = (models: forecast.Forecaster[], tf: forecast.TransformSpec[]) => forecast.runExperiment(input.values, models, {
       test: f.test, val: f.val, scaler: f.scaler, forecastSteps: f.steps, minTrain: f.seqLen + 1,
-      targetName: input.target, covariates: input.covariates, transforms: transformSpecs(f), season: f.season,
+      targetName: input.target, covariates: input.covariates, transforms: tf, season: f.season,
       onModelStart: (n) => bars.forEach((b, i) => { if (names[i] !== n) b.stop(); }),
     });
+    const res = run(list.filter((m) => !onLevels.includes(m)), transforms);
+    if (onLevels.length > 0) Object.assign(res.models, run(onLevels, []).models);
     return { res, trained: new Map(list.map((m) => [m.name, m])) };
   } finally {
     for (const b of bars) b.stop();

@@ -23,6 +23,8 @@ export type Retrain = 'every' | 'never' | number;
 export interface BacktestModel {
   name: string;
   make: () => Forecaster;
+  /** This model's transforms in place of `opts.transforms` (e.g. [] for a benchmark on levels). */
+  transforms?: readonly TransformSpec[];
 }
 
 export interface BacktestOptions {
@@ -172,7 +174,7 @@ export function backtest(series: readonly number[], models: readonly BacktestMod
 /** Fits transforms, scaler and a fresh model on `history` (everything before the origin). */
 function fitAt(spec: BacktestModel, history: readonly number[], opts: BacktestOptions): Fitted {
   const model = spec.make();
-  const chain = new TransformChain(opts.transforms ?? []).fit(history);
+  const chain = new TransformChain(spec.transforms ?? opts.transforms ?? []).fit(history);
   const v = chain.transform(history);
   // closed-form models (AR, baselines) are affine-equivariant: fitted unscaled, as `train` does
   const scaler = makeScaler(isMultivariate(model) ? (opts.scaler ?? 'standard') : 'none').fit(v);
