@@ -24,6 +24,7 @@ import { PersistenceForecaster } from '../models/persistence.js';
 import { DriftForecaster, SeasonalNaiveForecaster } from '../models/baselines.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { WordTokenizer } from '../text/lm-tokenize.js';
+import { classifierFromConfig, classifierToConfig, type SavedClassifier } from './classifier-config.js';
 import { lmFromConfig, lmToConfig } from './lm-config.js';
 import { loadSafetensorsBytes, saveSafetensorsBytes } from './tensors.js';
 
@@ -67,7 +68,9 @@ export interface SavedLanguageModel {
   lm: TextLM;
 }
 
-export type SavedModel = SavedForecaster | SavedLanguageModel;
+export type { SavedClassifier };
+export type SavedModel = SavedForecaster | SavedLanguageModel | SavedClassifier;
+export const MODEL_KINDS = ['forecaster', 'language-model', 'classifier'] as const;
 
 /** The files of a model directory, by name; config.json is the one to write last. */
 export type ModelFiles = Map<string, string | Uint8Array>;
@@ -106,6 +109,13 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
     const { config, weights: bytes } = lmToConfig(m.lm);
     files.set(weights, bytes);
     files.set('config.json', JSON.stringify({ format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'language-model', weights, ...config }, null, 2) + '\n');
+    return files;
+  }
+  if (m.kind === 'classifier') {
+    const weights = weightsName(random);
+    const { config, weights: bytes } = classifierToConfig(m);
+    files.set(weights, bytes);
+    files.set('config.json', JSON.stringify({ format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'classifier', weights, ...config }, null, 2) + '\n');
     return files;
   }
   const name = m.model.name as ForecasterModelName;
@@ -230,7 +240,11 @@ export function modelFromFiles(read: ModelReader, opts: LoadModelOptions = {}): 
   const format = c.format as string;
   if (format === MODEL_FORMAT) {
     if (c.version !== MODEL_VERSION) f.fail('version', `${MODEL_VERSION} (this rnnkit reads model format version ${MODEL_VERSION} and the version-1 formats; a newer rnnkit wrote this one?)`, c.version);
-    const kind = f.oneOf('kind', ['forecaster', 'language-model'] as const);
+    const kind = f.oneOf('kind', MODEL_KINDS);
+    if (kind === 'classifier') {
+      const weights = weightsFile(f) ?? f.fail('weights', 'the weights file of the classifier, like "weights-<hex>.safetensors"', f.o.weights);
+      return classifierFromConfig(c, () => checkedWeights(read, weights, source), source);
+    }
     if (kind === 'language-model') {
       const weights = weightsFile(f) ?? f.fail('weights', 'the weights file of the language model, like "weights-<hex>.safetensors"', f.o.weights);
       return { kind, lm: lmFromConfig(c, () => checkedWeights(read, weights, source), { source, wordTokenizer: opts.wordTokenizer }) };

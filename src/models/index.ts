@@ -11,3 +11,4 @@ export {
 } from '../text/lm-tokenize.js';
 export { OutputRecurrentRNN, type OutputRecurrentOptions } from './output-recurrent.js';
 export { BowClassifier, fitBowClassifier, bowLoss, type BowClassifierOptions } from './bow-classifier.js';
+export { SequenceClassifier, classifierArch, CLASSIFIER_CELLS, POOLINGS, type SequenceClassifierOptions, type ClassifierArch, type ClassifierCell, type Pooling } from './classifier.js';

@@ -4,3 +4,4 @@ export { truncatedBptt, tbpttWindows, detachState, trainPartitioned, batchAt, Tb
 export { trainLm, evaluatePerplexity, detachLmState, type LanguageModel, type LmState, type LmTrainOptions, type LmEpoch, type LmTrainResult, type EvaluateLmOptions } from './lm.js';
 export { teacherForcing, freeRunning, scheduledSampling, linearDecay, exponentialDecay, inverseSigmoidDecay, trainFeedback, ModeError, TRAINING_MODES, type OutputFeedback, type FeedbackSequence, type ScheduledSamplingOptions, type Schedule, type TrainingMode, type FeedbackTrainOptions, type FeedbackTrainResult } from './modes.js';
 export { classificationReport, confusionMatrix, type ClassificationReport, type ClassificationReportOptions, type ClassMetrics } from './classification-metrics.js';
+export { trainClassifier, evaluateClassifier, predictClasses, predictProba, stratifiedSplit, balancedWeights, IGNORE_INDEX, type ClassifierTrainOptions, type ClassifierTrainResult } from './classify.js';

@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MinMaxScaler, StandardScaler } from '../../src/data/scaler.js';
 import { gs10 } from '../../src/data/datasets.js';
 import { UserError } from '../../src/errors.js';
+import { zeros } from '../../src/tensor/creation.js';
 import { filesReader, modelFromFiles, modelToFiles, type ModelFiles, type ModelReader, type SavedForecaster, type SavedModel } from '../../src/io/model-dir.js';
 import { saveSafetensorsBytes } from '../../src/io/tensors.js';
 import { setMemoryLimit } from '../../src/memory.js';
@@ -138,6 +139,17 @@ function checkUsable(saved: SavedModel): void {
       s.scalers[0]!.inverseTransform(zf);
     } catch (e) {
       checkError(e, 'scaler');
+    }
+    return;
+  }
+  if (saved.kind === 'classifier') {
+    const a = saved.model.arch;
+    try {
+      const out = saved.model.forward(a.embedding ? zeros([1, 2]) : zeros([1, 2, a.inputSize]));
+      if (!out.data.every(Number.isFinite)) throw new Error('a loaded classifier gave non-finite logits');
+    } catch (e) {
+      if ((e as Error).message.startsWith('a loaded classifier')) throw e;
+      checkError(e, 'classifier forward');
     }
     return;
   }
