@@ -91,7 +91,8 @@ export class SequenceClassifier extends Module {
     const input = this.embedding ? this.embedding.forward(x) : x;
     // all lengths T is the unpacked computation exactly; packing would only add gathers
     const packed = lens !== null && lens.some((L) => L !== T) ? packPaddedSequence(input, lens, { batchFirst: true, enforceSorted: false }) : null;
-    const [out, state] = packed ? this.rnn.forward(packed as PackedSequence) : this.rnn.forward(input);
+    const run = this.rnn.forward.bind(this.rnn) as (i: Tensor | PackedSequence) => [Tensor | PackedSequence, Tensor | [Tensor, Tensor]];
+    const [out, state] = run(packed ?? input);
     const hN = Array.isArray(state) ? state[0] : state;
     const outputs = (): Tensor => (packed ? padPackedSequence(out as PackedSequence, { batchFirst: true, totalLength: T })[0] : (out as Tensor));
     let features: Tensor;
