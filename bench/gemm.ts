@@ -81,6 +81,14 @@ async function main(): Promise<void> {
   }
   const cols = [...impls.map(([n]) => n), 'tfjs-wasm', ...impls.filter(([n]) => n !== 'before').map(([n]) => `${n} Wᵀ res.`)];
   console.log(`sgemm GFLOP/s, median of ${SAMPLES}; ${relaxed?.relaxed ? 'relaxed SIMD available' : 'no relaxed SIMD'}; tfjs ${tf.version.tfjs} wasm ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}, 1 thread`);
+  // Warm-up: V8 compiles WebAssembly with its baseline compiler first and tiers hot functions up to
+  // TurboFan in the background; without this the first shape measured the baseline code.
+  {
+    const n = 128, A = rand(n * n, 4), C = new Float32Array(n * n);
+    for (let i = 0; i < 50; i++) {
+      for (const [, k] of impls) for (const m of [1, n]) k.gemm(m, n, n, A, 0, n, 1, A, 0, n, 1, C, 0, n, false, { b: { key: A, version: 0 } });
+    }
+  }
   console.log(['shape', ...cols, 'best/tfjs'].join('\t'));
   for (const [name, M, N, K] of SHAPES) {
     const flops = 2 * M * N * K;

@@ -21,8 +21,14 @@ const ALIGN = 64;
 const MIN_WORK = 1 << 14;
 /** Below this many values an elementwise kernel stays in JS. */
 const MIN_ELEMENTWISE = 64;
-/** Up to this many rows of A, a non-resident row-major B is read in place instead of packed. */
+/**
+ * A non-resident row-major B is read in place, not packed, up to this many rows of A (each strip of
+ * B is then used by at most two row strips) or when B has at most IN_PLACE_B_FLOATS values (16 KiB:
+ * it stays in L1 whatever its row stride). Otherwise packing pays: a B read at a power-of-two row
+ * stride maps to a few L1 sets and thrashes them (the old kernel's 11.9 GFLOP/s at 512³ on Ice Lake).
+ */
 const UNPACKED_B_MAX_M = 8;
+const IN_PLACE_B_FLOATS = 4096;
 
 export interface WasmKernelOptions {
   /** Use the f32x4.relaxed_madd module when the engine validates it (default true). */
@@ -243,7 +249,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     // resident operands first: packing them may use (and move) the arena
     const ea = resident?.a ? residentPacked(resident.a, true, A, aOff, ars, acs, M, K, null) : null;
     const eb = resident?.b ? residentPacked(resident.b, false, B, bOff, brs, bcs, K, N, ea) : null;
-    const inPlaceB = eb === null && M <= UNPACKED_B_MAX_M && bcs === 1;
+    const inPlaceB = eb === null && bcs === 1 && (M <= UNPACKED_B_MAX_M || K * N <= IN_PLACE_B_FLOATS);
     // arena layout (floats): [A raw | A packed | B raw (+8 columns of slack) | B packed | C]
     const aRaw = ea ? 0 : roundUp(4 * M * K);
     const aPk = ea ? 0 : roundUp(4 * ex.packed_a_floats(M, K));

@@ -54,21 +54,22 @@ for (const relaxed of [false, true]) {
 
     it('keys the copy by layout too: the same array transposed, offset or reshaped is a different operand', () => {
       const k = make();
-      const n = 96, M = 20;
+      const n = 192, M = 20; // M·N·K ≥ 2¹⁴ for every layout at M = 1 too: smaller products stay in JS
       const W = randn(n * n + 40), x = randn(M * n);
       const w = { key: W, version: 3 };
       const layouts: [number, number, number, number, number][] = [
         // [K, N, offset, row stride, column stride] of B inside W
-        [n, n, 0, n, 1], [n, n, 0, 1, n], [n, n, 17, n, 1], [n / 2, n, 0, n, 1], [n, n / 2, 0, n / 2, 1], [n, 64, 40, 1, n],
+        [n, n, 0, n, 1], [n, n, 0, 1, n], [n, n, 17, n, 1], [n / 2, n, 0, n, 1], [n, n / 2, 0, n / 2, 1], [n, 96, 40, 1, n],
       ];
-      for (let round = 0; round < 2; round++) {
+      // M = 1 (one generated token) reads the packed strips four at a time: same cached copies
+      for (const rows of [M, 1, M]) {
         for (const [K, N, off, rs, cs] of layouts) {
-          const C = new Float32Array(M * N);
-          k.gemm(M, N, K, x, 0, K, 1, W, off, rs, cs, C, 0, N, false, { b: w });
-          expectClose(C, product(M, N, K, x, 0, K, 1, W, off, rs, cs), K);
+          const C = new Float32Array(rows * N);
+          k.gemm(rows, N, K, x, 0, K, 1, W, off, rs, cs, C, 0, N, false, { b: w });
+          expectClose(C, product(rows, N, K, x, 0, K, 1, W, off, rs, cs), K);
         }
       }
-      expect(k.residentStats()).toMatchObject({ entries: layouts.length, packs: layouts.length, hits: layouts.length });
+      expect(k.residentStats()).toMatchObject({ entries: layouts.length, packs: layouts.length, hits: 2 * layouts.length });
     });
 
     it('caches a resident left operand (A) as well, beside B of the same key', () => {

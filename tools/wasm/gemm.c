@@ -22,9 +22,7 @@
 // order; it depends only on (K, KC), never on M, N or which thread/panel computed it.
 #include "simd.h"
 
-#ifndef MR
 #define MR 4
-#endif
 #define NR 8
 
 static int KC = 256, MC = 72, NC = 512;
@@ -47,7 +45,22 @@ void pack_a(int M, int K, const float *A, int ars, int acs, float *dst) {
   for (int i0 = 0; i0 < M; i0 += MR, dst += K * MR) {
     int mr = M - i0 < MR ? M - i0 : MR;
     const float *a = A + i0 * ars;
-    if (acs == 1) {
+    if (acs == 1 && mr == 4) {
+      // four rows, 4 k at a time: a 4×4 transpose in registers (MR = 4)
+      int k = 0;
+      for (; k + 4 <= K; k += 4) {
+        v128_t r0 = wasm_v128_load(a + k), r1 = wasm_v128_load(a + ars + k);
+        v128_t r2 = wasm_v128_load(a + 2 * ars + k), r3 = wasm_v128_load(a + 3 * ars + k);
+        v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(dst + k * 4, wasm_i64x2_shuffle(t0, t2, 0, 2));
+        wasm_v128_store(dst + k * 4 + 4, wasm_i64x2_shuffle(t0, t2, 1, 3));
+        wasm_v128_store(dst + k * 4 + 8, wasm_i64x2_shuffle(t1, t3, 0, 2));
+        wasm_v128_store(dst + k * 4 + 12, wasm_i64x2_shuffle(t1, t3, 1, 3));
+      }
+      for (; k < K; k++)
+        for (int r = 0; r < 4; r++) dst[k * 4 + r] = a[r * ars + k];
+    } else if (acs == 1) {
       for (int r = 0; r < mr; r++) {
         const float *row = a + r * ars;
         for (int k = 0; k < K; k++) dst[k * MR + r] = row[k];
@@ -171,6 +184,33 @@ static inline void kernel(int mr, int ns, int kc, const float *a, int as, const 
   }
 }
 
+// One row × 32 columns (four column strips, s floats apart) over kc steps: eight independent
+// accumulators instead of kernel_1's two, for M = 1 (a generated token's h·W_hhᵀ), where two chains
+// of dependent multiply-adds would leave the FMA units waiting on their latency.
+__attribute__((noinline)) static void kernel_1x4(int kc, const float *a, const float *b, int s, int ldb,
+                                                  float *c, int load) {
+  v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+  for (int k = 0; k < kc; k++, a += MR, b += ldb) {
+    v128_t x = wasm_v128_load32_splat(a);
+    s0 = MADD(x, wasm_v128_load(b), s0);
+    s1 = MADD(x, wasm_v128_load(b + 4), s1);
+    s2 = MADD(x, wasm_v128_load(b + s), s2);
+    s3 = MADD(x, wasm_v128_load(b + s + 4), s3);
+    s4 = MADD(x, wasm_v128_load(b + 2 * s), s4);
+    s5 = MADD(x, wasm_v128_load(b + 2 * s + 4), s5);
+    s6 = MADD(x, wasm_v128_load(b + 3 * s), s6);
+    s7 = MADD(x, wasm_v128_load(b + 3 * s + 4), s7);
+  }
+  if (load) {
+    s0 = wasm_f32x4_add(wasm_v128_load(c), s0); s1 = wasm_f32x4_add(wasm_v128_load(c + 4), s1);
+    s2 = wasm_f32x4_add(wasm_v128_load(c + 8), s2); s3 = wasm_f32x4_add(wasm_v128_load(c + 12), s3);
+    s4 = wasm_f32x4_add(wasm_v128_load(c + 16), s4); s5 = wasm_f32x4_add(wasm_v128_load(c + 20), s5);
+    s6 = wasm_f32x4_add(wasm_v128_load(c + 24), s6); s7 = wasm_f32x4_add(wasm_v128_load(c + 28), s7);
+  }
+  wasm_v128_store(c, s0); wasm_v128_store(c + 4, s1); wasm_v128_store(c + 8, s2); wasm_v128_store(c + 12, s3);
+  wasm_v128_store(c + 16, s4); wasm_v128_store(c + 20, s5); wasm_v128_store(c + 24, s6); wasm_v128_store(c + 28, s7);
+}
+
 // Ap: pack_a's strips. B: pack_b's strips when brs == 0, else B read in place, row-major with row
 // stride brs (the caller guarantees readable memory up to 8 columns past N in each row).
 __attribute__((export_name("gemm_packed")))
@@ -189,7 +229,15 @@ void gemm_packed(int M, int N, int K, const float *Ap, const float *B, int brs, 
       int load = acc || pc > 0;
       for (int ic = 0; ic < M; ic += MC) {
         int mc = M - ic < MC ? M - ic : MC;
-        for (int jr = jc; jr < jc + nc; jr += NR) {
+        int jr = jc;
+        if (mc == 1) {
+          // the same k order per element as kernel_1, so M = 1 results do not depend on the path
+          for (; jr + 4 * NR <= jc + nc; jr += 4 * NR) {
+            const float *b = brs ? B + pc * brs + jr : B + jr * K + pc * NR;
+            kernel_1x4(kc, Ap + ic * K + pc * MR, b, brs ? NR : NR * K, brs ? brs : NR, C + ic * ldc + jr, load);
+          }
+        }
+        for (; jr < jc + nc; jr += NR) {
           int nr = jc + nc - jr < NR ? jc + nc - jr : NR;
           const float *b = brs ? B + pc * brs + jr : B + jr * K + pc * NR;
           int ldb = brs ? brs : NR;
