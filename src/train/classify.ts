@@ -26,6 +26,11 @@ export interface ClassifierTrainOptions {
   clipGradNorm?: number;
   /** A weight per class for the loss, or 'balanced' (N / (C · count_c), as scikit-learn's). */
   classWeights?: readonly number[] | 'balanced';
+  /**
+   * Augmentation for images read row by row (x [N,H,W·C]): every training batch is translated by
+   * a random whole number of pixels in [−shift, shift] on each axis, zero-filled (never at evaluation).
+   */
+  augment?: { shift: number; channels?: number };
   /** Stop when the validation loss has not improved for `patience` epochs; the best weights are kept. */
   earlyStopping?: FitOptions['earlyStopping'];
   onProgress?: (e: ProgressEvent) => void;
@@ -63,6 +68,7 @@ export function trainClassifier(
     loss: 'cross-entropy',
     classWeights: classWeights ?? undefined,
     ignoreIndex: IGNORE_INDEX,
+    augment: opts.augment && opts.augment.shift > 0 ? (x, gen) => shiftImages(x, opts.augment!.shift, opts.augment!.channels ?? 1, gen) : undefined,
     callbacks: {
       onProgress: opts.onProgress,
       onEpochEnd: (e) => {
@@ -116,6 +122,32 @@ export function stratifiedSplit(data: SequenceData, fraction: number, seed = 0):
     throw new TrainingError(`stratifiedSplit: ${data.y.length} samples leave an empty ${valIdx.length === 0 ? 'validation' : 'training'} part with fraction ${fraction}`);
   }
   return { train: splitSequenceData(data, trainIdx), val: splitSequenceData(data, valIdx) };
+}
+
+/**
+ * Each image of x [B,H,W·C] (rows as steps) moved by (dy, dx), both drawn uniformly from
+ * [−k, k]: out(t, w) = x(t − dy, w − dx), zero where that falls outside the image.
+ */
+export function shiftImages(x: Tensor, k: number, channels: number, gen: Generator): Tensor {
+  if (!Number.isInteger(k) || k < 0) throw new TrainingError(`augment: shift must be an integer ≥ 0, got ${k}`);
+  const [B, H, F] = x.shape as [number, number, number];
+  if (x.ndim !== 3 || F % channels !== 0) throw new TrainingError(`augment: shift needs images read as rows, x [B,H,W·${channels}]; got [${x.shape.join(',')}]`);
+  const W = F / channels;
+  const src = x.contiguous().data;
+  const out = new Float32Array(B * H * F);
+  for (let b = 0; b < B; b++) {
+    const dy = gen.int(2 * k + 1) - k, dx = gen.int(2 * k + 1) - k;
+    for (let t = 0; t < H; t++) {
+      const ts = t - dy;
+      if (ts < 0 || ts >= H) continue;
+      for (let w = 0; w < W; w++) {
+        const ws = w - dx;
+        if (ws < 0 || ws >= W) continue;
+        for (let c = 0; c < channels; c++) out[(b * H + t) * F + w * channels + c] = src[(b * H + ts) * F + ws * channels + c]!;
+      }
+    }
+  }
+  return tensor(out).reshape([B, H, F]);
 }
 
 /** scikit-learn's 'balanced' weights: N / (C · count_c); a class with no samples gets 0. */

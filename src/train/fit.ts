@@ -98,6 +98,8 @@ export interface FitOptions {
   };
   /** Maps a batch's model output to the shape of its targets (default: identity). */
   outputToTarget?: (out: Tensor) => Tensor;
+  /** Data augmentation: a new input batch from each training batch (never applied to evaluation), drawing from the run's generator. */
+  augment?: (x: Tensor, gen: Generator) => Tensor;
 }
 
 export interface FitResult {
@@ -169,7 +171,8 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
     let sum = 0, count = 0, batch = 0;
     for (const [xb, yb, lb] of loader) {
       batch++;
-      const { loss: v, failure } = trainStep(opt, params, () => objective.loss(toTarget(model.forward(xb!, lb)), yb!, reduction), opts);
+      const xin = opts.augment ? opts.augment(xb!, gen) : xb!;
+      const { loss: v, failure } = trainStep(opt, params, () => objective.loss(toTarget(model.forward(xin, lb)), yb!, reduction), opts);
       if (failure !== null) return diverge(epoch, `epoch ${epoch}, batch ${batch}: ${failure}`);
       const n = objective.count(yb!);
       sum += reduction === 'sum' ? v : v * n;

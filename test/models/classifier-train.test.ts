@@ -65,3 +65,26 @@ describe('trainClassifier', () => {
     expect(() => trainClassifier(m, { train: data }, { epochs: 1 })).toThrow(/^trainClassifier: the training set \(.*\) has label [23] at sample \d+; the model has 2 classes \(0\.\.1\)$/);
   });
 });
+
+describe('shiftImages (augmentation of images read as rows)', () => {
+  it('moves every image by (dy, dx) in [−k, k], zero-filled: out(t, w) = x(t − dy, w − dx)', async () => {
+    const { shiftImages } = await import('../../src/train/classify.js');
+    const { Generator } = await import('../../src/tensor/random.js');
+    const { tensor } = await import('../../src/tensor/creation.js');
+    const H = 4, W = 3, C = 2, B = 50;
+    const x = tensor(Float32Array.from({ length: B * H * W * C }, (_, i) => i + 1)).reshape([B, H, W * C]);
+    const gen = new Generator(5), ref = new Generator(5);
+    const out = shiftImages(x, 1, C, gen).data;
+    const seen = new Set<string>();
+    for (let b = 0; b < B; b++) {
+      const dy = ref.int(3) - 1, dx = ref.int(3) - 1;
+      seen.add(`${dy},${dx}`);
+      for (let t = 0; t < H; t++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) {
+        const ts = t - dy, ws = w - dx;
+        const want = ts < 0 || ts >= H || ws < 0 || ws >= W ? 0 : x.data[((b * H + ts) * W + ws) * C + c]!;
+        expect(out[((b * H + t) * W + w) * C + c]).toBe(want);
+      }
+    }
+    expect(seen.size).toBe(9); // all nine shifts occur in 50 draws
+  });
+});
