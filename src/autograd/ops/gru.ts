@@ -23,8 +23,11 @@ import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
-import { type SequenceOptions, addProjectionGrads, addRowSum, fromPrevious, previousStep, recurrentProduct, sequenceLayout } from './sequence.js';
+import { needsGrad, record } from '../engine.js';
+import {
+  type SequenceOptions, addProjectionGrads, addRowSum, fromPrevious, previousStep, recurrentProduct, resident,
+  sequenceLayout, workBuffer,
+} from './sequence.js';
 import { ValueError } from '../../errors.js';
 
 export type GruSequenceOptions = SequenceOptions;
@@ -44,6 +47,9 @@ export function gruSequence(
   }
   const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;
+  const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  // unrecorded (noGrad, generation), the work buffers are reused and nothing is kept for backward
+  const recorded = needsGrad(...inputs);
   const rev = opts.reverse;
   const BH = B * H, TB = l.rows;
   const out = new Tensor(alloc(dt, TB * H), l.shapeOf(H));
@@ -55,23 +61,22 @@ export function gruSequence(
   };
 
   // A [T·B,G]: u = x W_ihᵀ + b_ih for all steps at once, overwritten step by step with r, z, n
-  const A = alloc(dt, TB * G);
+  const A = workBuffer('gru.A', dt, TB * G, recorded);
   if (TB > 0 && bIh !== null) {
     A.set(bIh.data);
     for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
-  }
-  if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true);
-  const VN = alloc(dt, TB * H); // v_n = W_hn h_{t−1} + b_hn, same row layout as the output
-  const V = alloc(dt, B * G); // one step's v, then scratch for the tanh arguments
-  // W_hhᵀ [H,G] once, so every step's product reads a contiguous right operand
-  const Wt = alloc(dt, H * G);
-  for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
+  } else A.fill(0);
+  if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true, { b: resident(wIh) });
+  // v_n = W_hn h_{t−1} + b_hn, same row layout as the output (every row is written)
+  const VN = workBuffer('gru.VN', dt, TB * H, recorded);
+  const V = workBuffer('gru.V', dt, B * G, recorded); // one step's v, then scratch for the tanh arguments
+  const hint = { b: resident(wHh) };
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
     const [n, hOff] = prevH(s, t);
     const a0 = rowOf(t) * G, k0 = rowOf(t) * H, Bt = bt(t);
     if (bHh) for (let b = 0; b < Bt; b++) V.set(bHh.data, b * G);
-    recurrentProduct(l, s, t, H, G, Y, H0, Wt, V, 0, G, bHh !== null, gemm);
+    recurrentProduct(l, s, t, H, G, Y, H0, W, hint, V, 0, G, bHh !== null, gemm);
     // σ(v) = (1 + tanh(v/2)) / 2, so r, z and then n each take one vectorised tanh call: Math.exp
     // and Math.tanh per element cost more than the step's matrix product.
     for (let b = 0; b < Bt; b++) {
@@ -101,7 +106,7 @@ export function gruSequence(
     }
   }
 
-  const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  if (!recorded) return out;
   return record(out, 'gruSequence', inputs, (gY, acc) => {
     const dU = alloc(dt, TB * G), dV = alloc(dt, TB * G);
     let dh = alloc(dt, BH); // the part of ∂L/∂h_t that comes from step t+1
@@ -124,7 +129,7 @@ export function gruSequence(
           next[b * H + j] = dhj * z;
         }
       }
-      gemm(Bt, H, G, dV, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, true);
+      gemm(Bt, H, G, dV, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, true, hint);
       // rows that started from h0 hand their carry to it
       if (gh0) for (let k = n * H; k < Bt * H; k++) gh0[k] += next[k]!;
       const tmp = dh; dh = next; next = tmp;

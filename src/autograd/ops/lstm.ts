@@ -22,8 +22,11 @@ import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { recordMulti } from '../engine.js';
-import { type SequenceOptions, addProjectionGrads, addRowSum, finalRows, fromPrevious, previousStep, recurrentProduct, sequenceLayout } from './sequence.js';
+import { needsGrad, recordMulti } from '../engine.js';
+import {
+  type SequenceOptions, addProjectionGrads, addRowSum, finalRows, fromPrevious, previousStep, recurrentProduct, resident,
+  sequenceLayout, workBuffer,
+} from './sequence.js';
 import { ValueError } from '../../errors.js';
 
 export type LstmSequenceOptions = SequenceOptions;
@@ -48,6 +51,9 @@ export function lstmSequence(
   }
   const { gemm, tanh: tanhRows } = kernels();
   const dt = x.dtype;
+  const inputs = [x, h0, c0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  // unrecorded (noGrad, generation), the work buffers are reused and nothing is kept for backward
+  const recorded = needsGrad(...inputs);
   const rev = opts.reverse;
   const BH = B * H, TB = l.rows;
   const out = new Tensor(alloc(dt, TB * H), l.shapeOf(H));
@@ -60,22 +66,20 @@ export function lstmSequence(
 
   // A [T·B,G]: gate pre-activations x W_ihᵀ + (b_ih + b_hh) for all steps at once; each step adds
   // its recurrent term and then overwrites the row with the activations i, f, g, o for backward.
-  const A = alloc(dt, TB * G);
+  const A = workBuffer('lstm.A', dt, TB * G, recorded);
   if (TB > 0 && (bIh !== null || bHh !== null)) {
     for (let j = 0; j < G; j++) A[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
     for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
-  }
-  if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true);
-  // cell states c_t and tanh(c_t), same row layout as the output
-  const C = alloc(dt, TB * H), TC = alloc(dt, TB * H);
-  // W_hhᵀ [H,G] once, so every step's product reads a contiguous right operand
-  const Wt = alloc(dt, H * G);
-  for (let i = 0; i < G; i++) for (let j = 0; j < H; j++) Wt[j * G + i] = W[i * H + j]!;
+  } else A.fill(0);
+  if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true, { b: resident(wIh) });
+  // cell states c_t and tanh(c_t), same row layout as the output (every row is written)
+  const C = workBuffer('lstm.C', dt, TB * H, recorded), TC = workBuffer('lstm.TC', dt, TB * H, recorded);
+  const hint = { b: resident(wHh) };
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
     const [n, cOff] = prevC(s, t);
     const a0 = rowOf(t) * G, k0 = rowOf(t) * H, Bt = bt(t);
-    recurrentProduct(l, s, t, H, G, Y, H0, Wt, A, a0, rs * G, true, gemm);
+    recurrentProduct(l, s, t, H, G, Y, H0, W, hint, A, a0, rs * G, true, gemm);
     // σ(v) = (1 + tanh(v/2)) / 2, so one vectorised tanh call serves all four gates: Math.exp and
     // Math.tanh per element cost more than the step's matrix product.
     for (let b = 0; b < Bt; b++) {
@@ -102,9 +106,9 @@ export function lstmSequence(
   if (T === 0) cN.data.set(C0);
   else finalRows(l).forEach((r, b) => cN.data.set(C.subarray(r * H, (r + 1) * H), b * H));
 
+  if (!recorded) return [out, cN];
   // One node with two outputs: its backward gets ∂L/∂output and ∂L/∂cN (either null when the loss
   // does not reach it) and starts dc from the latter.
-  const inputs = [x, h0, c0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   return recordMulti([out, cN], 'lstmSequence', inputs, ([gOut, gCN], acc) => {
     const gY = gOut ?? alloc(dt, TB * H);
     const dA = alloc(dt, TB * G);
@@ -132,7 +136,7 @@ export function lstmSequence(
           dc[b * H + j] = dcj * f;
         }
       }
-      gemm(Bt, H, G, dA, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, false);
+      gemm(Bt, H, G, dA, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, false, hint);
       // rows that started from (h0, c0) hand their carries to them
       for (let k = n * H; k < Bt * H; k++) {
         if (gh0) gh0[k] += next[k]!;

@@ -15,8 +15,11 @@ import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
-import { type SequenceOptions, addGradT, addRowSum, fromPrevious, previousStates, recurrentProduct, sequenceLayout } from './sequence.js';
+import { needsGrad, record } from '../engine.js';
+import {
+  type SequenceOptions, addGradT, addRowSum, fromPrevious, previousStates, recurrentProduct, resident,
+  sequenceLayout, workBuffer,
+} from './sequence.js';
 import { ValueError } from '../../errors.js';
 
 export type Nonlinearity = 'tanh' | 'relu';
@@ -37,6 +40,9 @@ export function rnnSequence(
     throw new ValueError(`rnnSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)} and weight_ih ${fmtShape(wIh.shape)} do not agree (expects x ${l.want}, h0 [B,H], weight_ih [H,I])`);
   }
   const { gemm, tanh: tanhRows } = kernels();
+  const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  // unrecorded (noGrad, generation), the work buffer is reused and nothing is kept for backward
+  const recorded = needsGrad(...inputs);
   const relu = opts.nonlinearity === 'relu';
   const rev = opts.reverse;
   const bf = opts.batchFirst ?? false;
@@ -46,20 +52,17 @@ export function rnnSequence(
   const Y = out.data, W = wHh.data, X = x.data, Wi = wIh.data, H0 = h0.data;
 
   // z = x W_ihᵀ + (b_ih + b_hh), all steps at once
-  const Z = alloc(x.dtype, R * H);
+  const Z = workBuffer('rnn.Z', x.dtype, R * H, recorded);
   if (R > 0 && (bIh !== null || bHh !== null)) {
     for (let j = 0; j < H; j++) Z[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
     for (let r = 1; r < R; r++) Z.copyWithin(r * H, 0, H);
-  }
-  if (R > 0 && I > 0) gemm(R, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, H, true);
-
-  // W_hhᵀ once, so every step's product reads a contiguous right operand
-  const Wt = alloc(x.dtype, H * H);
-  for (let i = 0; i < H; i++) for (let j = 0; j < H; j++) Wt[j * H + i] = W[i * H + j]!;
+  } else Z.fill(0);
+  if (R > 0 && I > 0) gemm(R, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, H, true, { b: resident(wIh) });
+  const hint = { b: resident(wHh) };
   for (let s = 0; s < T; s++) {
     const t = rev ? T - 1 - s : s;
     const zt = rowOf(t) * H, Bt = bt(t);
-    recurrentProduct(l, s, t, H, H, Y, H0, Wt, Z, zt, rs * H, true, gemm);
+    recurrentProduct(l, s, t, H, H, Y, H0, W, hint, Z, zt, rs * H, true, gemm);
     if (relu) {
       for (let b = 0; b < Bt; b++) {
         const k0 = zt + b * rs * H;
@@ -68,7 +71,7 @@ export function rnnSequence(
     } else tanhRows(Bt, H, Z, zt, rs * H, Y, zt, rs * H);
   }
 
-  const inputs = [x, h0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
+  if (!recorded) return out;
   return record(out, 'rnnSequence', inputs, (G, acc) => {
     const dZ = alloc(x.dtype, R * H);
     // rows a step has not reached yet (packed, forwards) keep a zero carry
@@ -85,7 +88,7 @@ export function rnnSequence(
         else for (let j = 0; j < H; j++) { const y = Y[k0 + j]!; dZ[k0 + j] = (G[k0 + j]! + carry[c0 + j]!) * (1 - y * y); }
       }
       // carry into the previous step: dz_t W_hh; rows that started from h0 hand it to h0
-      gemm(Bt, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, next, 0, H, false);
+      gemm(Bt, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, next, 0, H, false, hint);
       if (gh0) for (let k = fromPrevious(l, s, t) * H; k < Bt * H; k++) gh0[k] += next[k]!;
       const tmp = carry; carry = next; next = tmp;
     }

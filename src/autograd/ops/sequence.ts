@@ -11,10 +11,43 @@
 // h0. Padded layouts are the case bt(t) = B.
 import type { Data, DType } from '../../tensor/dtype.js';
 import { alloc, dtypeOf } from '../../tensor/dtype.js';
-import type { Kernels } from '../../tensor/kernels.js';
+import type { Kernels, Resident } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { ValueError } from '../../errors.js';
+
+/**
+ * A constant weight as a resident GEMM operand: its values array names it (a parameter whose array
+ * is replaced counts as a new operand) and its version says whether the kernels' packed copy is
+ * still current, so an optimizer step, loadStateDict or copy_ makes them pack it again.
+ */
+export function resident(w: Tensor): Resident {
+  return { key: w.data, version: w._version };
+}
+
+// Work buffers of forwards that record nothing (noGrad, inference, generation): a recorded forward
+// hands its buffers to backward, but one that is not recorded drops them on return, so they are
+// kept and reused and a generated token allocates only its outputs. Buffers above MAX_SCRATCH
+// values are allocated each call: at that size the arithmetic dwarfs the allocation, and a long
+// evaluation must not pin its buffers for the life of the process.
+const MAX_SCRATCH = 1 << 20;
+const scratchPool = new Map<string, Data>();
+
+/**
+ * A work buffer of n values: freshly allocated (zeros) when the forward is recorded or large, else
+ * a reused one with stale contents that the caller must overwrite. `name` separates buffers that
+ * are live at the same time.
+ */
+export function workBuffer(name: string, dtype: DType, n: number, recorded: boolean): Data {
+  if (recorded || n > MAX_SCRATCH) return alloc(dtype, n);
+  const key = `${name}:${dtype}`;
+  let buf = scratchPool.get(key);
+  if (buf === undefined || buf.length < n) {
+    buf = alloc(dtype, Math.max(n, buf ? Math.min(2 * buf.length, MAX_SCRATCH) : 0));
+    scratchPool.set(key, buf);
+  }
+  return buf.length === n ? buf : buf.subarray(0, n);
+}
 
 export interface SequenceOptions {
   reverse: boolean;
@@ -107,16 +140,18 @@ export function finalRows(l: RowLayout): Int32Array {
 }
 
 /**
- * C rows of step t (C[cOff + b·cStride], b < bt(t)) ← (accumulate ? C : 0) + h_prev(b) Wt for the
- * step's previous states: the neighbouring step's rows of `seq`, then h0's rows. Wt is [H,N].
+ * C rows of step t (C[cOff + b·cStride], b < bt(t)) ← (accumulate ? C : 0) + h_prev(b) W_hhᵀ for the
+ * step's previous states: the neighbouring step's rows of `seq`, then h0's rows. W_hh is [N,H]; the
+ * kernel reads its transpose by index (strides 1, H) and may keep it packed (`hint`), so no step
+ * and no call transposes or copies the weight here.
  */
 export function recurrentProduct(
-  l: RowLayout, s: number, t: number, H: number, N: number, seq: Data, init: Data, Wt: Data,
-  C: Data, cOff: number, cStride: number, accumulate: boolean, gemm: Kernels['gemm'],
+  l: RowLayout, s: number, t: number, H: number, N: number, seq: Data, init: Data, W: Data,
+  hint: { b: Resident }, C: Data, cOff: number, cStride: number, accumulate: boolean, gemm: Kernels['gemm'],
 ): void {
   const n = fromPrevious(l, s, t), Bt = l.bt(t);
-  if (n > 0) gemm(n, N, H, seq, l.rowOf(previousStep(l, t)) * H, l.rs * H, 1, Wt, 0, N, 1, C, cOff, cStride, accumulate);
-  if (Bt > n) gemm(Bt - n, N, H, init, n * H, H, 1, Wt, 0, N, 1, C, cOff + n * cStride, cStride, accumulate);
+  if (n > 0) gemm(n, N, H, seq, l.rowOf(previousStep(l, t)) * H, l.rs * H, 1, W, 0, 1, H, C, cOff, cStride, accumulate, hint);
+  if (Bt > n) gemm(Bt - n, N, H, init, n * H, H, 1, W, 0, 1, H, C, cOff + n * cStride, cStride, accumulate, hint);
 }
 
 /**
