@@ -1,7 +1,7 @@
 // tokenize: English words (wink-nlp), characters, and Chinese words (jieba-wasm or Intl.Segmenter),
 // with mixed Chinese/English text split into script runs so each run goes to the right tokenizer.
 import { segmentChineseRuns, type Segmenter } from './segment.js';
-import { winkTokens, winkTokensOfTexts, type WinkToken } from './english.js';
+import { englishLemmaTokens, englishTokens, type WinkToken } from './english.js';
 import { ValueError } from '../errors.js';
 
 export type Lang = 'en' | 'zh' | 'auto';
@@ -78,11 +78,11 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     const segmented = segmentChineseRuns(zh.runs, options.segmenter ?? 'jieba', options.hmm ?? true);
     for (let i = 0; i < segmented.length; i++) for (const w of segmented[i]) zh.words[i].push(w);
     // Each English part is tokenized on its own (no token or hyphen/clitic join crosses a part).
-    // Without lemmas, wink reads all parts in one pass: a wink call costs ~20 µs, and Chinese text
-    // with a Latin letter or digit every few characters has a part every few characters. Lemmas
-    // depend on the parts of speech around a word, so with them each part is still read alone.
+    // By wink-nlp's rules in englishTokens (wink-lexer.ts: no per-call cost, and a part's tokens
+    // depend on that part alone); lemmas from wink's part-of-speech tagger where the context can
+    // change them (englishLemmaTokens).
     const english = parts.filter((p): p is string => typeof p === 'string');
-    const wink = options.lemma === true ? english.map((t) => winkTokens(t, true)) : winkTokensOfTexts(english);
+    const wink = english.map(options.lemma === true ? englishLemmaTokens : englishTokens);
     let k = 0;
     for (const p of parts) {
       if (typeof p === 'string') pushEnglish(wink[k++], options, tokens);
