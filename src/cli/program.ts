@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { isUserError } from '../errors.js';
 import { DEFAULT_MEMORY_LIMIT, formatBytes, parseBytes, setMemoryLimit } from '../memory.js';
 import { registerBacktestCommand } from './backtest.js';
+import { registerClassifyCommands } from './classify.js';
 import { registerDiagnoseCommands } from './diagnose.js';
 import { registerForecastCommands } from './forecast.js';
 import { registerLmCommands } from './lm.js';
@@ -45,6 +46,7 @@ export function buildProgram(io: ProgramIO = processIO): Command {
   registerModesCommands(program, io);
   registerLmCommands(program, io);
   registerDiagnoseCommands(program, io);
+  registerClassifyCommands(program, io);
   for (const c of program.commands) exitOverrideAll(c);
   return program;
 }
