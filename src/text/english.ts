@@ -14,7 +14,7 @@
 // length — every ordinary word, number, e-mail address and most URLs — are read exactly as before.
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { lexTokens } from './wink-lexer.js';
+import { isModelLexeme, lexTokens } from './wink-lexer.js';
 
 type Nlp = ReturnType<typeof winkNLP>;
 let tokenizer: Nlp | undefined;
@@ -82,10 +82,18 @@ export function englishLemmaTokens(raw: string): WinkToken[] {
 // apply only when the tagger says ADJ, NOUN or VERB and (for suffixes) the shorter form has that
 // part of speech in the lexicon. Called with a lexicon that says yes to every such question, a
 // normal that comes back unchanged for ADJ, NOUN and VERB is unchanged for every tagging: the
-// token's lemma is the same in any context, and wink reading the token alone gives it.
+// token's lemma is the same in any context, and wink reading the token alone gives it. A token
+// outside the model's lexicon whose lower case is outside it too has no single lemma and no mapped
+// spelling in wink (cache.js: such properties of out-of-vocabulary lexemes are 0), and its normal is
+// its lower case: that is then its lemma, with no need to ask wink.
 const LEMMA_CACHE_SIZE = 1 << 16;
 const lemmaCache = new Map<string, string | null>();
 const sayYes = { hasSamePOS: () => true };
+
+/** Forget the lemmas found so far (benchmarks time first reads with it). */
+export function clearLemmaCache(): void {
+  lemmaCache.clear();
+}
 
 /** The token's lemma if no context can change it (see above), else undefined. Cached. */
 function contextFreeLemma(token: string): string | undefined {
@@ -99,6 +107,8 @@ function contextFreeLemma(token: string): string | undefined {
 }
 
 function readContextFreeLemma(token: string): string | null {
+  const lower = token.toLowerCase();
+  if (!isModelLexeme(token) && !isModelLexeme(lower)) return unchangedByTagging(lower) ? lower : null;
   const n = getNlp(true);
   const its = n.its as unknown as Record<string, ItsFunction<unknown>>;
   const doc = n.readDoc(token);
@@ -107,9 +117,14 @@ function readContextFreeLemma(token: string): string | null {
   const [contraction] = doc.tokens().out(its.contractionFlag) as boolean[];
   if (value !== token || contraction) return null;
   const [normal] = doc.tokens().out(its.normal) as string[];
-  const lemmatizeWith = (model as unknown as { addons: { lemmatize: (v: string, pos: string, cache: typeof sayYes) => string } }).addons.lemmatize;
-  for (const pos of ['ADJ', 'NOUN', 'VERB']) if (lemmatizeWith(normal, pos, sayYes) !== normal) return null;
+  if (!unchangedByTagging(normal)) return null;
   return (doc.tokens().out(its.lemma) as string[])[0];
+}
+
+const lemmatizeAs = (model as unknown as { addons: { lemmatize: (v: string, pos: string, cache: typeof sayYes) => string } }).addons.lemmatize;
+
+function unchangedByTagging(normal: string): boolean {
+  return lemmatizeAs(normal, 'ADJ', sayYes) === normal && lemmatizeAs(normal, 'NOUN', sayYes) === normal && lemmatizeAs(normal, 'VERB', sayYes) === normal;
 }
 
 type PieceReader = (piece: string, attachedStart: boolean, out: WinkToken[]) => void;

@@ -105,12 +105,11 @@ export interface LexToken {
   attached: boolean;
 }
 
-// Tokens of each whitespace-free run already read (a run's tokens depend on the run alone), for runs
-// of up to RUN_CACHE_KEY characters (words, numbers, words with punctuation: what repeats; a long
-// run is rarely seen twice). Bounded: emptied when full, so memory stays flat whatever the input. A blank token (wink's tokens for line
+// Tokens of each whitespace-free run already read (a run's tokens depend on the run alone; english.ts
+// gives no run longer than MAX_RUN). Bounded: emptied when full, so memory stays flat whatever the
+// input. A blank token (wink's tokens for line
 // breaks and tabs, and U+0085) is stored as '' and marks a break.
 const RUN_CACHE_SIZE = 1 << 16;
-const RUN_CACHE_KEY = 32;
 const runCache = new Map<string, string[]>();
 // Runs with a contraction's expansion among their tokens (can't → ca n't): their tokens carry
 // wink's fixed lemmas, which lemma mode must take from wink (english.ts).
@@ -134,20 +133,14 @@ export function lexTokens(text: string, attachedStart: boolean, out: LexToken[],
       afterSpace = true;
       continue;
     }
-    const cacheable = t.length <= RUN_CACHE_KEY;
-    let texts = cacheable ? runCache.get(t) : undefined;
+    let texts = runCache.get(t);
     if (texts === undefined) {
       texts = [];
       const expanded = readRun(lx, t, texts);
       for (let i = 0; i < texts.length; i++) if (texts[i].trim() === '') texts[i] = '';
-      if (cacheable) {
-        if (runCache.size >= RUN_CACHE_SIZE) {
-          runCache.clear();
-          expandedRuns.clear();
-        }
-        runCache.set(t, texts);
-        if (expanded) expandedRuns.add(texts);
-      }
+      if (runCache.size >= RUN_CACHE_SIZE) clearRunCache();
+      runCache.set(t, texts);
+      if (expanded) expandedRuns.add(texts);
       if (seen && expanded) seen.expansion = true;
     } else if (seen && expandedRuns.has(texts)) {
       seen.expansion = true;
@@ -162,6 +155,17 @@ export function lexTokens(text: string, attachedStart: boolean, out: LexToken[],
       afterSpace = false;
     }
   }
+}
+
+/** Whether `word` is in the model's own lexicon (never a word learnt from text). */
+export function isModelLexeme(word: string): boolean {
+  return getLexicon().index.has(word);
+}
+
+/** Forget the runs read so far (benchmarks time first reads with it). */
+export function clearRunCache(): void {
+  runCache.clear();
+  expandedRuns.clear();
 }
 
 const RE_NBSP = /[\u00a0\u2002-\u2005\u2009\u200a\u202f\u205f]/;
