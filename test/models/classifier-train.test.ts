@@ -88,3 +88,31 @@ describe('shiftImages (augmentation of images read as rows)', () => {
     expect(seen.size).toBe(9); // all nine shifts occur in 50 draws
   });
 });
+
+describe('many-to-many tagging on the same encoder', () => {
+  it('learns a class per step (the sign of a running sum), padding steps ignored', async () => {
+    const { tensor } = await import('../../src/tensor/creation.js');
+    const { Generator } = await import('../../src/tensor/random.js');
+    const gen = new Generator(2);
+    const N = 96, T = 7;
+    const x = new Float32Array(N * T), y = new Int32Array(N * T), lengths = new Int32Array(N);
+    for (let n = 0; n < N; n++) {
+      lengths[n] = 3 + gen.int(T - 2);
+      let s = 0;
+      for (let t = 0; t < T; t++) {
+        const v = t < lengths[n]! ? gen.normal() : 0;
+        x[n * T + t] = v;
+        s += v;
+        y[n * T + t] = t < lengths[n]! ? (s > 0 ? 1 : 0) : 1; // a wrong label on padding: it must not matter
+      }
+    }
+    const data = { x: tensor(x).reshape([N, T, 1]), y, lengths, classes: ['neg', 'pos'], source: 'running sums' };
+    manualSeed(0);
+    const m = new SequenceClassifier({ inputSize: 1, numClasses: 2, cell: 'gru', hiddenSize: 16, perStep: true });
+    const r = trainClassifier(m, { train: data }, { epochs: 30, lr: 0.02, batchSize: 16 });
+    expect(r.history.trainAccuracy.at(-1)!).toBeGreaterThan(0.93);
+    const rep = evaluateClassifier(m, data);
+    // only real steps are scored
+    expect(rep.confusion.flat().reduce((a, b) => a + b, 0)).toBe(lengths.reduce((a, b) => a + b, 0));
+  });
+});
