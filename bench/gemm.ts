@@ -5,8 +5,11 @@
 // Shapes: cubes, then the RNN step shapes (B=32, H=128: h·W_hhᵀ; H=512; B=1 generation [1,256]·[256,1024]).
 // The RNN rows are measured twice: B as a plain row-major array (packed per call) and as W (the
 // [N,K] weight, read transposed) marked resident, the way the sequence ops pass recurrent weights.
+//   THREADS=n: also the relaxed kernels on n threads (worker_threads), timed by the wall clock
+//   beside the same kernels on one thread by the wall clock (CPU time would add the threads up).
 import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--experimental-wasm-relaxed-simd');
+import { Worker } from 'node:worker_threads';
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -31,29 +34,30 @@ function median(xs: number[]): number {
 // This process's CPU time, not wall time: the machine is shared (load average well above its core
 // count while this was written), and CPU time is what a time-shared core actually gave us.
 const cpuMs = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const wallMs = (): number => performance.now();
 
-/** Batch sizes so one batch takes ~BATCH_MS of CPU. */
-function calibrate(fn: () => void): number {
+/** Batch sizes so one batch takes ~BATCH_MS. */
+function calibrate(fn: () => void, clock: () => number): number {
   for (let i = 0; i < 3; i++) fn();
   let reps = 1;
   for (;;) {
-    const t0 = cpuMs();
+    const t0 = clock();
     for (let i = 0; i < reps; i++) fn();
-    if (cpuMs() - t0 > BATCH_MS / 4) break;
+    if (clock() - t0 > BATCH_MS / 4) break;
     reps *= 2;
   }
   return Math.max(1, Math.round(reps * 4));
 }
 
 /** GFLOP/s of each fn (one product per call), median over SAMPLES rounds that interleave them. */
-function measure(flops: number, fns: (() => void)[]): number[] {
-  const reps = fns.map(calibrate);
+function measure(flops: number, fns: (() => void)[], clock = cpuMs): number[] {
+  const reps = fns.map((f) => calibrate(f, clock));
   const rates: number[][] = fns.map(() => []);
   for (let s = 0; s < SAMPLES; s++) {
     fns.forEach((fn, f) => {
-      const t0 = cpuMs();
+      const t0 = clock();
       for (let i = 0; i < reps[f]!; i++) fn();
-      rates[f]!.push((flops * reps[f]!) / ((cpuMs() - t0) * 1e6));
+      rates[f]!.push((flops * reps[f]!) / ((clock() - t0) * 1e6));
     });
   }
   return rates.map(median);
@@ -79,7 +83,11 @@ async function main(): Promise<void> {
     const k = mod.createWasmKernels();
     if (k) impls.push(['before', k]);
   }
-  const cols = [...impls.map(([n]) => n), 'tfjs-wasm', ...impls.filter(([n]) => n !== 'before').map(([n]) => `${n} Wᵀ res.`)];
+  const nThreads = Number(process.env.THREADS ?? 1);
+  const threaded = nThreads > 1 ? createWasmKernels({ threads: { count: nThreads, spawn: (src) => { const w = new Worker(src, { eval: true }); w.unref(); return w; } } }) : null;
+  for (let i = 0; threaded && i < 200 && threaded.threads() < nThreads; i++) await new Promise((r) => setTimeout(r, 10));
+  const cols = [...impls.map(([n]) => n), 'tfjs-wasm', ...impls.filter(([n]) => n !== 'before').map(([n]) => `${n} Wᵀ res.`),
+    ...(threaded ? ['relaxed wall', `relaxed ${threaded.threads()}t wall`] : [])];
   console.log(`sgemm GFLOP/s, median of ${SAMPLES}; ${relaxed?.relaxed ? 'relaxed SIMD available' : 'no relaxed SIMD'}; tfjs ${tf.version.tfjs} wasm ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}, 1 thread`);
   // Warm-up: V8 compiles WebAssembly with its baseline compiler first and tiers hot functions up to
   // TurboFan in the background; without this the first shape measured the baseline code.
@@ -101,6 +109,13 @@ async function main(): Promise<void> {
       ...impls.filter(([n]) => n !== 'before').map(([, k]) => () => k.gemm(M, N, K, A, 0, K, 1, W, 0, 1, K, C, 0, N, false, { b: wKey })),
     ]);
     ta.dispose(); tb.dispose();
+    if (threaded) {
+      const [st, mt] = measure(flops, [
+        () => relaxed!.gemm(M, N, K, A, 0, K, 1, B, 0, N, 1, C, 0, N, false),
+        () => threaded.gemm(M, N, K, A, 0, K, 1, B, 0, N, 1, C, 0, N, false),
+      ], wallMs);
+      row.push(st!, mt!);
+    }
     const tfjs = row[impls.length]!;
     console.log([name, ...row.map((x) => x.toFixed(1)), (Math.max(...row.slice(0, impls.length)) / tfjs).toFixed(2)].join('\t'));
   }

@@ -12,7 +12,8 @@
 import type { Data } from './dtype.js';
 import { jsKernels } from './js-kernels.js';
 import type { Kernels, Resident } from './kernels.js';
-import { GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64 } from './wasm-gemm.js';
+import { GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64, GEMM_WASM_SHARED_BASE64, GEMM_WASM_SHARED_RELAXED_BASE64 } from './wasm-gemm.js';
+import { THREAD_MIN_WORK, ThreadPool, type ThreadOptions } from './wasm-threads.js';
 
 const HEAP = 1 << 17; // past the module's 64 KiB stack and its statics
 const PAGE = 1 << 16;
@@ -35,11 +36,20 @@ export interface WasmKernelOptions {
   relaxed?: boolean;
   /** Upper bound on the bytes of resident packed operands (default 64 MiB). */
   residentBytes?: number;
+  /**
+   * Split large GEMMs over worker threads sharing the module's memory (see wasm-threads.ts). The
+   * host supplies the workers, so this file stays free of Node- or browser-only imports.
+   */
+  threads?: ThreadOptions;
 }
 
 export interface WasmKernels extends Kernels {
   /** Whether the relaxed-SIMD (fused multiply-add) module is in use. */
   readonly relaxed: boolean;
+  /** Threads a large GEMM is split over now: 1 + the workers that have started. */
+  threads(): number;
+  /** Stops the workers (they are also unreferenced by the host's spawn, so a process can exit). */
+  terminateThreads(): void;
   /** GEMM cache blocking: K slice, row panel, column panel (for tuning; defaults 256, 72, 512). */
   setBlocking(kc: number, mc: number, nc: number): void;
   /** Resident cache statistics: entries, bytes, packs (misses), hits, evictions. */
@@ -81,16 +91,22 @@ const roundUp = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 /** Instantiates the SIMD kernels, or returns null where WebAssembly SIMD is unavailable. */
 export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels | null {
   let memory: WebAssembly.Memory;
+  let module: WebAssembly.Module;
   let ex: Exports;
   let relaxed = false;
+  // shared memory needs SharedArrayBuffer (Node; browsers only when cross-origin isolated)
+  const threaded = (options.threads?.count ?? 1) > 1 && typeof SharedArrayBuffer === 'function';
   try {
-    memory = new WebAssembly.Memory({ initial: HEAP / PAGE });
-    let bytes = decodeBase64(GEMM_WASM_BASE64);
+    memory = threaded
+      ? new WebAssembly.Memory({ initial: HEAP / PAGE, maximum: 32768, shared: true })
+      : new WebAssembly.Memory({ initial: HEAP / PAGE });
+    let bytes = decodeBase64(threaded ? GEMM_WASM_SHARED_BASE64 : GEMM_WASM_BASE64);
     if (options.relaxed !== false) {
-      const rb = decodeBase64(GEMM_WASM_RELAXED_BASE64);
+      const rb = decodeBase64(threaded ? GEMM_WASM_SHARED_RELAXED_BASE64 : GEMM_WASM_RELAXED_BASE64);
       if (WebAssembly.validate(rb)) { bytes = rb; relaxed = true; }
     }
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    module = new WebAssembly.Module(bytes);
+    const inst = new WebAssembly.Instance(module, { env: { memory } });
     ex = inst.exports as unknown as Exports;
   } catch {
     return null;
@@ -134,6 +150,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const prev = free[i - 1];
     if (prev && prev[0] + prev[1] === off) { prev[1] += free[i]![1]; free.splice(i, 1); }
   }
+
+  const pool = threaded ? new ThreadPool(options.threads!, module, memory, (bytes) => malloc(bytes)) : null;
 
   // ---- the arena: one block for a call's staged operands, kept between calls
   let arenaOff = 0, arenaBytes = 0;
@@ -270,7 +288,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     }
     const pc = base + aRaw + aPk + bRaw + bPk;
     if (accumulate) stage(C, cOff, crs, 1, M, N, pc >> 2);
-    ex.gemm_packed(M, N, K, pa, pb, ldb, pc, N, accumulate ? 1 : 0);
+    if (pool !== null && M * N * K >= THREAD_MIN_WORK && pool.ready() > 1) pool.gemm(ex, M, N, K, pa, pb, ldb, pc, N, accumulate ? 1 : 0);
+    else ex.gemm_packed(M, N, K, pa, pb, ldb, pc, N, accumulate ? 1 : 0);
     unstage(C, cOff, crs, M, N, pc >> 2);
   }
 
@@ -310,6 +329,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
 
   const kernels: WasmKernels = {
     relaxed,
+    threads: () => pool?.ready() ?? 1,
+    terminateThreads: () => pool?.terminate(),
     gemm,
     tanh,
     lstmCell(rows, H, A, aOff, ars, Cp, cpOff, cprs, C, cOff, crs, TC, tcOff, tcrs, Y, yOff, yrs) {

@@ -16,7 +16,8 @@ const g = new Generator(7);
 interface Block { data: Data; off: number; rs: number; width: number }
 function block(f64: boolean, rows: number, width: number, scale: number): Block {
   const off = 5, rs = width + 3;
-  const data = (f64 ? Float64Array : Float32Array).from({ length: off + rows * rs + 2 }, () => scale * g.normal());
+  const values = Array.from({ length: off + rows * rs + 2 }, () => scale * g.normal());
+  const data = f64 ? Float64Array.from(values) : Float32Array.from(values);
   return { data, off, rs, width };
 }
 const clone = (b: Block): Block => ({ ...b, data: b.data.slice() });
