@@ -40,6 +40,7 @@ export function sampleNext(logits: ArrayLike<number>, opts: SampleOptions = {}, 
     if (!Number.isFinite(logits[i]!)) throw new NonFiniteError(`sample: the model's logit for token ${i} is ${logits[i]}; its weights cannot generate text`);
   }
   if (temperature === 0 || topK === 1) return argmax(logits);
+  if (topK >= logits.length) return sampleAll(logits, temperature, generator);
   let ids = Array.from({ length: logits.length }, (_, i) => i);
   if (topK < logits.length) ids = ids.sort((a, b) => logits[b]! - logits[a]! || a - b).slice(0, topK);
   let max = -Infinity;
@@ -53,6 +54,25 @@ export function sampleNext(logits: ArrayLike<number>, opts: SampleOptions = {}, 
     if (u < acc) return ids[k]!;
   }
   return ids[ids.length - 1]!; // u within rounding of the total
+}
+
+/**
+ * sampleNext over the whole vocabulary without allocating (one draw per generated token): the same
+ * sums in the same order as the top-k path, so the same draw picks the same id.
+ */
+function sampleAll(logits: ArrayLike<number>, temperature: number, generator: Generator): number {
+  const V = logits.length;
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) max = Math.max(max, logits[i]!);
+  let total = 0;
+  for (let i = 0; i < V; i++) total += Math.exp((logits[i]! - max) / temperature);
+  const u = generator.random() * total;
+  let acc = 0;
+  for (let i = 0; i < V; i++) {
+    acc += Math.exp((logits[i]! - max) / temperature);
+    if (u < acc) return i;
+  }
+  return V - 1; // u within rounding of the total
 }
 
 export interface GenerateOptions extends SampleOptions {
