@@ -1,23 +1,25 @@
-// rnnkit's side of the benchmark: the tutorial model (models.TutorialRNN), the medium model
-// (nn.RNN + Linear head on every step) and 512³ matmul, through the public API only. It times the
+// rnnkit's side of the benchmark: the tutorial model (models.TutorialRNN), the medium and large
+// models (nn.RNN / LSTM / GRU + Linear head on every step), LSTM generation (models.RNNLM, noGrad),
+// a char-LM epoch and 512³ matmul, through the public API only. It times the
 // compiled package in dist/ (what `npm install` users run; `npm run bench` builds it first): under
 // tsx, the dev-time transform adds about a third to every op at tutorial size.
-import { Tensor, kernels, manualSeed, matmul, models, nn, optim, randn } from '../dist/index.js';
-import type { RnnInit, RnnSpec } from './workloads.js';
+import { Tensor, kernels, manualSeed, matmul, models, nn, noGrad, optim, randn } from '../dist/index.js';
+import { type CharLmSpec, type GenerateSpec, type RnnInit, type RnnSpec, GATES, charBatch } from './workloads.js';
 
-/** nn.RNN (batch first) + Linear(H,1) on every step, with relu in between when asked. */
+/** nn.RNN / LSTM / GRU (batch first) + Linear(H,1) on every step, with relu in between when asked. */
 class RnnHead extends nn.Module {
-  readonly rnn: nn.RNN;
+  readonly rnn: nn.RNN | nn.LSTM | nn.GRU;
   readonly linear: nn.Linear;
 
   constructor(readonly spec: RnnSpec) {
     super();
-    this.rnn = this.registerModule('rnn', new nn.RNN(spec.I, spec.H, { batchFirst: true }));
+    const { I, H } = spec, o = { batchFirst: true };
+    this.rnn = this.registerModule('rnn', spec.cell === 'lstm' ? new nn.LSTM(I, H, o) : spec.cell === 'gru' ? new nn.GRU(I, H, o) : new nn.RNN(I, H, o));
     this.linear = this.registerModule('linear', new nn.Linear(spec.H, 1));
   }
 
   override forward(x: Tensor): Tensor {
-    const [output] = this.rnn.forward(x);
+    const [output] = (this.rnn as nn.RNN).forward(x);
     return this.linear.forward(this.spec.relu ? output.relu() : output);
   }
 }
@@ -56,12 +58,12 @@ export interface Trainer {
 
 export function rnnkitTrainer(spec: RnnSpec, init: RnnInit): Trainer {
   const model = buildModel(spec);
-  const H = spec.H, I = spec.I;
+  const H = spec.H, I = spec.I, GH = GATES[spec.cell] * H;
   model.loadStateDict({
-    'rnn.weight_ih_l0': new Tensor(Float32Array.from(init.wIh), [H, I]),
-    'rnn.weight_hh_l0': new Tensor(Float32Array.from(init.wHh), [H, H]),
-    'rnn.bias_ih_l0': new Tensor(Float32Array.from(init.bIh), [H]),
-    'rnn.bias_hh_l0': new Tensor(Float32Array.from(init.bHh), [H]),
+    'rnn.weight_ih_l0': new Tensor(Float32Array.from(init.wIh), [GH, I]),
+    'rnn.weight_hh_l0': new Tensor(Float32Array.from(init.wHh), [GH, H]),
+    'rnn.bias_ih_l0': new Tensor(Float32Array.from(init.bIh), [GH]),
+    'rnn.bias_hh_l0': new Tensor(Float32Array.from(init.bHh), [GH]),
     'linear.weight': new Tensor(Float32Array.from(init.linW), [1, H]),
     'linear.bias': new Tensor(Float32Array.from(init.linB), [1]),
   });
@@ -77,6 +79,73 @@ export function rnnkitTrainer(spec: RnnSpec, init: RnnInit): Trainer {
     return loss;
   };
   return { step: () => void run(), stepWithLoss: () => run().item() };
+}
+
+export interface TokenGenerator {
+  /** One token: forward [1,1] under noGrad, argmax of the logits fed back. */
+  step(): void;
+  /** The next `n` tokens from the start token and a fresh state. */
+  tokens(n: number): number[];
+  /** The weights in PyTorch's state-dict keys, for the peers to load. */
+  weights: Record<string, { data: Float32Array; shape: number[] }>;
+}
+
+/** LSTM generation, B = 1: Embedding → LSTM layers → Linear, one token at a time under noGrad. */
+export function rnnkitGenerator(spec: GenerateSpec, seed: number): TokenGenerator {
+  manualSeed(seed);
+  const lm = new models.RNNLM(spec.V, { cell: 'lstm', hiddenSize: spec.H, numLayers: spec.layers, embedDim: spec.E });
+  lm.eval();
+  const weights: TokenGenerator['weights'] = {};
+  for (const [k, t] of Object.entries(lm.stateDict())) weights[k] = { data: Float32Array.from(t.data), shape: [...t.shape] };
+  let state = lm.beginState(1), tok = spec.start;
+  const one = () => noGrad(() => {
+    const [logits, next] = lm.forward([tok], [1, 1], state);
+    state = next;
+    tok = models.argmax(logits.data);
+  });
+  return {
+    step: one,
+    tokens: (n) => {
+      state = lm.beginState(1);
+      tok = spec.start;
+      return Array.from({ length: n }, () => (one(), tok));
+    },
+    weights,
+  };
+}
+
+/** The char LM as rnnkitCharLm draws it (same seed), its weights in PyTorch's keys, for tfjs to load. */
+export function charLmWeights(spec: CharLmSpec, V: number, seed: number): TokenGenerator['weights'] {
+  manualSeed(seed);
+  const lm = new models.RNNLM(V, { cell: 'lstm', hiddenSize: spec.H });
+  const weights: TokenGenerator['weights'] = {};
+  for (const [k, t] of Object.entries(lm.stateDict())) weights[k] = { data: Float32Array.from(t.data), shape: [...t.shape] };
+  return weights;
+}
+
+/**
+ * One char-LM epoch: RNNLM (one-hot, LSTM, Linear), CrossEntropyLoss (mean), Adam; the state
+ * carried from batch to batch and detached. Returns the mean loss of the epoch.
+ */
+export function rnnkitCharLm(spec: CharLmSpec, ids: Int32Array, V: number, seed: number): () => number {
+  manualSeed(seed);
+  const lm = new models.RNNLM(V, { cell: 'lstm', hiddenSize: spec.H });
+  const opt = new optim.Adam(lm.parameters(), { lr: spec.lr });
+  const lossFn = new nn.CrossEntropyLoss();
+  const batches = Array.from({ length: spec.batches }, (_, k) => charBatch(ids, spec, k));
+  return () => {
+    let state = lm.beginState(spec.B), total = 0;
+    for (const { x, y } of batches) {
+      opt.zeroGrad();
+      const [logits, next] = lm.forward(x, [spec.B, spec.T], state);
+      const loss = lossFn.forward(logits.reshape([spec.B * spec.T, V]), y);
+      loss.backward();
+      opt.step();
+      total += loss.item();
+      state = { h: next.h.detach(), ...(next.c ? { c: next.c.detach() } : {}) };
+    }
+    return total / spec.batches;
+  };
 }
 
 /** C = A·B on n×n float32 tensors through the differentiable `matmul` op (no grad). */
