@@ -3,7 +3,8 @@
 // strides: transposes are handled by index, never by copying.
 import type { Data } from './dtype.js';
 import { jsKernels } from './js-kernels.js';
-import { createWasmKernels } from './wasm-kernels.js';
+import { type WasmKernels, createWasmKernels } from './wasm-kernels.js';
+import type { ThreadOptions } from './wasm-threads.js';
 
 export { jsKernels, createWasmKernels };
 
@@ -109,15 +110,24 @@ export interface Kernels {
 }
 
 let active: Kernels | null = null;
+let own: WasmKernels | null = null; // the kernels kernels() made (setKernels may replace them)
+let spawn: ThreadOptions['spawn'] | null = null;
+let numThreads: number | null = null;
+
+const env = (): Record<string, string | undefined> | undefined =>
+  (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
 
 /**
  * The kernels in use: WebAssembly SIMD where the runtime supports it (Node ≥ 16, current
  * browsers), else plain JS. RNNKIT_KERNELS=js in the environment (Node) forces plain JS.
+ * Large products use getNumThreads() threads once a host has registered how to start workers.
  */
 export function kernels(): Kernels {
   if (active === null) {
-    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-    active = (env?.RNNKIT_KERNELS === 'js' ? null : createWasmKernels()) ?? jsKernels;
+    const n = getNumThreads();
+    own = env()?.RNNKIT_KERNELS === 'js' ? null
+      : createWasmKernels(n > 1 && spawn !== null ? { threads: { count: n, spawn } } : {});
+    active = own ?? jsKernels;
   }
   return active;
 }
@@ -127,4 +137,40 @@ export function setKernels(k: Kernels): Kernels {
   const prev = kernels();
   active = k;
   return prev;
+}
+
+/**
+ * How this host starts a worker from source text (see ThreadOptions.spawn): the Node entry passes
+ * worker_threads, a cross-origin-isolated page a Blob-URL Worker. Without one, one thread.
+ */
+export function setThreadSpawner(s: ThreadOptions['spawn'] | null): void {
+  spawn = s;
+  restart();
+}
+
+/**
+ * Threads for large GEMMs (default: RNNKIT_THREADS, else 1). Results are the same bits for any
+ * count; the kernels are rebuilt (resident copies are packed again) on the next call.
+ */
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expects a whole number ≥ 1, got ${n}`);
+  numThreads = n;
+  restart();
+}
+
+export function getNumThreads(): number {
+  if (numThreads === null) {
+    const v = Number(env()?.RNNKIT_THREADS ?? 1);
+    numThreads = Number.isInteger(v) && v >= 1 ? v : 1;
+  }
+  return numThreads;
+}
+
+// drops the kernels kernels() made, so the next call makes them with the new settings; kernels
+// a caller installed with setKernels stay
+function restart(): void {
+  if (own === null) return;
+  own.terminateThreads();
+  if (active === own) active = null;
+  own = null;
 }

@@ -5,6 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Generator, jsKernels } from '../../src/index.js';
+import { getNumThreads, kernels, setKernels, setNumThreads, setThreadSpawner } from '../../src/tensor/kernels.js';
 import { createWasmKernels, type WasmKernels } from '../../src/tensor/wasm-kernels.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -60,3 +61,23 @@ for (const relaxed of [false, true]) {
     });
   });
 }
+
+describe('setNumThreads', () => {
+  it('rebuilds the global kernels with that many threads once a spawner is registered; setKernels choices stay', async () => {
+    expect(getNumThreads()).toBe(Number(process.env.RNNKIT_THREADS ?? 1));
+    expect(() => setNumThreads(0)).toThrow(/whole number ≥ 1, got 0/);
+    setNumThreads(2);
+    expect((kernels() as WasmKernels).threads()).toBe(1); // no spawner yet
+    setThreadSpawner(spawn);
+    const k = kernels() as WasmKernels;
+    for (let i = 0; i < 500 && k.threads() < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(k.threads()).toBe(2);
+    const prev = setKernels(jsKernels);
+    setNumThreads(3);
+    expect(kernels()).toBe(jsKernels);
+    setKernels(prev);
+    setNumThreads(1);
+    setThreadSpawner(null);
+    expect((kernels() as WasmKernels).threads()).toBe(1);
+  });
+});
