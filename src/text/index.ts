@@ -6,6 +6,7 @@ export { lemmatize } from './english.js';
 export { removeStopwords, stopwordList, stopwordSet, type StopwordLang, type StopwordOptions } from './stopwords.js';
 export { stem, stemTokens, type StemAlgorithm, type StemOptions } from './stem.js';
 export { Vocab, DEFAULT_SPECIALS, type VocabJSON, type VocabOptions } from './vocab.js';
+export { textSequences, PAD, UNK, type TextSequences, type TextSequencesOptions } from './sequences.js';
 export { buildLmCorpus, lmTokenize, lmDetokenize, detectLang, NEWLINE, type LmLevel, type LmTokenizer, type WordTokenizer, type LmCorpusOptions, type LmCorpus } from './lm-tokenize.js';
 export {
   bagOfWords, bagOfWordsDense, charNgrams, countNgrams, ngrams, toDense,

@@ -166,7 +166,7 @@ function predictLogits(model: SequenceClassifier, data: SequenceData, batchSize:
       const parts: Tensor[] = [];
       for (let s = 0; s < N; s += batchSize) {
         const e = Math.min(N, s + batchSize);
-        parts.push(model.forward(data.x.slice(0, s, e), data.lengths ? data.lengths.subarray(s, e) : null));
+        parts.push(model.forward(modelInput(model, data.x.slice(0, s, e)), data.lengths ? data.lengths.subarray(s, e) : null));
       }
       return parts.length === 1 ? parts[0]! : catRows(parts);
     });
@@ -222,16 +222,27 @@ function toXY(model: SequenceClassifier, d: SequenceData): XY {
   const N = d.x.shape[0]!;
   const y = targets(model, d);
   return {
-    x: d.x,
+    x: modelInput(model, d.x),
     y: tensor(Float32Array.from(y)).reshape(model.arch.perStep ? [N, d.x.shape[1]!] : [N]),
     lengths: d.lengths ? tensor(Float32Array.from(d.lengths)) : null,
   };
+}
+
+/**
+ * Token ids reach SequenceData as [N,T,1] (the data layer keeps F = 1, as `sequenceDataFromArrays`
+ * and `textSequences` give them); an embedding model reads [N,T].
+ */
+function modelInput(model: SequenceClassifier, x: Tensor): Tensor {
+  return model.arch.embedding && x.ndim === 3 && x.shape[2] === 1 ? x.reshape([x.shape[0]!, x.shape[1]!]) : x;
 }
 
 function checkData(model: SequenceClassifier, d: SequenceData, what: string): void {
   const a = model.arch;
   const N = d.x.shape[0]!, T = d.x.shape[1]!;
   if (N === 0) throw new TrainingError(`trainClassifier: the ${what} set (${d.source}) is empty`);
+  if (a.embedding && !(d.x.ndim === 2 || (d.x.ndim === 3 && d.x.shape[2] === 1))) {
+    throw new TrainingError(`trainClassifier: the ${what} set (${d.source}) has x [${d.x.shape.join(',')}] but the model's embedding reads token ids [N,T] or [N,T,1]`);
+  }
   const F = a.embedding ? null : a.inputSize;
   if (F !== null && (d.x.ndim !== 3 || d.x.shape[2] !== F)) {
     throw new TrainingError(`trainClassifier: the ${what} set (${d.source}) has x [${d.x.shape.join(',')}] but the model reads ${F} features per step`);
