@@ -54,6 +54,34 @@ export interface ModelFlags {
   seasonalDifference?: number;
   log?: boolean;
   detrend?: 'linear';
+  /** --quantiles: levels of the pinball-trained head, the Gaussian head's or AR's interval. */
+  quantiles?: number[];
+  likelihood?: models.Likelihood;
+  /** --output-steps H: direct multi-horizon (neural models). */
+  outputSteps?: number;
+}
+
+/** --quantiles 0.1,0.5,0.9: increasing, distinct levels in (0, 1); one line otherwise. */
+export function quantilesOption(v: string, prev?: number[]): number[] {
+  const list = [...(prev ?? []), ...v.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => {
+    const q = Number(x);
+    if (!Number.isFinite(q) || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(x)) throw new CliError(`--quantiles: '${x}' is not a number (give levels like 0.1,0.5,0.9)`);
+    return q;
+  })];
+  try {
+    forecast.checkQuantiles(list, '--quantiles');
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  return list;
+}
+
+/** --quantiles, --likelihood and --output-steps (train, backtest). */
+export function probabilisticOptions(cmd: Command): Command {
+  return cmd
+    .option('--quantiles <levels>', 'forecast these quantile levels, e.g. 0.1,0.5,0.9: neural models emit one output per level trained with the pinball loss; with --likelihood gaussian, or for ar (its analytic interval), the levels read off the normal', quantilesOption)
+    .option('--likelihood <kind>', 'gaussian: neural models emit a mean and a log-variance trained with the Gaussian NLL (intervals at --quantiles, default 0.1,0.5,0.9); ar reports its analytic interval; quantile: the pinball loss (implied by --quantiles)', choiceOption('likelihood', models.LIKELIHOODS))
+    .option('--output-steps <h>', 'direct multi-horizon: the neural model emits H values at once from each window (Darts BlockRNN) instead of forecasting recursively', intOption('output-steps'));
 }
 
 /** The target transforms the flags ask for, in the declared order (log, detrend, seasonal difference, difference). */
@@ -77,9 +105,13 @@ export function transformOptions(cmd: Command): Command {
 
 /** `inputSize` (C) is the number of columns the neural models read and predict; AR and persistence read the target only. */
 export function makeModel(name: ModelName, f: ModelFlags, inputSize: number, onProgress?: (e: import('../train/fit.js').ProgressEvent) => void): forecast.Forecaster {
-  const neural = { inputSize, seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, dropout: f.dropout, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress } };
+  const neural = {
+    inputSize, seqLen: f.seqLen, hidden: f.hidden, layers: f.layers, dropout: f.dropout, epochs: f.epochs, lr: f.lr, batchSize: f.batchSize, seed: f.seed, callbacks: { onProgress },
+    ...(f.quantiles ? { quantiles: f.quantiles } : {}), ...(f.likelihood ? { likelihood: f.likelihood } : {}), ...(f.outputSteps ? { outputSteps: f.outputSteps } : {}),
+  };
+  const levels = f.quantiles ?? (f.likelihood ? [...forecast.DEFAULT_LEVELS] : undefined);
   switch (name) {
-    case 'ar': return new models.ARForecaster({ p: f.seqLen });
+    case 'ar': return new models.ARForecaster({ p: f.seqLen, levels });
     case 'mlp': return new models.MLPForecaster(neural);
     case 'rnn': return new models.RNNForecaster(neural);
     case 'lstm': return new models.LSTMForecaster(neural);
@@ -157,6 +189,14 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
     dates, actual: values, testStart: dates[testStart],
     predictions: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: testDates, values: m.predictions }])),
     forecast: steps > 0 ? Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: future, values: m.forecast }])) : undefined,
+    bands: Object.fromEntries(Object.entries(res.models).filter(([, m]) => m.intervals).map(([k, m]) => {
+      const iv = m.intervals!, lv = iv.levels, Q = lv.length;
+      const label = `${Number((100 * (lv[Q - 1]! - lv[0]!)).toFixed(4))}% (q${lv[0]}–q${lv[Q - 1]})`;
+      return [k, [
+        { dates: testDates, lower: iv.predictions[0]!, upper: iv.predictions[Q - 1]!, label: `one-step ${label}` },
+        ...(steps > 0 ? [{ dates: future, lower: iv.forecast[0]!, upper: iv.forecast[Q - 1]!, label: `forecast ${label}` }] : []),
+      ]];
+    })),
   }));
   const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.fitSeconds]);
   const html = plot.htmlReport({
@@ -200,7 +240,17 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
     scalers: Object.fromEntries(res.columns.map((c, i) => [c, res.scalers[i]!.toJSON()])),
     models: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, {
       inputs: m.inputs,
-      test: { rmse: r6(m.test.rmse), mae: r6(m.test.mae), mape: r6(m.test.mape), smape: r6(m.test.smape), mase: r6(m.test.mase) },
+      test: {
+        rmse: r6(m.test.rmse), mae: r6(m.test.mae), mape: r6(m.test.mape), smape: r6(m.test.smape), mase: r6(m.test.mase),
+        ...(m.intervals ? { coverage: r6(m.test.coverage!), nominal: r6(m.intervals.levels.at(-1)! - m.intervals.levels[0]!), width: r6(m.test.width!), pinball: r6(m.test.pinball!) } : {}),
+      },
+      ...(m.intervals ? {
+        intervals: {
+          levels: m.intervals.levels,
+          predictions: Object.fromEntries(m.intervals.levels.map((q, j) => [forecast.levelKey(q), m.intervals!.predictions[j]!.map(r6)])),
+          forecast: future.map((d, k) => ({ date: d, ...Object.fromEntries(m.intervals!.levels.map((q, j) => [forecast.levelKey(q), r6(m.intervals!.forecast[j]![k]!)])) })),
+        },
+      } : {}),
       history: { train: m.history.train.map(r6), val: m.history.val.map((v) => (v === null ? null : r6(v))) },
       predictions: m.predictions.map(r6),
       forecast: m.forecast.map((v, i) => ({ date: future[i], value: r6(v) })),
@@ -214,15 +264,31 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
 }
 
 function printHuman(io: CliIO, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, files: Record<string, string>): void {
-  const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.test.smape, m.test.mase]);
+  const withIntervals = Object.values(res.models).filter((m) => m.intervals);
+  const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.test.smape, m.test.mase, ...(withIntervals.length > 0 ? (m.intervals ? [m.test.coverage!, m.test.width!, m.test.pinball!] : ['', '', '']) : [])]);
   const [t0, t1] = res.split.test;
   io.stdout(`${title}: ${values.length} points ${dates[0]} .. ${dates.at(-1)}; test = last ${t1 - t0} (${dates[t0]} .. ${dates[t1 - 1]}), one-step-ahead\n\n`);
-  io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE'], rows) + '\n\n');
+  io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE', ...(withIntervals.length > 0 ? ['coverage', 'width', 'pinball'] : [])], rows) + '\n\n');
+  for (const m of withIntervals) {
+    const lv = m.intervals!.levels;
+    io.stdout(`interval (${m.name}): levels ${lv.join(', ')}; coverage is the share of test points inside [q${lv[0]}, q${lv.at(-1)}], nominal ${Number((lv.at(-1)! - lv[0]!).toFixed(6))}\n`);
+  }
+  if (withIntervals.length > 0) io.stdout('\n');
   for (const m of Object.values(res.models)) if (m.message) io.stdout(`note (${m.name}): ${m.message}\n\n`);
   const series = new Map<string, number[]>([['actual', values.slice(t0)]]);
   for (const m of Object.values(res.models)) series.set(m.name, m.predictions);
   io.stdout(plot.terminalChart(series, { height: 10, colors: process.stdout.isTTY }) + '\n\n');
   for (const [k, p] of Object.entries(files)) io.stdout(`${k.padEnd(12)} ${p}\n`);
+}
+
+/** One-line refusals of --quantiles/--likelihood/--output-steps where they cannot apply, before any training. */
+export function checkProbabilistic(model: string, f: Pick<ModelFlags, 'quantiles' | 'likelihood' | 'outputSteps'>, multivariate?: boolean): void {
+  const neural = NEURAL.has(model);
+  if (f.outputSteps !== undefined && f.outputSteps > 1 && !neural) throw new CliError(`--output-steps applies to mlp, rnn, lstm and gru (${model} forecasts recursively)`);
+  if ((f.quantiles || f.likelihood) && !neural && model !== 'ar') throw new CliError(`--quantiles and --likelihood apply to mlp, rnn, lstm, gru and ar, not ${model}`);
+  if (model === 'ar' && f.likelihood === 'quantile') throw new CliError('--likelihood quantile: ar has no pinball-trained head; its interval is analytic (Gaussian): use --quantiles alone or --likelihood gaussian');
+  if (f.likelihood === 'quantile' && !f.quantiles) throw new CliError('--likelihood quantile needs --quantiles (the levels to train), e.g. --quantiles 0.1,0.5,0.9');
+  if (multivariate && (f.quantiles || f.likelihood || (f.outputSteps ?? 1) > 1)) throw new CliError('--quantiles, --likelihood and --output-steps need a single input column (drop the covariates from --column)');
 }
 
 function commonModelOptions(cmd: Command, d: { epochs: number }): Command {
@@ -263,10 +329,10 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       else printHuman(io, 'GS10 10-year treasury yield (%)', s.dates, s.values, res, files);
     });
 
-  transformOptions(commonModelOptions(
+  probabilisticOptions(transformOptions(commonModelOptions(
     program.command('train').description('train one model (plus the persistence baseline) on a CSV series'),
     { epochs: 20 },
-  ))
+  )))
     .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works)')
     .option('--column <names>', 'input column(s), comma-separated or repeated; the first is the target unless --target names another. Several columns = multivariate input: mlp/rnn read and predict every column (each scaled on its own, fitted on the training span), ar and persistence use the target only; metrics are for the target (default: the only/first numeric column)', listOption)
     .option('--target <name>', 'the column to forecast, one of --column (default: the first); without --column it is used alone')
@@ -278,6 +344,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       // refuse a bad --save or --out before any training, and check the sizes against the memory cap
       if (o.save) checkModelTarget(o.save, '--save');
       checkReportDir(resolve(o.out), REPORT_FILES, '--out');
+      checkProbabilistic(o.model, o, o.column && o.column.length > 1);
       const table = readSeries(o.data, o.column, o.fill, o.target);
       // without --column only the target is used (a CSV's other columns do not become inputs unasked)
       const columns = o.column ? Object.keys(table.columns) : [table.target];
@@ -324,8 +391,11 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--column <names>', 'the CSV columns to read in place of the saved ones, in the saved order (default: the columns in the model config)', listOption)
     .option('--fill <mode>', 'ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--steps <n>', 'steps past the end', intOption('steps'), 12)
+    .option('--csv <file>', 'also write the forecast as CSV (date, forecast and one column per quantile level)')
+    .option('--force', 'overwrite an existing --csv file')
     .option('--json', 'print one JSON object on stdout')
-    .action((o: { model: string; data: string; column?: string[]; fill?: data.FillMode; steps: number; json?: boolean }) => {
+    .action((o: { model: string; data: string; column?: string[]; fill?: data.FillMode; steps: number; csv?: string; force?: boolean; json?: boolean }) => {
+      if (o.csv) checkOutputFile(o.csv, { option: '--csv', force: o.force });
       const saved = loadModel(o.model, { source: o.model });
       if (saved.kind !== 'forecaster') throw new CliError(`--model ${o.model}: a ${saved.kind} directory, not a forecaster (use \`rnnkit lm generate\`)`);
       const { model, scalers, columns, target, inputs } = saved;
@@ -357,11 +427,23 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       const bad = pred.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new CliError(`--model ${o.model}: the ${model.name} forecast is not finite at step ${bad + 1} (${pred[bad]}); the model cannot be trusted on this data`);
       const dates = data.nextDates(table.dates, o.steps);
-      const rows = pred.map((v, i) => ({ date: dates[i]!, value: Number(v.toPrecision(6)) }));
-      if (o.json) io.stdout(JSON.stringify({ model: model.name, column: table.target, columns: read, target: table.target, fill: fill ?? null, transforms: chain.toJSON(), lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows }) + '\n');
+      const r6 = (v: number) => Number(v.toPrecision(6));
+      // quantiles: each level's forecast inverted like the point forecast (increasing maps keep their order)
+      const levels = z.length === 1 && forecast.isProbabilistic(model) && model.levels ? [...model.levels] : [];
+      const quant = levels.length > 0 ? (model as forecast.ProbabilisticForecaster).forecastQuantiles(z[0]!, o.steps).map((q) => chain.invertForecast(scalers[0]!.inverseTransform(q), values)) : [];
+      const keys = levels.map(forecast.levelKey);
+      const rows = pred.map((v, i) => ({ date: dates[i]!, value: r6(v), ...(levels.length > 0 ? { quantiles: Object.fromEntries(keys.map((k, j) => [k, r6(quant[j]![i]!)])) } : {}) }));
+      const direct = 'outputSteps' in model && typeof model.outputSteps === 'number' && model.outputSteps > 1 ? model.outputSteps : 1;
+      const how = direct > 1 ? `direct, ${direct} steps per forward pass` : 'free-running';
+      if (o.csv) {
+        const lines = [['date', 'forecast', ...keys].join(','), ...rows.map((r, i) => [r.date, r.value, ...quant.map((q) => r6(q[i]!))].join(','))];
+        writeOutputFile(o.csv, lines.join('\n') + '\n', { option: '--csv', force: o.force });
+      }
+      if (o.json) io.stdout(JSON.stringify({ model: model.name, column: table.target, columns: read, target: table.target, fill: fill ?? null, transforms: chain.toJSON(), ...(levels.length > 0 ? { levels } : {}), ...(direct > 1 ? { outputSteps: direct } : {}), lastObserved: { date: table.dates.at(-1), value: values.at(-1) }, forecast: rows, ...(o.csv ? { csv: resolve(o.csv) } : {}) }) + '\n');
       else {
-        io.stdout(`${model.name} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (free-running${fill ? `; missing values: ${fill}` : ''}${chain.length > 0 ? `; transforms: ${chain.describe()}` : ''})\n\n`);
-        io.stdout(plot.metricsTable(['date', 'forecast'], rows.map((r) => [r.date, r.value])) + '\n');
+        io.stdout(`${model.name} forecast of ${table.target}, ${o.steps} steps after ${table.dates.at(-1)} (${how}${fill ? `; missing values: ${fill}` : ''}${chain.length > 0 ? `; transforms: ${chain.describe()}` : ''})\n\n`);
+        io.stdout(plot.metricsTable(['date', 'forecast', ...keys], rows.map((r, i) => [r.date, r.value, ...quant.map((q) => r6(q[i]!))])) + '\n');
+        if (o.csv) io.stdout(`\ncsv ${resolve(o.csv)}\n`);
       }
     });
 

@@ -15,10 +15,16 @@
 // fitted on the training span like it; the covariates lose the same first points so the columns
 // stay aligned. Predictions and forecasts are inverted (scaler, then transforms) before scoring, so
 // the metrics are always on the original scale.
+//
+// Intervals: a model that forecasts quantiles (`isProbabilistic`: a quantile or Gaussian head, AR
+// with levels) has each level's one-step predictions and forecast inverted the same way (the
+// scaler and the transforms are increasing maps, so the levels keep their order), and its test
+// metrics gain the outer interval's coverage, its mean width and the mean pinball loss.
 import { timeSplit, type SplitSpans } from '../data/split.js';
 import { makeScaler, type ScalerKind, type Scaler } from '../data/scaler.js';
 import { metrics, type Metrics } from './metrics.js';
-import { isMultivariate, type EpochRecord, type Forecaster } from './types.js';
+import { isMultivariate, isProbabilistic, type EpochRecord, type Forecaster } from './types.js';
+import { intervalMetrics, type IntervalMetrics } from './intervals.js';
 import { TransformChain, type TransformSpec } from './transforms.js';
 import { ValueError } from '../errors.js';
 
@@ -50,9 +56,21 @@ export interface ExperimentOptions {
   transforms?: readonly TransformSpec[];
 }
 
+/** A model's quantile forecasts on the original scale: values[j][…] at levels[j]. */
+export interface ModelIntervals {
+  levels: number[];
+  /** One-step-ahead quantiles over the test span: predictions[j][t]. */
+  predictions: number[][];
+  /** Quantiles of the forecast past the end: forecast[j][k]. */
+  forecast: number[][];
+}
+
 export interface ModelResult {
   name: string;
-  test: Metrics;
+  /** Point metrics, and for a model with intervals the interval metrics on the test span. */
+  test: Metrics & Partial<IntervalMetrics>;
+  /** Quantile forecasts (original scale) of a model that makes them, else null. */
+  intervals: ModelIntervals | null;
   history: { train: number[]; val: (number | null)[] };
   /** One-step-ahead predictions of the target over the test span, original scale. */
   predictions: number[];
@@ -133,10 +151,24 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
     const zFore = !steps ? [] : mm ? mm.forecastMultivariate(zs, steps)[0]! : m.forecast(z, steps);
     const predictions = chain.invertOneStep(scaler.inverseTransform(zPred), series, valEnd);
     const forecast = steps ? chain.invertForecast(scaler.inverseTransform(zFore), series) : [];
+    let intervals: ModelIntervals | null = null;
+    if (!mm && isProbabilistic(m) && m.levels) {
+      const zq = m.predictOneStepQuantiles(z, valEnd - L);
+      const zqf = steps ? m.forecastQuantiles(z, steps) : m.levels.map(() => []);
+      intervals = {
+        levels: [...m.levels],
+        predictions: zq.map((q) => chain.invertOneStep(scaler.inverseTransform(q), series, valEnd)),
+        forecast: zqf.map((q) => (steps ? chain.invertForecast(scaler.inverseTransform(q), series) : [])),
+      };
+    }
     out[m.name] = {
       name: m.name,
       // MASE is scaled on everything before the test span, on the original scale
-      test: metrics(testActual, predictions, { insample: series.slice(0, valEnd), season: opts.season ?? 1 }),
+      test: {
+        ...metrics(testActual, predictions, { insample: series.slice(0, valEnd), season: opts.season ?? 1 }),
+        ...(intervals ? intervalMetrics(testActual, { levels: intervals.levels, values: intervals.predictions }) : {}),
+      },
+      intervals,
       history: { train: hist.map((h) => h.train), val: hist.map((h) => h.val) },
       predictions,
       forecast,

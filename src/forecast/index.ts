@@ -1,6 +1,8 @@
 export { mae, mape, mase, maseScale, metrics, rmse, smape, zeroActuals, type Metrics, type MetricsOptions } from './metrics.js';
-export { runExperiment, type Covariate, type ExperimentOptions, type ExperimentResult, type ModelResult } from './experiment.js';
-export { isMultivariate } from './types.js';
+export { runExperiment, type Covariate, type ExperimentOptions, type ExperimentResult, type ModelIntervals, type ModelResult } from './experiment.js';
+export { isMultivariate, isProbabilistic } from './types.js';
+export { checkQuantiles, intervalMetrics, levelKey, normalQuantile, rearrange, DEFAULT_LEVELS, type IntervalMetrics, type Quantiles } from './intervals.js';
+export { pinballLoss } from './losses.js';
 export type * from './types.js';
 
 export {

@@ -70,3 +70,24 @@ export function isMultivariate(m: Forecaster): m is MultivariateForecaster {
   const o = m as Partial<MultivariateForecaster>;
   return typeof o.inputSize === 'number' && typeof o.fitMultivariate === 'function' && typeof o.predictOneStepMultivariate === 'function' && typeof o.forecastMultivariate === 'function';
 }
+
+/**
+ * A forecaster that also forecasts quantiles (intervals) at fixed `levels`: a network trained with
+ * the pinball loss (one output per level), a Gaussian head (mean and variance, quantiles read off
+ * the normal), or AR's analytic interval. Values are on the model's (scaled) axis, like the point
+ * methods; result[j][t] is the levels[j]-quantile.
+ */
+export interface ProbabilisticForecaster extends Forecaster {
+  /** Increasing levels in (0, 1); null when the model forecasts points only. */
+  readonly levels: readonly number[] | null;
+  /** The quantiles of the one-step-ahead predictions for positions start … length−1. */
+  predictOneStepQuantiles(series: readonly number[], start: number): number[][];
+  /** The quantiles of a `steps`-step forecast after `history` (see each model for what steps > 1 mean). */
+  forecastQuantiles(history: readonly number[], steps: number): number[][];
+}
+
+/** True when `m` forecasts quantiles (it has the methods and its `levels` are set). */
+export function isProbabilistic(m: Forecaster): m is ProbabilisticForecaster {
+  const o = m as Partial<ProbabilisticForecaster>;
+  return Array.isArray(o.levels) && typeof o.predictOneStepQuantiles === 'function' && typeof o.forecastQuantiles === 'function';
+}

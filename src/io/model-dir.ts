@@ -19,7 +19,8 @@ import { type Scaler, type ScalerJSON, scalerFromJSON } from '../data/scaler.js'
 import { checkMemory, formatBytes } from '../memory.js';
 import { ARForecaster } from '../models/ar.js';
 import type { TextLM } from '../models/lm.js';
-import { GRUForecaster, LSTMForecaster, MLPForecaster, RNNForecaster } from '../models/neural.js';
+import { GRUForecaster, LIKELIHOODS, LSTMForecaster, MLPForecaster, RNNForecaster } from '../models/neural.js';
+import { checkQuantiles } from '../forecast/intervals.js';
 import { PersistenceForecaster } from '../models/persistence.js';
 import { DriftForecaster, SeasonalNaiveForecaster } from '../models/baselines.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -126,7 +127,12 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
   if (m.model instanceof ARForecaster || m.model instanceof SeasonalNaiveForecaster) options = m.model.toJSON();
   else if (m.model instanceof MLPForecaster || m.model instanceof RNNForecaster || m.model instanceof LSTMForecaster || m.model instanceof GRUForecaster) {
     const o = m.model.opts;
-    options = { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, inputSize: o.inputSize, ...(o.dropout ? { dropout: o.dropout } : {}) };
+    // the head and H only when they differ from a point model's, so such a model writes what older rnnkit wrote
+    options = {
+      seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, inputSize: o.inputSize, ...(o.dropout ? { dropout: o.dropout } : {}),
+      ...(o.outputSteps > 1 ? { outputSteps: o.outputSteps } : {}),
+      ...(m.model.head !== 'point' ? { likelihood: m.model.head, quantiles: [...m.model.levels!] } : {}),
+    };
     weights = weightsName(random);
     files.set(weights, saveSafetensorsBytes(m.model.model.stateDict() as Record<string, Tensor>, { format: MODEL_FORMAT, model: name }));
   }
@@ -320,7 +326,21 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
       const layers = model === 'mlp' && options.layers === undefined ? 1 : o.int('layers', 1, LIMITS.layers);
       const inputSize = options.inputSize === undefined ? 1 : o.int('inputSize', 1, LIMITS.inputSize);
       if (inputSize !== inputs.length) f.fail('inputs', `${inputSize} columns (options.inputSize)`, inputs);
-      const params = forecasterParameters(model, seqLen, hidden, layers, inputSize);
+      // absent in point models and in directories written before them: one step, point head
+      const outputSteps = options.outputSteps === undefined ? 1 : o.int('outputSteps', 1, LIMITS.seqLen);
+      const likelihood = options.likelihood === undefined ? undefined : o.oneOf('likelihood', LIKELIHOODS);
+      let quantiles: number[] | undefined;
+      if (options.quantiles !== undefined) {
+        const q = options.quantiles;
+        if (!Array.isArray(q) || q.length > 99) o.fail('quantiles', 'a list of at most 99 quantile levels', q);
+        try { checkQuantiles(q as number[], 'quantiles'); } catch (e) { o.fail('quantiles', `increasing, distinct levels in (0, 1) (${(e as Error).message})`, q); }
+        quantiles = [...(q as number[])];
+      }
+      if (likelihood === 'quantile' && quantiles === undefined) o.fail('quantiles', 'the levels of a quantile model', undefined);
+      if ((outputSteps > 1 || likelihood !== undefined) && inputSize !== 1) f.fail('options', 'inputSize 1 for a model with outputSteps > 1 or a likelihood', options);
+      const perStep = likelihood === 'gaussian' ? 2 : likelihood === 'quantile' ? quantiles!.length : 1;
+      const outputSize = outputSteps === 1 && likelihood === undefined ? inputSize : outputSteps * perStep;
+      const params = forecasterParameters(model, seqLen, hidden, layers, inputSize, outputSize);
       // the weights in memory (float32) and once more while they are loaded
       checkMemory(`${f.where}: a ${model} with seqLen ${seqLen}, hidden ${hidden}, layers ${layers} (${params} parameters)`, params * 4 * 2);
       if (weights === null) f.fail('weights', `the weights file of the ${model} model`, null);
@@ -329,7 +349,7 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
         throw new ValueError(`${source}/${weights}: ${formatBytes(size)} is too small for the ${params} float32 parameters that config.json describes (${formatBytes(params * 4)})`);
       }
       const Net = { mlp: MLPForecaster, rnn: RNNForecaster, lstm: LSTMForecaster, gru: GRUForecaster }[model];
-      const net = new Net({ seqLen, hidden, layers, inputSize });
+      const net = new Net({ seqLen, hidden, layers, inputSize, outputSteps, likelihood, quantiles });
       const tensors = loadSafetensorsBytes(checkedWeights(read, weights, source), `${source}/${weights}`).tensors;
       for (const [k, t] of Object.entries(tensors)) {
         if (!t.data.every(Number.isFinite)) throw new ValueError(`${source}/${weights}: tensor "${k}" holds non-finite values (NaN or ±Inf); refusing a model that cannot forecast`);
@@ -375,12 +395,13 @@ function legacyOrScalers(f: Fields, inputs: string[], legacy: boolean): Scaler[]
 }
 
 /**
- * Parameters of the saved MLP (Linear(L·C,h)·ReLU·Linear(h,C)) or recurrent net (cell(C,h,layers) +
- * Linear(h,C)); a cell has g gate blocks: 1 (RNN), 4 (LSTM i,f,g,o), 3 (GRU r,z,n).
+ * Parameters of the saved MLP (Linear(L·C,h)·ReLU·Linear(h,O)) or recurrent net (cell(C,h,layers) +
+ * Linear(h,O)); a cell has g gate blocks: 1 (RNN), 4 (LSTM i,f,g,o), 3 (GRU r,z,n). O = C for a
+ * point model, H·K for a direct (outputSteps H) or probabilistic head (K = Q levels, or 2).
  */
-export function forecasterParameters(model: 'mlp' | 'rnn' | 'lstm' | 'gru', seqLen: number, hidden: number, layers: number, inputSize: number): number {
-  const C = inputSize, h = hidden;
-  if (model === 'mlp') return seqLen * C * h + h + h * C + C;
+export function forecasterParameters(model: 'mlp' | 'rnn' | 'lstm' | 'gru', seqLen: number, hidden: number, layers: number, inputSize: number, outputSize = inputSize): number {
+  const C = inputSize, h = hidden, O = outputSize;
+  if (model === 'mlp') return seqLen * C * h + h + h * O + O;
   const g = model === 'lstm' ? 4 : model === 'gru' ? 3 : 1;
-  return g * (h * C + h * h + 2 * h) + (layers - 1) * g * (2 * h * h + 2 * h) + h * C + C;
+  return g * (h * C + h * h + 2 * h) + (layers - 1) * g * (2 * h * h + 2 * h) + h * O + O;
 }

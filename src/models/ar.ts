@@ -1,26 +1,41 @@
 // AR(p): y_t = c + φ_1 y_{t−1} + … + φ_p y_{t−p} + ε_t, fitted by ordinary least squares on the
 // training span (the conditional MLE, as statsmodels' AutoReg(y, lags=p, trend='c')), in float64.
 // Legend: n training values, m = n − p equations, k = p + 1 unknowns [c, φ_1 … φ_p].
-import type { EpochRecord, Forecaster } from '../forecast/types.js';
+//
+// Analytic Gaussian interval (statsmodels AutoRegResults.get_prediction): σ̂² = SSR / m, the
+// residual variance without a degrees-of-freedom correction (statsmodels' sigma2). A one-step
+// prediction from true lags has variance σ̂²; the h-th step of a recursive forecast has
+//   σ̂² · Σ_{j=0}^{h−1} ψ_j²,   ψ_0 = 1, ψ_j = Σ_{i=1}^{min(j,p)} φ_i ψ_{j−i}
+// (the MA(∞) weights of the AR polynomial). The q-quantile is mean + Φ⁻¹(q)·σ; parameter
+// uncertainty is ignored, as in statsmodels.
+import type { EpochRecord, ProbabilisticForecaster } from '../forecast/types.js';
+import { checkQuantiles, normalQuantile } from '../forecast/intervals.js';
 import { showValue, ValueError } from '../errors.js';
 import { NonFiniteError } from '../train/fit.js';
 
 export interface AROptions {
   /** Number of lags. */
   p: number;
+  /** Quantile levels of the analytic interval (default none: point forecasts only). */
+  levels?: readonly number[] | null;
 }
 
-export class ARForecaster implements Forecaster {
+export class ARForecaster implements ProbabilisticForecaster {
   readonly name = 'ar';
   readonly p: number;
   /** c, after fit. */
   intercept = NaN;
   /** [φ_1 … φ_p] (φ_1 multiplies the most recent value), after fit. */
   coef: number[] = [];
+  /** σ̂² = SSR / (n − p), the residual variance, after fit. */
+  sigma2 = NaN;
+  readonly levels: readonly number[] | null;
 
   constructor(opts: AROptions) {
     if (!Number.isInteger(opts.p) || opts.p < 1) throw new ValueError(`AR: option p must be a positive integer, got ${showValue(opts.p)}`);
     this.p = opts.p;
+    if (opts.levels) checkQuantiles(opts.levels, 'AR: levels');
+    this.levels = opts.levels ? [...opts.levels] : null;
   }
 
   /** Least squares over the whole training span; `val` is not used (no epochs, nothing to stop early). */
@@ -39,7 +54,48 @@ export class ARForecaster implements Forecaster {
     const beta = leastSquaresQR(X, y, m, k, p);
     this.intercept = beta[0]!;
     this.coef = Array.from(beta.subarray(1));
+    let ssr = 0;
+    for (let t = p; t < n; t++) ssr += (train[t]! - this.step(train, t)) ** 2;
+    this.sigma2 = ssr / m;
     return [];
+  }
+
+  /** The quantiles of the one-step predictions: ŷ_t + Φ⁻¹(q)·σ̂ (result[j][t − start]). */
+  predictOneStepQuantiles(series: readonly number[], start: number): number[][] {
+    const mean = this.predictOneStep(series, start);
+    const s = Math.sqrt(this.checkSigma('predictOneStepQuantiles'));
+    return this.levelsOf('predictOneStepQuantiles').map((q) => mean.map((v) => v + normalQuantile(q) * s));
+  }
+
+  /** The quantiles of the recursive forecast: step h has variance σ̂² Σ_{j<h} ψ_j². */
+  forecastQuantiles(history: readonly number[], steps: number): number[][] {
+    const mean = this.forecast(history, steps);
+    const s2 = this.checkSigma('forecastQuantiles');
+    let c = 0;
+    const sd = this.psiWeights(steps).map((w) => Math.sqrt(s2 * (c += w * w)));
+    return this.levelsOf('forecastQuantiles').map((q) => mean.map((v, h) => v + normalQuantile(q) * sd[h]!));
+  }
+
+  /** ψ_0 … ψ_{k−1}, the MA(∞) weights of the fitted AR polynomial. */
+  psiWeights(k: number): number[] {
+    const psi: number[] = [];
+    for (let j = 0; j < k; j++) {
+      let v = j === 0 ? 1 : 0;
+      for (let i = 1; i <= Math.min(j, this.p); i++) v += this.coef[i - 1]! * psi[j - i]!;
+      psi.push(v);
+    }
+    return psi;
+  }
+
+  private levelsOf(op: string): readonly number[] {
+    if (this.levels === null) throw new ValueError(`AR.${op}: no quantile levels; construct it with { levels: [0.1, 0.5, 0.9] }`);
+    return this.levels;
+  }
+
+  private checkSigma(op: string): number {
+    this.checkFitted(op);
+    if (Number.isNaN(this.sigma2)) throw new ValueError(`AR.${op}: the residual variance is unknown (a model saved before rnnkit kept it); refit it`);
+    return this.sigma2;
   }
 
   /** ŷ_t = c + Σ φ_i series[t−i] for t = start … length−1, from the true lags (dynamic=False). */
@@ -69,15 +125,24 @@ export class ARForecaster implements Forecaster {
     return out;
   }
 
-  toJSON(): { name: 'ar'; p: number; intercept: number; coef: number[] } {
+  toJSON(): { name: 'ar'; p: number; intercept: number; coef: number[]; sigma2?: number; levels?: number[] } {
     this.checkFitted('toJSON');
-    return { name: 'ar', p: this.p, intercept: this.intercept, coef: [...this.coef] };
+    return {
+      name: 'ar', p: this.p, intercept: this.intercept, coef: [...this.coef],
+      ...(Number.isNaN(this.sigma2) ? {} : { sigma2: this.sigma2 }), ...(this.levels ? { levels: [...this.levels] } : {}),
+    };
   }
 
   static fromJSON(json: unknown): ARForecaster {
-    const o = json as { name?: unknown; p?: unknown; intercept?: unknown; coef?: unknown } | null;
+    const o = json as { name?: unknown; p?: unknown; intercept?: unknown; coef?: unknown; sigma2?: unknown; levels?: unknown } | null;
     if (o === null || typeof o !== 'object' || o.name !== 'ar') throw new ValueError(`AR.fromJSON: not an AR model (name ${JSON.stringify(o?.name)})`);
-    const model = new ARForecaster({ p: o.p as number });
+    if (o.levels !== undefined && (!Array.isArray(o.levels) || o.levels.length > 99 || !o.levels.every((q) => typeof q === 'number'))) throw new ValueError('AR.fromJSON: levels must be a list of quantile levels in (0, 1)');
+    const model = new ARForecaster({ p: o.p as number, levels: o.levels as number[] | undefined });
+    // absent in models saved before intervals: they forecast points only
+    if (o.sigma2 !== undefined) {
+      if (typeof o.sigma2 !== 'number' || !(o.sigma2 >= 0) || !Number.isFinite(o.sigma2)) throw new ValueError('AR.fromJSON: sigma2 must be a finite number ≥ 0');
+      model.sigma2 = o.sigma2;
+    }
     const coef = o.coef;
     if (typeof o.intercept !== 'number' || !Number.isFinite(o.intercept)) throw new ValueError('AR.fromJSON: intercept must be a finite number');
     if (!Array.isArray(coef) || coef.length !== model.p || !coef.every((c) => typeof c === 'number' && Number.isFinite(c))) {

@@ -1,5 +1,5 @@
 export { TutorialRNN } from './tutorial-rnn.js';
-export { MLPForecaster, RNNForecaster, LSTMForecaster, GRUForecaster, RecurrentNet, TUTORIAL_DEFAULTS, type NeuralOptions, type RecurrentCell } from './neural.js';
+export { MLPForecaster, RNNForecaster, LSTMForecaster, GRUForecaster, RecurrentNet, TUTORIAL_DEFAULTS, LIKELIHOODS, type Likelihood, type NeuralOptions, type RecurrentCell } from './neural.js';
 export * from './forecasters.js';
 export { RNNLM, lmParameters, oneHot, LM_CELLS, type LmCell, type RNNLMOptions, type LmModelConfig } from './rnnlm.js';
 export { generateIds, sampleNext, argmax, type SampleOptions, type GenerateOptions } from './generate.js';

@@ -11,8 +11,27 @@
 // convention, but the models treat the columns alike. Feeding all predicted columns back gives a
 // free-running forecast. With C = 1 the models, their parameters and their numbers are exactly the
 // univariate ones (the MLP's features are time-major, x_{t−L}[0..C−1], …, x_{t−1}[0..C−1]).
+//
+// Output heads (univariate, C = 1). Legend: H `outputSteps`, K values per step, Q levels.
+//   point     K = 1, MSE (the tutorial's models when H = 1);
+//   quantile  K = Q, one output per level, trained with the pinball loss (mean over levels and
+//             elements); at prediction the Q values of a point are sorted (monotone rearrangement)
+//             and the point forecast is the 0.5 level if it is one, else the mean of the levels;
+//   gaussian  K = 2, mean μ and log-variance s (var = exp(s): any real output is a valid variance),
+//             trained with the Gaussian NLL (PyTorch's gaussian_nll_loss, eps 1e-6, full=False);
+//             the q-quantile is μ + Φ⁻¹(q)·√max(exp(s), eps).
+// Direct multi-horizon (H > 1, Darts' BlockRNN): one forward pass of a window emits H·K values,
+// the forecasts of x_t … x_{t+H−1}, read at the last step of a recurrent net (trained on that step
+// only) or from the MLP's output layer. A forecast longer than H runs in blocks of H, each block's
+// point forecasts fed back. With H = 1 and a quantile or Gaussian head the recurrent nets still
+// train N→N (every step predicts the next value), and their free-running forecast feeds the point
+// forecast back, so its quantiles beyond step 1 are conditional on that path (too narrow); the
+// direct heads' quantiles at every step are the trained ones.
 import { noGrad } from '../autograd/grad-mode.js';
-import type { Columns, EpochRecord, FitOutcome, MultivariateForecaster } from '../forecast/types.js';
+import type { Columns, EpochRecord, FitOutcome, MultivariateForecaster, ProbabilisticForecaster } from '../forecast/types.js';
+import { checkQuantiles, DEFAULT_LEVELS, normalQuantile } from '../forecast/intervals.js';
+import { pinballLoss } from '../forecast/losses.js';
+import { gaussianNllLoss } from '../nn/functional.js';
 import { Linear, ReLU, Sequential } from '../nn/layers.js';
 import { Module } from '../nn/module.js';
 import { RNN } from '../nn/rnn.js';
@@ -20,7 +39,7 @@ import { LSTM } from '../nn/lstm.js';
 import { GRU } from '../nn/gru.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type FitOptions, type FitResult, fit, NonFiniteError, type Trainable } from '../train/fit.js';
+import { type FitOptions, type FitResult, fit, NonFiniteError, type Objective, type Trainable } from '../train/fit.js';
 import { ValueError } from '../errors.js';
 
 export interface NeuralOptions {
@@ -43,16 +62,35 @@ export interface NeuralOptions {
   /** Divergence threshold: an epoch's monitored loss above this × the initial one stops training (default 100). */
   divergenceFactor?: number;
   callbacks?: FitOptions['callbacks'];
+  /**
+   * Quantile levels, increasing in (0, 1). With likelihood 'quantile' (the default when levels are
+   * given) the net emits one output per level, trained with the pinball loss; with 'gaussian' they
+   * are the levels read off the fitted normal (default 0.1, 0.5, 0.9).
+   */
+  quantiles?: readonly number[];
+  /** 'quantile' (pinball loss) or 'gaussian' (mean and log-variance, Gaussian NLL); default: point forecasts (MSE), or 'quantile' with `quantiles`. */
+  likelihood?: Likelihood;
+  /** H, the values one window emits at once (direct multi-horizon); default 1. */
+  outputSteps?: number;
 }
+
+export type Likelihood = 'quantile' | 'gaussian';
+export const LIKELIHOODS: readonly Likelihood[] = ['quantile', 'gaussian'];
+/** The Gaussian head's variance floor, PyTorch's gaussian_nll_loss default. */
+const VAR_EPS = 1e-6;
 
 /** The tutorial's hyperparameters: seqLen 6, hidden 10, batch 4, Adam 0.01, 20 epochs, summed MSE. */
 export const TUTORIAL_DEFAULTS = { seqLen: 6, hidden: 10, layers: 1, epochs: 20, lr: 0.01, batchSize: 4, seed: 0, optimizer: 'adam', reduction: 'sum' } as const;
 
-abstract class NeuralForecaster implements MultivariateForecaster {
+abstract class NeuralForecaster implements MultivariateForecaster, ProbabilisticForecaster {
   abstract readonly name: string;
-  readonly opts: Required<Pick<NeuralOptions, 'inputSize' | 'seqLen' | 'hidden' | 'layers' | 'epochs' | 'lr' | 'batchSize' | 'seed' | 'reduction'>> & NeuralOptions;
+  readonly opts: Required<Pick<NeuralOptions, 'inputSize' | 'seqLen' | 'hidden' | 'layers' | 'epochs' | 'lr' | 'batchSize' | 'seed' | 'reduction' | 'outputSteps'>> & NeuralOptions;
   abstract readonly model: Trainable;
   lastFit: FitResult | null = null;
+  /** The head's kind: point (MSE), quantile (pinball) or gaussian (NLL). */
+  readonly head: 'point' | Likelihood;
+  /** The quantile levels the model forecasts; null for a point head. */
+  readonly levels: readonly number[] | null;
 
   get fitMessage(): string | null {
     return this.lastFit?.message ?? null;
@@ -64,14 +102,71 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   }
 
   constructor(opts: NeuralOptions) {
-    this.opts = { ...TUTORIAL_DEFAULTS, inputSize: 1, ...opts };
-    for (const k of ['inputSize', 'seqLen', 'hidden', 'layers', 'epochs', 'batchSize'] as const) {
+    this.opts = { ...TUTORIAL_DEFAULTS, inputSize: 1, outputSteps: 1, ...opts };
+    for (const k of ['inputSize', 'seqLen', 'hidden', 'layers', 'epochs', 'batchSize', 'outputSteps'] as const) {
       const v = this.opts[k];
       if (!Number.isInteger(v) || v < 1) throw new ValueError(`${k} must be a positive integer, got ${v}`);
     }
     if (!(this.opts.lr > 0)) throw new ValueError(`lr must be positive, got ${this.opts.lr}`);
     const p = this.opts.dropout ?? 0;
     if (!(p >= 0 && p < 1)) throw new ValueError(`dropout must be in [0, 1), got ${p}`);
+    const lik = opts.likelihood;
+    if (lik !== undefined && !LIKELIHOODS.includes(lik)) throw new ValueError(`likelihood must be one of ${LIKELIHOODS.join(', ')}, got ${String(lik)}`);
+    if (opts.quantiles !== undefined) checkQuantiles(opts.quantiles, 'quantiles');
+    this.head = lik ?? (opts.quantiles !== undefined ? 'quantile' : 'point');
+    this.levels = this.head === 'point' ? null : [...(opts.quantiles ?? DEFAULT_LEVELS)];
+    if (!this.simple && this.opts.inputSize !== 1) {
+      throw new ValueError(`quantiles, likelihood and outputSteps > 1 need a univariate model (inputSize 1), got inputSize ${this.opts.inputSize}`);
+    }
+  }
+
+  /** H, the values one forward pass emits (1: one step, forecast recursively). */
+  get outputSteps(): number {
+    return this.opts.outputSteps;
+  }
+
+  /** K, the values the head emits per step ahead: 1 (point), Q (quantile) or 2 (gaussian: μ, log σ²). */
+  get perStep(): number {
+    return this.head === 'point' ? 1 : this.head === 'gaussian' ? 2 : this.levels!.length;
+  }
+
+  /** The output layer's width: C for the tutorial's point models, else H·K. */
+  get outputSize(): number {
+    return this.simple ? this.opts.inputSize : this.opts.outputSteps * this.perStep;
+  }
+
+  /** The tutorial's models (point head, one step): every code path and number as before. */
+  protected get simple(): boolean {
+    return this.head === 'point' && this.opts.outputSteps === 1;
+  }
+
+  /** Recurrent nets with H = 1 train N→N (every step); the MLP and H > 1 train on the window's last output. */
+  protected abstract get everyStep(): boolean;
+
+  /** The training objective of the head; y has no K dimension. */
+  protected objective(): Objective | 'mse' {
+    if (this.head === 'point') return 'mse';
+    const count = (y: Tensor) => y.numel();
+    if (this.head === 'quantile') {
+      const q = this.levels!;
+      return { loss: (p, y, r) => pinballLoss(p, y, q, r), count };
+    }
+    const d = (p: Tensor) => p.ndim - 1;
+    return { loss: (p, y, r) => gaussianNllLoss(p.select(d(p), 0), y, p.select(d(p), 1).exp(), { eps: VAR_EPS, reduction: r }), count };
+  }
+
+  /** A window's last output [W, H·K] as the targets' shape: [W, H] (K = 1) or [W, H, K]. */
+  protected directTarget(o: Tensor): Tensor {
+    const H = this.opts.outputSteps, K = this.perStep;
+    return this.lastStep(o).reshape(K === 1 ? [-1, H] : [-1, H, K]);
+  }
+
+  /** Windows ending at `ends` and their H targets x_t … x_{t+H−1} (univariate). */
+  protected directSet(series: readonly number[], ends: readonly number[]) {
+    const H = this.opts.outputSteps;
+    const y = new Float32Array(ends.length * H);
+    ends.forEach((t, r) => { for (let h = 0; h < H; h++) y[r * H + h] = series[t + h]!; });
+    return { x: this.inputs([series], ends), y: new Tensor(y, [ends.length, H]), outputToTarget: (o: Tensor) => this.directTarget(o) };
   }
 
   get inputSize(): number {
@@ -102,11 +197,18 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   fitMultivariate(train: Columns, val?: Columns): EpochRecord[] {
     const L = this.opts.seqLen, C = this.opts.inputSize;
     const n = this.checkColumns('fit', train);
-    if (n <= L) throw new ValueError(`${this.name}: the training span has ${n} values, need more than seqLen ${L}`);
-    const set = this.trainingSet(train);
-    let valSet = null;
+    const H = this.opts.outputSteps;
+    if (n <= L + H - 1) throw new ValueError(`${this.name}: the training span has ${n} values, need more than seqLen ${L}${H > 1 ? ` + outputSteps ${H} − 1` : ''}`);
+    let set: { x: Tensor; y: Tensor; outputToTarget?: (o: Tensor) => Tensor };
+    let valSet: typeof set | null = null;
     const nv = val === undefined || val.length === 0 ? 0 : this.checkColumns('fit (validation)', val);
-    if (nv > 0) {
+    if (!this.simple) {
+      const series = train[0]!;
+      set = this.everyStep ? this.trainingSet(train) : this.directSet(series, Array.from({ length: n - L - H + 1 }, (_, i) => i + L));
+      // validation windows end in the validation span, with all H targets inside it
+      if (nv >= H) valSet = this.directSet([...series, ...val![0]!], Array.from({ length: nv - H + 1 }, (_, i) => n + i));
+    } else set = this.trainingSet(train);
+    if (this.simple && nv > 0) {
       const all = train.map((c, j) => [...c, ...val![j]!]);
       const ends = Array.from({ length: nv }, (_, i) => n + i);
       const y = new Float32Array(nv * C);
@@ -115,7 +217,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     }
     const o = this.opts;
     this.lastFit = fit(this.model, { train: set, val: valSet }, {
-      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, optimizer: o.optimizer, reduction: o.reduction,
+      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, optimizer: o.optimizer, reduction: o.reduction, loss: this.objective(),
       clipGradNorm: o.clipGradNorm, earlyStopping: o.earlyStopping, divergenceFactor: o.divergenceFactor, callbacks: o.callbacks, outputToTarget: set.outputToTarget,
     });
     const h = this.lastFit.history;
@@ -129,6 +231,10 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     const ends = Array.from({ length: n - start }, (_, i) => start + i);
     const out = Array.from({ length: C }, () => [] as number[]);
     if (ends.length === 0) return out;
+    if (!this.simple) {
+      const p = this.run('predictOneStep', cols, ends, (r) => `for position ${start + r}`);
+      return [ends.map((_, r) => this.pointAt(p, r, 0))];
+    }
     this.checkWeights('predictOneStep');
     this.model.eval();
     const x = this.inputs(cols, ends);
@@ -142,6 +248,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     const L = this.opts.seqLen, C = this.opts.inputSize;
     const n = this.checkColumns('forecast', history);
     if (n < L) throw new ValueError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
+    if (!this.simple) return [this.roll(history[0]!, steps).points];
     const s = history.map((c) => [...c]);
     const out = Array.from({ length: C }, () => [] as number[]);
     this.checkWeights('forecast');
@@ -166,6 +273,79 @@ abstract class NeuralForecaster implements MultivariateForecaster {
     return { name: this.name, options: opts };
   }
 
+  /** The quantiles of the one-step predictions for positions start … length−1: result[j][t − start]. */
+  predictOneStepQuantiles(series: readonly number[], start: number): number[][] {
+    const levels = this.checkLevels('predictOneStepQuantiles');
+    const L = this.opts.seqLen, n = this.checkColumns('predictOneStepQuantiles', [series]);
+    if (start < L) throw new ValueError(`${this.name}: one-step predictions need ${L} values of history; start ${start} is too early`);
+    const ends = Array.from({ length: n - start }, (_, i) => start + i);
+    const out = levels.map(() => [] as number[]);
+    if (ends.length === 0) return out;
+    const p = this.run('predictOneStepQuantiles', [series], ends, (r) => `for position ${start + r}`);
+    ends.forEach((_, r) => this.quantilesAt(p, r, 0).forEach((v, j) => out[j]!.push(v)));
+    return out;
+  }
+
+  /** The quantiles of the forecast of `steps` values after `history` (see the header for steps > H): result[j][k]. */
+  forecastQuantiles(history: readonly number[], steps: number): number[][] {
+    this.checkLevels('forecastQuantiles');
+    const L = this.opts.seqLen, n = this.checkColumns('forecastQuantiles', [history]);
+    if (n < L) throw new ValueError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
+    return this.roll(history, steps).quantiles;
+  }
+
+  /** Forward passes in blocks of H, each block's point forecasts fed back; a block is one forward pass. */
+  private roll(history: readonly number[], steps: number): { points: number[]; quantiles: number[][] } {
+    const H = this.opts.outputSteps;
+    const s = [...history];
+    const points: number[] = [];
+    const quantiles = (this.levels ?? []).map(() => [] as number[]);
+    for (let k = 0; k < steps; k += H) {
+      const p = this.run('forecast', [s], [s.length], () => `at forecast step ${k + 1}`);
+      for (let h = 0; h < H && k + h < steps; h++) {
+        const v = this.pointAt(p, 0, h);
+        points.push(v);
+        if (this.levels) this.quantilesAt(p, 0, h).forEach((x, j) => quantiles[j]!.push(x));
+      }
+      s.push(...points.slice(k));
+    }
+    return { points, quantiles };
+  }
+
+  /** One forward pass (eval mode, no graph) of the windows ending at `ends`: [W·H·K] values, checked finite. */
+  private run(op: string, cols: Columns, ends: readonly number[], where: (row: number) => string): ArrayLike<number> {
+    this.checkWeights(op);
+    this.model.eval();
+    const x = this.inputs(cols, ends);
+    const p = noGrad(() => this.lastStep(this.model.forward(x)).data);
+    this.checkFinite(op, p, x, where, this.outputSize);
+    return p;
+  }
+
+  /** The point forecast of step h of row r: the value, the median level (or the levels' mean), or μ. */
+  private pointAt(p: ArrayLike<number>, r: number, h: number): number {
+    const K = this.perStep, base = (r * this.opts.outputSteps + h) * K;
+    if (this.head !== 'quantile') return p[base]!;
+    const q = this.quantilesAt(p, r, h);
+    const m = this.levels!.indexOf(0.5);
+    return m >= 0 ? q[m]! : q.reduce((a, b) => a + b, 0) / q.length;
+  }
+
+  /** The quantiles (increasing) of step h of row r. */
+  private quantilesAt(p: ArrayLike<number>, r: number, h: number): number[] {
+    const K = this.perStep, base = (r * this.opts.outputSteps + h) * K;
+    if (this.head === 'gaussian') {
+      const mu = p[base]!, sd = Math.sqrt(Math.max(Math.exp(p[base + 1]!), VAR_EPS));
+      return this.levels!.map((q) => mu + normalQuantile(q) * sd);
+    }
+    return Array.from({ length: K }, (_, j) => p[base + j]!).sort((a, b) => a - b);
+  }
+
+  private checkLevels(op: string): readonly number[] {
+    if (this.levels === null) throw new ValueError(`${this.name}.${op}: a point model has no quantiles; build it with { quantiles } or { likelihood: 'gaussian' }`);
+    return this.levels;
+  }
+
   /** NaN weights need not show in the output (a ReLU maps NaN to 0), so they are refused up front. */
   private checkWeights(op: string): void {
     const bad = [...this.model.namedParameters()].filter(([, w]) => w.hasNonFinite()).map(([k]) => k);
@@ -175,8 +355,7 @@ abstract class NeuralForecaster implements MultivariateForecaster {
   }
 
   /** Throws rather than return a NaN/Inf prediction; says whether the input or the weights are to blame. */
-  private checkFinite(op: string, p: ArrayLike<number>, x: Tensor, where: (row: number) => string): void {
-    const C = this.opts.inputSize;
+  private checkFinite(op: string, p: ArrayLike<number>, x: Tensor, where: (row: number) => string, C = this.opts.inputSize): void {
     for (let i = 0; i < p.length; i++) {
       if (Number.isFinite(p[i]!)) continue;
       // the weights are finite (checkWeights): either the input or an overflow is to blame
@@ -221,7 +400,11 @@ export class MLPForecaster extends NeuralForecaster {
     super(opts);
     const g = new Generator(this.opts.seed);
     const { seqLen: L, hidden: h, inputSize: C } = this.opts;
-    this.model = new Sequential(new Linear(L * C, h, { generator: g }), new ReLU(), new Linear(h, C, { generator: g }));
+    this.model = new Sequential(new Linear(L * C, h, { generator: g }), new ReLU(), new Linear(h, this.outputSize, { generator: g }));
+  }
+
+  protected get everyStep(): boolean {
+    return false;
   }
 
   protected inputs(cols: Columns, ends: readonly number[]): Tensor {
@@ -254,12 +437,13 @@ export class RecurrentNet extends Module {
   readonly rnn: RNN | LSTM | GRU;
   readonly linear: Linear;
 
-  constructor(readonly cell: RecurrentCell, inputSize: number, hiddenSize: number, numLayers: number, generator: Generator, dropout = 0) {
+  /** `outputSize` (default inputSize): the linear layer's width, H·K for the direct and probabilistic heads. */
+  constructor(readonly cell: RecurrentCell, inputSize: number, hiddenSize: number, numLayers: number, generator: Generator, dropout = 0, outputSize = inputSize) {
     super();
     const o = { numLayers, batchFirst: true, generator, dropout };
     const net = cell === 'lstm' ? new LSTM(inputSize, hiddenSize, o) : cell === 'gru' ? new GRU(inputSize, hiddenSize, o) : new RNN(inputSize, hiddenSize, o);
     this.rnn = this.registerModule('rnn', net);
-    this.linear = this.registerModule('linear', new Linear(hiddenSize, inputSize, { generator }));
+    this.linear = this.registerModule('linear', new Linear(hiddenSize, outputSize, { generator }));
   }
 
   override forward(x: Tensor): Tensor {
@@ -275,7 +459,11 @@ abstract class RecurrentForecaster extends NeuralForecaster {
 
   constructor(cell: RecurrentCell, opts: NeuralOptions) {
     super(opts);
-    this.model = new RecurrentNet(cell, this.opts.inputSize, this.opts.hidden, this.opts.layers, new Generator(this.opts.seed), this.opts.dropout ?? 0);
+    this.model = new RecurrentNet(cell, this.opts.inputSize, this.opts.hidden, this.opts.layers, new Generator(this.opts.seed), this.opts.dropout ?? 0, this.outputSize);
+  }
+
+  protected get everyStep(): boolean {
+    return this.opts.outputSteps === 1;
   }
 
   protected inputs(cols: Columns, ends: readonly number[]): Tensor {
@@ -294,6 +482,8 @@ abstract class RecurrentForecaster extends NeuralForecaster {
     const x = this.inputs(train, ends);
     const y = new Float32Array(W * L * C);
     for (let i = 0; i < W; i++) for (let j = 0; j < L; j++) for (let c = 0; c < C; c++) y[(i * L + j) * C + c] = train[c]![i + j + 1]!;
+    // a quantile or Gaussian head: output [W,L,K] against targets [W,L] (the objective reads K)
+    if (!this.simple) return { x, y: new Tensor(y, [W, L]), outputToTarget: (o: Tensor) => o };
     // C = 1 keeps the tutorial's shapes: targets [W,L], output [W,L,1] squeezed
     if (C === 1) return { x, y: new Tensor(y, [W, L]), outputToTarget: (o: Tensor) => o.squeeze(-1) };
     return { x, y: new Tensor(y, [W, L, C]) };

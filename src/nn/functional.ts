@@ -1,5 +1,5 @@
 // Functional forms, as torch.nn.functional: losses, dropout, activations, linear and embedding
-// (the modules of the same names call these). MSE and L1 are composed from primitives; NLL has its
+// (the modules of the same names call these). MSE, L1 and Gaussian NLL are composed from primitives; NLL has its
 // own backward (one scatter instead of a one-hot product), and cross entropy is log-softmax
 // followed by it, as in PyTorch.
 // Legend: N batch (any leading dims), I in_features, O out_features, V vocabulary, E embedding dim.
@@ -43,6 +43,37 @@ export function mseLoss(input: Tensor, target: Tensor, reduction: Reduction = 'm
 export function l1Loss(input: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
   checkSameShape(input, target, 'l1Loss');
   return reduce(E.abs(E.sub(input, target)), reduction, 'l1Loss');
+}
+
+export interface GaussianNllOptions {
+  /** Add the constant ½·log(2π) (default false, as PyTorch). */
+  full?: boolean;
+  /** The variance is clamped below at eps (default 1e-6). */
+  eps?: number;
+  reduction?: Reduction;
+}
+
+/**
+ * Gaussian negative log-likelihood, torch.nn.functional.gaussian_nll_loss:
+ *   ½·(log max(var, eps) + (input − target)² / max(var, eps))  [+ ½·log 2π when full].
+ * `variance` has input's shape (heteroscedastic). PyTorch clamps under no_grad, so the gradient
+ * reaches `variance` as if unclamped (straight through): var + (clamp(var) − var), the bracket a
+ * constant, does the same here.
+ */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, opts: GaussianNllOptions = {}): Tensor {
+  checkSameShape(input, target, 'gaussianNllLoss');
+  if (!sameShape(input.shape, variance.shape)) {
+    throw new ValueError(`gaussianNllLoss: input has shape ${fmtShape(input.shape)} but variance has shape ${fmtShape(variance.shape)}; they must match`);
+  }
+  const eps = opts.eps ?? 1e-6;
+  if (!(eps > 0)) throw new ValueError(`gaussianNllLoss: eps must be positive, got ${eps}`);
+  const v0 = variance.detach();
+  for (const x of v0.data) if (x < 0) throw new ValueError('gaussianNllLoss: variance has negative entries');
+  const v = E.add(variance, E.sub(E.clamp(v0, eps, null), v0));
+  const d = E.sub(input, target);
+  let loss = E.mul(E.add(E.log(v), E.div(E.mul(d, d), v)), 0.5);
+  if (opts.full) loss = E.add(loss, 0.5 * Math.log(2 * Math.PI));
+  return reduce(loss, opts.reduction ?? 'mean', 'gaussianNllLoss');
 }
 
 export interface NllOptions {

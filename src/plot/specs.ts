@@ -155,6 +155,15 @@ export interface DatedSeries {
   values: number[];
 }
 
+/** An interval drawn as a shaded band: lower[i] … upper[i] at dates[i] (e.g. the 0.1 and 0.9 quantiles). */
+export interface IntervalBand {
+  dates: string[];
+  lower: number[];
+  upper: number[];
+  /** Names the band in the tooltip, e.g. "80% (q0.1–q0.9)". */
+  label?: string;
+}
+
 export interface ActualVsPredictedInput {
   /** Dates (ISO `YYYY-MM-DD…`, or numeric indices) of the observed series. */
   dates: string[];
@@ -165,6 +174,8 @@ export interface ActualVsPredictedInput {
   forecast?: Record<string, DatedSeries>;
   /** First date of the test span: drawn as a shaded region with a rule. */
   testStart?: string;
+  /** Prediction intervals per model (a model of `predictions` or `forecast`): shaded bands in its colour. */
+  bands?: Record<string, IntervalBand[]>;
   /** Colour per model (see modelColors), so several charts agree; default: PALETTE in order. */
   colors?: Record<string, string>;
   title?: string;
@@ -211,6 +222,13 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
   for (const [m, s] of Object.entries(input.predictions)) { checkLengths(`predictions.${m}`, s); allDates.push(...s.dates); }
   for (const [m, s] of Object.entries(forecast)) { checkLengths(`forecast.${m}`, s); allDates.push(...s.dates); }
   if (input.testStart !== undefined) allDates.push(input.testStart);
+  for (const [m, bs] of Object.entries(input.bands ?? {})) {
+    if (!models.includes(m)) throw new ValueError(`actualVsPredictedSpec: bands.${m} names no model of predictions or forecast (${models.join(', ')})`);
+    for (const b of bs) {
+      if (b.lower.length !== b.dates.length || b.upper.length !== b.dates.length) throw new ValueError(`actualVsPredictedSpec: bands.${m} has ${b.dates.length} dates but ${b.lower.length} lower and ${b.upper.length} upper values`);
+      allDates.push(...b.dates);
+    }
+  }
   const kind = xKind(allDates);
   const x = (d: string): string | number => (kind === 'quantitative' ? Number(d) : d);
 
@@ -261,6 +279,32 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
           encoding: { x: { ...xEnc, field: 'start' }, text: { field: 'label' } },
         },
       ],
+    });
+  }
+  // intervals under the lines: one translucent area per band, in its model's colour
+  const bandRows: { date: string | number; lower: number; upper: number; model: string; band: string }[] = [];
+  for (const [m, bs] of Object.entries(input.bands ?? {})) {
+    for (const b of bs) {
+      b.dates.forEach((d, i) => {
+        const lo = b.lower[i], hi = b.upper[i];
+        if (finite(lo) && finite(hi)) bandRows.push({ date: x(d), lower: lo, upper: hi, model: m, band: b.label ?? 'interval' });
+      });
+    }
+  }
+  if (bandRows.length > 0) {
+    layers.push({
+      data: { values: bandRows },
+      mark: { type: 'area', opacity: 0.18, aria: false },
+      encoding: {
+        x: xEnc,
+        y: { field: 'lower', type: 'quantitative', scale: { zero: false } },
+        y2: { field: 'upper' },
+        // fill on its own field, not color on 'series': a separate scale with no legend, so the lines'
+        // legend keeps its solid swatches (a shared channel would merge the two legends)
+        fill: { field: 'model', type: 'nominal', scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((m, i) => ownColor(input.colors, m) ?? colorFor(i))] }, legend: null },
+        detail: { field: 'band' },
+        tooltip: [{ field: 'model' }, { field: 'band' }, { field: 'lower', format: '.4g' }, { field: 'upper', format: '.4g' }],
+      },
     });
   }
   layers.push({

@@ -14,6 +14,7 @@ import type { Module, StateDict } from '../nn/module.js';
 import { Adam, AdamW } from '../optim/adam.js';
 import { hasNonFinite } from '../optim/clip.js';
 import type { Optimizer } from '../optim/optimizer.js';
+import { CosineAnnealingLR } from '../optim/scheduler.js';
 import { SGD } from '../optim/sgd.js';
 import { Generator } from '../tensor/random.js';
 import { tensor } from '../tensor/creation.js';
@@ -69,9 +70,10 @@ export interface FitOptions {
   weightDecay?: number;
   /**
    * The training objective. mse/l1 per element (reduction 'sum' reproduces the tutorial);
-   * cross-entropy: the output's last dim holds the class logits and y the class indices.
+   * cross-entropy: the output's last dim holds the class logits and y the class indices. An
+   * Objective is a loss of one's own (the forecasters' pinball and Gaussian NLL).
    */
-  loss?: LossName;
+  loss?: LossName | Objective;
   /** Cross-entropy: a weight per class (PyTorch's `weight`; the mean divides by the summed weights). */
   classWeights?: readonly number[];
   /** Cross-entropy: targets with this value (padding steps) are ignored (default −100, as PyTorch). */
@@ -98,6 +100,8 @@ export interface FitOptions {
   };
   /** Maps a batch's model output to the shape of its targets (default: identity). */
   outputToTarget?: (out: Tensor) => Tensor;
+  /** The learning rate per epoch: constant (default) or cosine annealing from lr to 0 over the epochs (PyTorch's CosineAnnealingLR, tMax = epochs). */
+  lrSchedule?: 'constant' | 'cosine';
   /** Data augmentation: a new input batch from each training batch (never applied to evaluation), drawing from the run's generator. */
   augment?: (x: Tensor, gen: Generator) => Tensor;
 }
@@ -143,10 +147,15 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
   const loader = new DataLoader(new TensorDataset(...[data.train.x, data.train.y, ...(trainLengths ? [trainLengths] : [])]), { batchSize, shuffle: opts.shuffle ?? true, generator: gen });
   if (loader.length === 0) throw new TrainingError('fit: the training set is empty');
   const opt = makeOptimizer(model, opts);
+  if (opts.lrSchedule !== undefined && opts.lrSchedule !== 'constant' && opts.lrSchedule !== 'cosine') {
+    throw new TrainingError(`fit: lrSchedule must be 'constant' or 'cosine', got ${String(opts.lrSchedule)}`);
+  }
+  // PyTorch's CosineAnnealingLR(tMax = epochs), stepped after every epoch: epoch e trains at lr·(1 + cos(π(e−1)/epochs))/2
+  const schedule = opts.lrSchedule === 'cosine' ? new CosineAnnealingLR(opt, { tMax: epochs }) : null;
   const params = model.parameters();
   const lossName = opts.loss ?? 'mse';
   const reduction = opts.reduction ?? 'mean';
-  const objective = lossOf(lossName, opts);
+  const objective = typeof lossName === 'string' ? lossOf(lossName, opts) : lossName;
   const toTarget = opts.outputToTarget ?? ((o: Tensor) => o);
   const val = data.val ?? null;
   const monitoredSet = val ? 'validation' : 'training';
@@ -189,6 +198,7 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
     const valLoss = val ? evaluate(model, val, objective, val.outputToTarget ?? toTarget) : null;
     if (history.val && valLoss !== null) history.val.push(valLoss);
     opts.callbacks?.onEpochEnd?.({ epoch, epochs, train: trainLoss, val: valLoss });
+    schedule?.step();
     // the last optimizer step of an epoch can overflow the weights without any loss seeing it
     if (hasNonFinite(model.parameters(), { values: true })) return diverge(epoch, `epoch ${epoch}: the weights became NaN/Inf`);
     const monitored = valLoss ?? trainLoss;
