@@ -1,7 +1,8 @@
 // `rnnkit backtest`: rolling-origin evaluation of one or more models on a CSV series (see
 // src/forecast/backtest.ts for the definition). For each origin among the last --test points
 // (every --stride), each model is fitted on everything before it (--retrain every|never|N) and
-// forecasts --horizon steps recursively; the last point of each forecast is scored. Prints the
+// forecasts --horizon steps recursively (a neural model with --output-steps H forecasts directly,
+// H values per forward pass); the last point of each forecast is scored. Prints the
 // metrics per model, a per-horizon error table and a terminal chart; writes one chart per model
 // (its forecast from every origin over the actuals) and results.json into --out.
 import { join, resolve } from 'node:path';
@@ -70,6 +71,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     .option('--stride <n>', 'positions between origins', intOption('stride'), 1)
     .option('--retrain <when>', 'every (refit at each origin), never (fit once before the first origin), or N (every N-th origin)', retrainOption, 'every' as forecast.Retrain)
     .option('--all-points', 'also score every step 1..H of every forecast, pooled')
+    .option('--output-steps <h>', 'neural models emit H values at once from each window (direct multi-horizon, Darts BlockRNN); with H ≥ --horizon each forecast is one forward pass', intOption('output-steps'))
     .option('--season <m>', 'season length m: seasonal-naive lag and the MASE scale (1 = naive)', intOption('season'), 1)
     .option('--seq-len <n>', 'window length (lags for AR)', intOption('seq-len'), 6)
     .option('--hidden <n>', 'hidden units', intOption('hidden'), 10)
@@ -88,6 +90,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
       for (const n of names) if (!(MODEL_NAMES as readonly string[]).includes(n)) throw new CliError(`--model must be among ${MODEL_NAMES.join(', ')}; got '${n}'`);
       const modelNames = names as ModelName[];
       const flags: ModelFlags = { ...o, val: 0, steps: 0 };
+      if (o.outputSteps !== undefined && o.outputSteps > 1 && !modelNames.some((n) => !BASELINES.has(n) && n !== 'ar')) throw new CliError('--output-steps applies to mlp, rnn, lstm and gru; none is among --model');
       for (const n of modelNames) checkModelSize(n, flags, 1);
       const outDir = resolve(o.out);
       const files = [...modelNames.flatMap((n) => [`backtest-${n}.svg`, `backtest-${n}.png`]), 'results.json'];
