@@ -6,7 +6,7 @@ export {
   tensor, fromData, zeros, ones, full, zerosLike, onesLike, fullLike, randLike, randnLike, arange, rand, randn, uniform,
   type TensorOptions, type FromDataOptions, type RandomOptions,
 } from './tensor/creation.js';
-export { kernels, setKernels, jsKernels, createWasmKernels, type Kernels } from './tensor/kernels.js';
+export { kernels, setKernels, jsKernels, createWasmKernels, setNumThreads, getNumThreads, type Kernels, type Resident } from './tensor/kernels.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export { gradcheck, GradcheckError, type GradcheckOptions } from './autograd/gradcheck.js';
 export { cat, stack } from './autograd/ops/shape.js';

@@ -2,6 +2,7 @@
 // without touching nn or autograd. Everything works on flat typed arrays with explicit offsets and
 // strides: transposes are handled by index, never by copying.
 import type { Data } from './dtype.js';
+import { ValueError } from '../errors.js';
 import { jsKernels } from './js-kernels.js';
 import { type WasmKernels, createWasmKernels } from './wasm-kernels.js';
 import type { ThreadOptions } from './wasm-threads.js';
@@ -153,7 +154,7 @@ export function setThreadSpawner(s: ThreadOptions['spawn'] | null): void {
  * count; the kernels are rebuilt (resident copies are packed again) on the next call.
  */
 export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`setNumThreads: expects a whole number ≥ 1, got ${n}`);
+  if (!Number.isInteger(n) || n < 1) throw new ValueError(`setNumThreads: expects a whole number ≥ 1, got ${n}`);
   numThreads = n;
   restart();
 }
