@@ -47,17 +47,20 @@ export function winkTokens(raw: string, withLemmas = false): WinkToken[] {
  * (wink-lexer.ts): 5-10x faster, and independent of what was read before. `lemma` is the text.
  */
 export function englishTokens(raw: string): WinkToken[] {
-  return readPieces(raw, lexTokens);
+  return readPieces(raw, (piece, attachedStart, out) => lexTokens(piece, attachedStart, out));
 }
 
 /**
- * `winkTokens(raw, true)`, faster where it can be shown to give the same: a piece of text (a text,
- * or a 128-character piece of a longer run) whose tokens all have a lemma that no part of speech can
- * change is not read by wink's tagger; its tokens come from englishTokens and their lemmas from
- * `contextFreeLemma`. Any other piece is read by wink-nlp, as before.
+ * `winkTokens(raw, true)`, faster where it can be shown to give the same: a piece of a run longer
+ * than MAX_RUN (hostile input: punctuation, markup, junk without spaces) whose tokens all have a
+ * lemma that no part of speech can change is not read by wink's tagger; its tokens come from
+ * englishTokens and their lemmas from `contextFreeLemma`. Any other piece is read by wink-nlp, as
+ * before: ordinary text rarely passes (a plural or a verb in every sentence), so it goes straight
+ * to wink rather than pay for the check.
  */
 export function englishLemmaTokens(raw: string): WinkToken[] {
-  return readPieces(raw, (piece, attachedStart, out) => {
+  return readPieces(raw, (piece, attachedStart, out, cut) => {
+    if (!cut) return readInto(piece, attachedStart, true, out);
     const mark = out.length;
     const seen = { expansion: false };
     lexTokens(piece, attachedStart, out, seen);
@@ -127,22 +130,23 @@ function unchangedByTagging(normal: string): boolean {
   return lemmatizeAs(normal, 'ADJ', sayYes) === normal && lemmatizeAs(normal, 'NOUN', sayYes) === normal && lemmatizeAs(normal, 'VERB', sayYes) === normal;
 }
 
-type PieceReader = (piece: string, attachedStart: boolean, out: WinkToken[]) => void;
+/** `cut`: the text had a run longer than MAX_RUN, so it comes in pieces. */
+type PieceReader = (piece: string, attachedStart: boolean, out: WinkToken[], cut: boolean) => void;
 
 function readPieces(raw: string, read: PieceReader): WinkToken[] {
   const out: WinkToken[] = [];
   const text = raw.replace(RE_OTHER_SPACE, ' ');
   if (text.length <= MAX_RUN) {
-    read(text, false, out); // no run to cut
+    read(text, false, out, false); // no run to cut
     return out;
   }
   const cuts = cutLongRuns(text);
   let from = 0;
   for (const cut of cuts) {
-    read(text.slice(from, cut), from > 0, out);
+    read(text.slice(from, cut), from > 0, out, true);
     from = cut;
   }
-  read(text.slice(from), from > 0, out);
+  read(text.slice(from), from > 0, out, cuts.length > 0);
   return out;
 }
 
