@@ -205,7 +205,9 @@ describe('absurd sizes are refused at once, naming the flag and the bytes', () =
       expect(r.code).toBe(2);
       expect(r.stderr.split('\n')).toHaveLength(2);
       expect(r.stderr).toMatch(re);
-      expect(r.ms).toBeLessThan(2000);
+      // the message comes from the size check that runs before any allocation; this bound only
+      // catches a run that allocated and worked for minutes (not a speed test: the machine is shared)
+      expect(r.ms).toBeLessThan(20_000);
     });
   }
 
