@@ -70,7 +70,7 @@ interface UseFlags extends Partial<ReadFlags> {
  */
 export const DEMO_RECIPE = {
   model: 'gru', hidden: 64, layers: 1, bidirectional: true, dropout: 0, pool: 'mean',
-  epochs: 80, lr: 0.01, batchSize: 32, weightDecay: 0.05, shift: 1, seed: 0,
+  epochs: 80, lr: 0.01, batchSize: 32, weightDecay: 0.05, shift: 1, seed: 0, lrSchedule: 'constant',
 } as const;
 
 const REPORT_FILES = ['loss.svg', 'loss.png', 'accuracy.svg', 'accuracy.png', 'confusion.svg', 'confusion.png', 'report.html', 'results.json'];

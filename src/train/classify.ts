@@ -23,6 +23,8 @@ export interface ClassifierTrainOptions {
   seed?: number;
   optimizer?: FitOptions['optimizer'];
   weightDecay?: number;
+  /** Learning rate per epoch: constant (default) or cosine annealing to 0 (PyTorch's CosineAnnealingLR, tMax = epochs). */
+  lrSchedule?: FitOptions['lrSchedule'];
   clipGradNorm?: number;
   /** A weight per class for the loss, or 'balanced' (N / (C · count_c), as scikit-learn's). */
   classWeights?: readonly number[] | 'balanced';
@@ -64,6 +66,7 @@ export function trainClassifier(
     optimizer: opts.optimizer ?? 'adam',
     weightDecay: opts.weightDecay,
     clipGradNorm: opts.clipGradNorm,
+    lrSchedule: opts.lrSchedule,
     earlyStopping: opts.earlyStopping,
     loss: 'cross-entropy',
     classWeights: classWeights ?? undefined,

@@ -59,3 +59,24 @@ describe('the one training step', () => {
     expect(TbpttError).toBe(TrainingError);
   });
 });
+
+describe("fit's lrSchedule", () => {
+  it("'cosine' trains epoch e at lr·(1 + cos(π(e−1)/E))/2, as PyTorch's CosineAnnealingLR(tMax = E)", async () => {
+    const { fit } = await import('../../src/train/fit.js');
+    manualSeed(3);
+    const a = new nn.Linear(2, 1), b = new nn.Linear(2, 1);
+    b.loadStateDict(a.stateDict());
+    const x = randn([8, 2]), y = randn([8, 1]);
+    fit(a, { train: { x, y } }, { epochs: 3, batchSize: 8, shuffle: false, optimizer: 'sgd', lr: 0.1, lrSchedule: 'cosine' });
+    for (const lr of [0.1, 0.075, 0.025]) {
+      const opt = new optim.SGD(b.parameters(), { lr });
+      opt.zeroGrad();
+      b.forward(x).sub(y).pow(2).mean().backward();
+      opt.step();
+    }
+    for (const k of ['weight', 'bias'] as const) {
+      const [pa, pb] = [Array.from(a[k]!.data), Array.from(b[k]!.data)];
+      pa.forEach((v, i) => expect(Math.abs(v - pb[i]!)).toBeLessThan(1e-7));
+    }
+  });
+});

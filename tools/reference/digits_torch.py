@@ -33,6 +33,7 @@ Every option (defaults in brackets):
     --dropout P [0]                 --layout rows|pixels [rows]
     --optimizer adam|adamw [adam]   --lr LR [0.01]         --weight-decay WD [0; adamw: 0.01, as rnnkit]
     --clip C [none]                 --epochs E [40]        --batch-size B [32]
+    --schedule constant|cosine [constant] (cosine: CosineAnnealingLR, T_max = epochs, per epoch)
     --shift K [0]                   --seeds 0,1,2 [0,1,2]  --out FILE (also write the JSON there)
     --jobs J [1] (seeds in J processes at once, one thread each: J = 3 takes a third of the wall
     time on 3 idle cores; keep 1 for the per-seed seconds of an unshared core)
@@ -128,6 +129,8 @@ def run_seed(a, seed, train, test):
     wd = a.weight_decay if a.weight_decay is not None else (0.01 if a.optimizer == "adamw" else 0.0)
     opt_cls = torch.optim.AdamW if a.optimizer == "adamw" else torch.optim.Adam
     opt = opt_cls(model.parameters(), lr=a.lr, weight_decay=wd)
+    # --schedule cosine: CosineAnnealingLR(T_max = epochs) stepped after each epoch (rnnkit's lrSchedule 'cosine')
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=a.epochs) if a.schedule == "cosine" else None
     # the plain PyTorch idiom: shuffling drawn from the global generator that manual_seed set
     loader = DataLoader(TensorDataset(xtr, ytr), batch_size=a.batch_size, shuffle=True)
     gen = torch.Generator().manual_seed(seed)  # augmentation only
@@ -143,6 +146,8 @@ def run_seed(a, seed, train, test):
             if a.clip is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), a.clip)
             opt.step()
+        if sched is not None:
+            sched.step()
     model.eval()
     with torch.no_grad():
         acc = (model(as_sequence(xte, a.layout)).argmax(1) == yte).sum().item() / len(yte)
@@ -166,6 +171,7 @@ def main(argv=None):
     p.add_argument("--epochs", type=int, default=40)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--shift", type=int, default=0)
+    p.add_argument("--schedule", choices=["constant", "cosine"], default="constant")
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--out", default=None)
     p.add_argument("--jobs", type=int, default=1)
