@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The playground in Debian's headless Chromium (`apt-get install -y chromium`): `npm run test:web`.
+// Kept out of `npm test` (test/**/*.test.ts), which stays fast and Chromium-free.
+export default defineConfig({
+  test: {
+    include: ['test/web/**/*.web.ts'],
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
+    pool: 'forks',
+  },
+});

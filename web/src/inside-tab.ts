@@ -1,0 +1,108 @@
+// Tab 2, inside the network: a small RNN on the adding problem; the unrolled graph, the hidden
+// state over time, ‖∂L/∂h_t‖ per step (live), ρ(W_hh) with a slider that rescales W_hh, the
+// initialisation and gradient clipping.
+import type uPlot from 'uplot';
+import { COLORS, drawHeatmap, drawUnrolled, lineChart } from './charts.js';
+import type { FromWorker, InConfig, InInit, InStateMsg } from './protocol.js';
+import { throttled, fmt, num, Runner } from './runner.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+export function insideTab(): void {
+  const status = $('in-status'), error = $('in-error'), seeds = $('in-seeds');
+  const radius = $<HTMLInputElement>('in-radius'), radiusOut = $<HTMLOutputElement>('in-radius-out');
+  const graph = document.getElementById('in-graph') as unknown as SVGSVGElement;
+  const heat = $<HTMLCanvasElement>('in-heatmap'), heatCaption = $('in-heatmap-caption');
+  let state: InStateMsg | null = null;
+
+  const gradChart: uPlot = lineChart($('in-grad-chart'), {
+    xLabel: 'step t', yLabel: '‖∂L/∂h_t‖', log: true, height: 220,
+    lines: [{ label: '‖∂L/∂h_t‖', stroke: COLORS.grad }],
+  });
+
+  const draw = throttled(() => {
+    if (!state) return;
+    const s = state, T = s.gradNorms.length;
+    // a log axis cannot show 0 (an exactly vanished gradient): leave a gap there
+    gradChart.setData([s.gradNorms.map((_, t) => t + 1), s.gradNorms.map((g) => (g > 0 ? g : null))] as uPlot.AlignedData);
+    drawUnrolled(graph, T, s.gradNorms);
+    graph.setAttribute('aria-label', `Unrolled graph of the RNN over ${T} steps: inputs x_t feed hidden states h_t through U, each h_t feeds h_(t+1) through W and an output o_t through V; U, W and V are the same at every step; the loss L reads o_${T} only`);
+    const maxAbs = Math.max(1e-9, ...s.hidden.flat().map(Math.abs));
+    const scale = s.nonlinearity === 'tanh' ? 1 : maxAbs;
+    drawHeatmap(heat, s.hidden, scale);
+    heatCaption.textContent = `Hidden state h_t of sample ${s.sample} (rows: ${s.hidden[0]?.length ?? 0} units, columns: ${T} steps; ${s.nonlinearity === 'tanh' ? 'blue −1 … white 0 … red +1' : `ReLU: white 0 … red ${fmt(maxAbs)}`}); marked steps ${s.marked[0] + 1} and ${s.marked[1] + 1}, target ${fmt(s.target)}`;
+    const ratio = s.gradNorms[0]! / Math.max(s.gradNorms[T - 1]!, 1e-300);
+    const verdict = s.radius < 0.95 ? 'below 1: gradients shrink going back in time (vanishing)' : s.radius > 1.05 ? 'above 1: gradients can grow going back in time (exploding)' : 'near 1: the edge between vanishing and exploding';
+    radiusOut.textContent = `ρ(W_hh) = ${s.radius.toFixed(3)} — ${verdict}; ‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ = ${ratio.toExponential(2)}`;
+    radius.setAttribute('aria-valuetext', `target spectral radius ${radius.value}; now ${s.radius.toFixed(3)}`);
+  });
+
+  const runner = new Runner({ train: $('in-train'), pause: $('in-pause'), reset: $('in-reset') }, status, error, (m: FromWorker) => {
+    if (m.type === 'in-state') {
+      state = m;
+      // the slider shows where ρ is now (training moves it), unless the user holds it
+      if (document.activeElement !== radius) radius.value = String(Math.min(2, Math.max(0.1, m.radius)));
+      if (m.epoch === 0) runner.setStatus(`epoch 0 · loss – (untrained) · ρ(W_hh) ${m.radius.toFixed(3)}`);
+      else runner.setStatus(`epoch ${m.epoch} · loss ${fmt(m.loss!)} · ρ(W_hh) ${m.radius.toFixed(3)}`);
+      if (m.epoch >= m.epochs && runner.running) {
+        runner.setStatus(`epoch ${m.epoch} · loss ${fmt(m.loss!)} · ρ(W_hh) ${m.radius.toFixed(3)} · done`);
+        runner.stopped();
+      }
+      draw();
+    } else if (m.type === 'reset') runner.stopped();
+  });
+
+  function config(): InConfig | string {
+    const c: InConfig = {
+      seqLen: num('in-seqlen'), hidden: num('in-hidden'), init: ($('in-init') as HTMLSelectElement).value as InInit, clip: $<HTMLInputElement>('in-clip').checked,
+      clipNorm: num('in-clipnorm'), lr: num('in-lr'), epochs: num('in-epochs'), seed: num('in-seed'), sample: num('in-sample'),
+    };
+    if (!Number.isInteger(c.seqLen) || c.seqLen < 2 || c.seqLen > 100) return `sequence length must be an integer in 2 … 100, got ${c.seqLen}`;
+    if (!Number.isInteger(c.hidden) || c.hidden < 1 || c.hidden > 64) return `hidden units must be an integer in 1 … 64, got ${c.hidden}`;
+    if (!Number.isInteger(c.epochs) || c.epochs < 1) return `epochs must be a positive integer, got ${c.epochs}`;
+    if (!Number.isInteger(c.seed) || c.seed < 0) return `seed must be an integer ≥ 0, got ${c.seed}`;
+    if (!Number.isInteger(c.sample) || c.sample < 0 || c.sample > 255) return `sample must be an integer in 0 … 255, got ${c.sample}`;
+    if (!(c.lr > 0)) return `learning rate must be positive, got ${c.lr}`;
+    if (!(c.clipNorm > 0)) return `clip norm must be positive, got ${c.clipNorm}`;
+    return c;
+  }
+
+  function showSeeds(c: InConfig): void {
+    seeds.textContent = `seed ${c.seed} (weights) · data seed ${c.seed + 1} (256 adding-problem sequences) · batch order seed ${c.seed + 2}`;
+  }
+
+  /** A new model from the form (init, size, seed changes), untrained. */
+  function setup(): void {
+    const c = config();
+    if (typeof c === 'string') return runner.showError(c);
+    runner.clearError();
+    runner.stopped();
+    showSeeds(c);
+    runner.send({ type: 'in-setup', config: c });
+  }
+
+  $('in-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const c = config();
+    if (typeof c === 'string') return runner.showError(c);
+    runner.clearError();
+    showSeeds(c);
+    runner.started();
+    runner.send({ type: 'in-train', config: c });
+  });
+  $('in-reset').addEventListener('click', () => {
+    runner.stopped();
+    runner.send({ type: 'reset' });
+  });
+  for (const id of ['in-seqlen', 'in-hidden', 'in-init', 'in-seed', 'in-lr']) $(id).addEventListener('change', setup);
+  $('in-sample').addEventListener('change', () => {
+    const s = num('in-sample');
+    if (Number.isInteger(s) && s >= 0 && s <= 255) runner.send({ type: 'in-sample', sample: s });
+  });
+  const sendClip = () => runner.send({ type: 'in-clip', clip: $<HTMLInputElement>('in-clip').checked, clipNorm: num('in-clipnorm') > 0 ? num('in-clipnorm') : 1 });
+  $('in-clip').addEventListener('change', sendClip);
+  $('in-clipnorm').addEventListener('change', sendClip);
+  radius.addEventListener('input', () => runner.send({ type: 'in-radius', radius: Number(radius.value) }));
+
+  setup();
+}

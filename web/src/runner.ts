@@ -1,0 +1,102 @@
+// One tab's worker and its Train / Pause / Reset buttons.
+import type { FromWorker, ToWorker } from './protocol.js';
+
+export class Runner {
+  readonly worker: Worker;
+  running = false;
+  paused = false;
+
+  constructor(
+    private readonly buttons: { train: HTMLButtonElement; pause: HTMLButtonElement; reset: HTMLButtonElement },
+    private readonly status: HTMLElement,
+    private readonly error: HTMLElement,
+    onMessage: (m: FromWorker) => void,
+  ) {
+    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
+      const m = e.data;
+      if (m.type === 'error') {
+        this.showError(m.message);
+        this.stopped();
+      } else if (m.type === 'paused') this.setStatusSuffix(' · paused');
+      else if (m.type === 'resumed') this.setStatusSuffix('');
+      onMessage(m);
+    };
+    this.worker.onerror = (e) => this.showError(`worker: ${e.message}`);
+    buttons.pause.addEventListener('click', () => {
+      if (!this.running) return;
+      this.paused = !this.paused;
+      buttons.pause.textContent = this.paused ? 'Resume' : 'Pause';
+      this.send({ type: this.paused ? 'pause' : 'resume' });
+    });
+  }
+
+  send(m: ToWorker): void {
+    this.worker.postMessage(m);
+  }
+
+  showError(msg: string): void {
+    this.error.textContent = msg;
+  }
+
+  clearError(): void {
+    this.error.textContent = '';
+  }
+
+  started(): void {
+    this.running = true;
+    this.paused = false;
+    this.buttons.pause.disabled = false;
+    this.buttons.pause.textContent = 'Pause';
+    this.buttons.train.textContent = 'Train again';
+  }
+
+  stopped(): void {
+    this.suffix = '';
+    this.running = false;
+    this.paused = false;
+    this.buttons.pause.disabled = true;
+    this.buttons.pause.textContent = 'Pause';
+  }
+
+  private suffix = '';
+  setStatus(text: string): void {
+    this.status.textContent = text + this.suffix;
+  }
+
+  private setStatusSuffix(s: string): void {
+    const base = (this.status.textContent ?? '').replace(/ · paused$/, '');
+    this.suffix = s;
+    this.status.textContent = base + s;
+  }
+}
+
+/**
+ * Repaints at most every `ms` (and once after the last call), however fast epochs arrive: the
+ * charts are the main thread's only real work, and on a busy machine a redraw per frame would
+ * take its time from the input handling the page owes the user.
+ */
+export function throttled(draw: () => void, ms = 150): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let last = -Infinity;
+  return () => {
+    if (timer !== null) return;
+    const wait = Math.max(0, last + ms - performance.now());
+    timer = setTimeout(() => {
+      timer = null;
+      requestAnimationFrame(() => {
+        last = performance.now();
+        draw();
+      });
+    }, wait);
+  };
+}
+
+export function num(id: string): number {
+  const v = Number((document.getElementById(id) as HTMLInputElement).value);
+  return Number.isFinite(v) ? v : NaN;
+}
+
+export function fmt(v: number): string {
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3);
+}
