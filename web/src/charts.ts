@@ -111,8 +111,8 @@ function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string,
 
 /**
  * The unrolled graph x_t → h_t → o_t for T steps (at most 9 columns: the first five, a gap, the
- * last three). Each h_t is shaded by its gradient norm relative to the largest (log scale); the
- * loss sits on o_T alone, as in the adding problem.
+ * last three). Each h_t is shaded by its gradient norm relative to the largest (log scale, over six
+ * decades); the loss sits on o_T alone, as in the adding problem.
  */
 export function drawUnrolled(svg: SVGSVGElement, T: number, gradNorms: number[]): void {
   const steps: (number | null)[] = T <= 9 ? Array.from({ length: T }, (_, t) => t) : [0, 1, 2, 3, 4, null, T - 3, T - 2, T - 1];
@@ -125,7 +125,9 @@ export function drawUnrolled(svg: SVGSVGElement, T: number, gradNorms: number[])
   defs.append(marker);
   svg.append(defs);
   const logs = gradNorms.map((g) => Math.log10(Math.max(g, 1e-30)));
-  const hi = Math.max(...logs), lo = Math.max(Math.min(...logs), hi - 8);
+  // a fixed log span (6 decades below the largest norm fade to white), so that preserved
+  // gradients look alike and vanished ones fade, whatever the spread of this sample
+  const hi = Math.max(...logs), lo = hi - 6;
   const shade = (t: number) => (gradNorms.length ? Math.max(0.04, (logs[t]! - lo) / Math.max(hi - lo, 1e-9)) : 0);
   const yX = 210, yH = 130, yO = 50, r = 20;
   const cx = (i: number) => 60 + colW * i + colW / 2;
