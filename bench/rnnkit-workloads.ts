@@ -1,9 +1,10 @@
 // rnnkit's side of the benchmark: the tutorial model (models.TutorialRNN), the medium and large
 // models (nn.RNN / LSTM / GRU + Linear head on every step), LSTM generation (models.RNNLM, noGrad),
 // a char-LM epoch and 512³ matmul, through the public API only. It times the
-// compiled package in dist/ (what `npm install` users run; `npm run bench` builds it first): under
+// compiled package in dist/ through the Node entry (what `npm install` users run in Node: relaxed SIMD
+// on; `npm run bench` builds it first): under
 // tsx, the dev-time transform adds about a third to every op at tutorial size.
-import { Tensor, kernels, manualSeed, matmul, models, nn, noGrad, optim, randn } from '../dist/index.js';
+import { Tensor, kernels, manualSeed, matmul, models, nn, noGrad, optim, randn } from '../dist/node.js';
 import { type CharLmSpec, type GenerateSpec, type RnnInit, type RnnSpec, GATES, charBatch } from './workloads.js';
 
 /** nn.RNN / LSTM / GRU (batch first) + Linear(H,1) on every step, with relu in between when asked. */

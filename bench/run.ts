@@ -15,6 +15,8 @@
 //   npm run bench -- --torch PATH         stored PyTorch figures, used when torch cannot run here
 //                                         (default bench/torch-results.json)
 //   npm run bench -- --no-torch           do not run PyTorch (print the stored figures)
+//   npm run bench -- --from ... --save-torch bench/torch-results.json
+//                                         store the runs' 1-thread PyTorch medians (CPU and dates kept)
 //   npm run bench -- --wait-idle [S]      before each figure, wait up to S s (default 60) until
 //                                         other processes use < 0.25 cores (shared machines)
 //
@@ -25,7 +27,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsKernels, kernels } from '../dist/index.js';
+import { jsKernels, kernels } from '../dist/node.js';
 import { charLmWeights, checkMatmul, makeInit, rnnkitCharLm, rnnkitGemm, rnnkitGenerator, rnnkitMatmul, rnnkitTrainer } from './rnnkit-workloads.js';
 import { type Plan, type Timing, gflops, median, relDiff, setProcStatReader, startLoadProbe, timeSteps, waitForQuiet } from './timing.js';
 import { CHARLM, GENERATE, MATMUL_N, RNN_SPECS, type RnnSpec, TUTORIAL, WORKLOADS, type WorkloadName, charCorpus } from './workloads.js';
@@ -124,15 +126,17 @@ interface Options {
   /** Seconds to wait for a quiet machine before each figure; 0: don't wait. */
   waitIdle: number;
   noTorch: boolean;
+  saveTorch: string | null;
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, only: [], json: false, markdown: false, from: [], torch: 'bench/torch-results.json', waitIdle: 0, noTorch: false };
+  const o: Options = { quick: false, only: [], json: false, markdown: false, from: [], torch: 'bench/torch-results.json', waitIdle: 0, noTorch: false, saveTorch: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') o.quick = true;
     else if (a === '--json') o.json = true;
     else if (a === '--no-torch') o.noTorch = true;
+    else if (a === '--save-torch') o.saveTorch = argv[++i] ?? die('--save-torch needs a path');
     else if (a === '--markdown' || a === '--md') o.markdown = true;
     else if (a === '--only') {
       for (const w of (argv[++i] ?? '').split(',')) {
@@ -147,7 +151,7 @@ function parseArgs(argv: string[]): Options {
       while (i + 1 < argv.length && !argv[i + 1]!.startsWith('--')) o.from.push(argv[++i]!);
       if (o.from.length === 0) die('--from needs one or more JSON files written by --json');
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 23).map((l) => l.slice(3)).join('\n') + '\n');
+      process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((l) => l.startsWith('//')).slice(0, 25).map((l) => l.slice(3)).join('\n') + '\n');
       process.exit(0);
     } else die(`unknown option '${a}' (try --help)`);
   }
@@ -275,6 +279,24 @@ function runTorch(threads: number, workloads: WorkloadName[], quick: boolean, ch
     rows.push({ workload: w, framework: fw, source: 'measured', unit: f.unit, value: f.value, timing: { warmup: 0, timed: 0, repeats: repeatsMs.length, ms: median(repeatsMs), repeatsMs }, note });
   }
   return { rows, run };
+}
+
+/** Stores the report's 1-thread PyTorch figures (medians over its runs) as the fallback for machines without torch. */
+function saveTorch(r: Report, path: string): void {
+  const workloads: TorchRun['workloads'] = {};
+  for (const row of r.rows) {
+    if (row.framework === 'pytorch' && row.source === 'measured') workloads[row.workload] = { value: row.value, unit: row.unit, repeats: row.perRun ?? [row.value] };
+  }
+  if (Object.keys(workloads).length === 0) die('--save-torch: the runs have no PyTorch figures measured in them');
+  const version = /PyTorch (\S+)/.exec(r.meta.pytorch ?? '')?.[1] ?? '?';
+  const dates = r.meta.dates ?? [r.meta.date];
+  const out = {
+    workloads, torch_version: version, threads: 1, date: dates[dates.length - 1], dates, cpu_model: r.meta.cpu, nproc: r.meta.nproc,
+    foreign_cores: r.meta.foreignCores,
+    note: `median of ${r.meta.runs} run(s) of \`${r.meta.command}\` (OPENBLAS_NUM_THREADS=OMP_NUM_THREADS=1, torch.set_num_threads(1))`,
+  };
+  writeFileSync(path, JSON.stringify(out, null, 2) + '\n');
+  log(`bench: stored ${Object.keys(workloads).length} PyTorch figures in ${path}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -453,7 +475,7 @@ async function measure(o: Options): Promise<Report> {
       node: process.version,
       cpu: cpuModel(),
       nproc: os.availableParallelism(),
-      threads: { rnnkit: process.env.RNNKIT_THREADS ?? 'default', tfjs: 1, pytorch: torchThreads },
+      threads: { rnnkit: String((kernels() as { threads?: () => number }).threads?.() ?? 1), tfjs: 1, pytorch: torchThreads },
       pytorch,
       tfjs: tfjs.tfjsVersion,
       tfjsWasmBackend: wasmLabel,
@@ -544,7 +566,7 @@ function find(r: Report, workload: WorkloadName, framework: Framework): Row | un
 
 /** How many times faster rnnkit is than `peer` (below 1: slower). */
 function speedup(rnnkit: Row, peer: Row): number {
-  return rnnkit.unit === 'ms/step' ? peer.value / rnnkit.value : rnnkit.value / peer.value;
+  return rnnkit.unit === 'GFLOP/s' ? rnnkit.value / peer.value : peer.value / rnnkit.value;
 }
 
 /** Targets of issue 11 ("Speed: at or past PyTorch"), against PyTorch measured in the same run only. */
@@ -708,6 +730,7 @@ if (opts.json) {
   console.info = console.error;
 }
 const report = opts.from.length ? combine(opts.from) : await measure(opts);
+if (opts.saveTorch) saveTorch(report, opts.saveTorch);
 if (opts.json) process.stdout.write(JSON.stringify(report) + '\n');
 else if (opts.markdown) printMarkdown(report);
 else printText(report);
