@@ -17,17 +17,20 @@ import { ValueError } from '../errors.js';
 export function uniform_(t: Tensor, low: number, high: number, generator: Generator = defaultGenerator): Tensor {
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = low + (high - low) * generator.random();
+  t._version++;
   return t;
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1, generator: Generator = defaultGenerator): Tensor {
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = mean + std * generator.normal();
+  t._version++;
   return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
   t.data.fill(value);
+  t._version++;
   return t;
 }
 
@@ -45,6 +48,7 @@ export function eye_(t: Tensor): Tensor {
   const [rows, cols] = t.shape as [number, number];
   t.data.fill(0);
   for (let i = 0; i < Math.min(rows, cols); i++) t.data[i * cols + i] = 1;
+  t._version++;
   return t;
 }
 
@@ -140,6 +144,7 @@ export function orthogonal_(t: Tensor, gain = 1, generator: Generator = defaultG
   for (let i = 0; i < g.length; i++) g[i] = generator.normal();
   const q = orthogonalFromGaussian(g, rows, cols);
   for (let i = 0; i < q.length; i++) t.data[i] = gain * q[i]!;
+  t._version++;
   return t;
 }
 
@@ -283,5 +288,6 @@ export function irnn_<M extends ElmanLike>(rnn: M, opts: IrnnOptions = {}): M {
 
 function scale_(t: Tensor, s: number): Tensor {
   for (let i = 0; i < t.data.length; i++) t.data[i]! *= s;
+  t._version++;
   return t;
 }

@@ -209,3 +209,28 @@ describe('irnn_', () => {
     expect(() => init.irnn_(new nn.RNN(1, 3))).toThrow(/nonlinearity 'relu', got 'tanh'/);
   });
 });
+
+describe('in-place initialisers bump the version (no stale cached weights)', () => {
+  it('re-initialising after a forward changes what the next forward computes', async () => {
+    const { LSTM } = await import('../../src/nn/lstm.js');
+    const init = await import('../../src/nn/init.js');
+    const { manualSeed, randn } = await import('../../src/index.js');
+    manualSeed(0);
+    const a = new LSTM(16, 64, { batchFirst: true });
+    const x = randn([8, 5, 16]);
+    a.forward(x); // the kernels may now hold packed copies of W_ih and W_hh
+    const inits: [string, (t: Parameters<typeof init.zeros_>[0]) => unknown][] = [
+      ['orthogonal_', (t) => init.orthogonal_(t)], ['uniform_', (t) => init.uniform_(t, -0.2, 0.2)], ['normal_', (t) => init.normal_(t, 0, 0.1)],
+      ['constant_', (t) => init.constant_(t, 0.01)], ['eye_', (t) => init.eye_(t)],
+    ];
+    for (const [name, f] of inits) {
+      const v = a.weight_hh_l0._version;
+      f(a.weight_hh_l0);
+      f(a.weight_ih_l0);
+      expect(a.weight_hh_l0._version, name).toBeGreaterThan(v);
+      const b = new LSTM(16, 64, { batchFirst: true });
+      b.loadStateDict(a.stateDict());
+      expect(Array.from(a.forward(x)[0].data), name).toEqual(Array.from(b.forward(x)[0].data));
+    }
+  });
+});
