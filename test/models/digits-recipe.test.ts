@@ -14,7 +14,7 @@ const torch = JSON.parse(readFileSync(new URL('../fixtures/digits_torch_recipe.j
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
-describe('digits: the demo recipe against PyTorch (median of 3 seeds)', () => {
+describe('digits: the demo recipe against PyTorch (median of 5 seeds)', () => {
   it('PyTorch ran the recipe the demo uses', () => {
     const r = torch.recipe, d = DEMO_RECIPE;
     expect([r.cell, r.hidden, r.bidirectional, r.pool, r.optimizer, r.lr, r.weight_decay, r.epochs, r.batch_size, r.shift])
