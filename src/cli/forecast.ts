@@ -275,9 +275,9 @@ function printHuman(io: CliIO, title: string, dates: string[], values: number[],
   }
   if (withIntervals.length > 0) io.stdout('\n');
   for (const m of Object.values(res.models)) if (m.message) io.stdout(`note (${m.name}): ${m.message}\n\n`);
-  const series = new Map<string, number[]>([['actual', values.slice(t0)]]);
-  for (const m of Object.values(res.models)) series.set(m.name, m.predictions);
-  io.stdout(plot.terminalChart(series, { height: 10, colors: process.stdout.isTTY }) + '\n\n');
+  // actual plus the best two by test RMSE: five models in box characters are unreadable (every model is in forecast.png)
+  const scored = Object.values(res.models).map((m) => ({ name: m.name, values: m.predictions, score: m.test.rmse }));
+  io.stdout(plot.bestSeriesChart({ name: 'actual', values: values.slice(t0) }, scored, { keep: 2, scoreName: 'test RMSE', height: 10, colors: process.stdout.isTTY }) + '\n\n');
   for (const [k, p] of Object.entries(files)) io.stdout(`${k.padEnd(12)} ${p}\n`);
 }
 

@@ -252,35 +252,8 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
 
   const kinds = [KIND_ACTUAL, KIND_ONE_STEP, KIND_FORECAST].filter((k) => rows.some((r) => r.kind === k));
   const seriesDomain = ['actual', ...models];
-  const xEnc = {
-    field: 'date',
-    type: kind,
-    title: kind === 'temporal' ? 'date' : 'time step',
-    ...(kind === 'temporal' ? { scale: { type: 'utc' } } : {}),
-    ...(kind === 'quantitative' ? { scale: { zero: false, nice: false } } : {}),
-  };
+  const seriesRange = [ACTUAL_COLOR, ...models.map((m, i) => ownColor(input.colors, m) ?? colorFor(i))];
 
-  const layers: object[] = [];
-  if (input.testStart !== undefined && input.dates.length > 0) {
-    const end = input.dates[input.dates.length - 1]!;
-    layers.push({
-      data: { values: [{ start: x(input.testStart), end: x(end), label: 'test span' }] },
-      layer: [
-        {
-          mark: { type: 'rect', color: '#4c78a8', opacity: 0.07, aria: false }, // its aria label would use local time
-          encoding: { x: { ...xEnc, field: 'start' }, x2: { field: 'end' } },
-        },
-        {
-          mark: { type: 'rule', color: '#777', strokeDash: [2, 2] },
-          encoding: { x: { ...xEnc, field: 'start' } },
-        },
-        {
-          mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, color: '#555', fontSize: 11 },
-          encoding: { x: { ...xEnc, field: 'start' }, text: { field: 'label' } },
-        },
-      ],
-    });
-  }
   // intervals under the lines: one translucent area per band, in its model's colour
   const bandRows: { date: string | number; lower: number; upper: number; model: string; band: string }[] = [];
   for (const [m, bs] of Object.entries(input.bands ?? {})) {
@@ -291,56 +264,143 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
       });
     }
   }
-  if (bandRows.length > 0) {
+
+  const pos = (d: string | number): number => (typeof d === 'number' ? d : Date.parse(d.length <= 7 ? `${d}-01` : d));
+  const panel = (from: number | null, height: number, title?: string, label = true): object => {
+    const keep = <T extends { date: string | number }>(r: T): boolean => from === null || pos(r.date) >= from;
+    const shown = rows.filter(keep);
+    const xEnc = {
+      field: 'date',
+      type: kind,
+      title: kind === 'temporal' ? 'date' : 'time step',
+      ...(kind === 'temporal' ? { scale: { type: 'utc' }, axis: dateAxis(shown.map((r) => pos(r.date))) } : {}),
+      ...(kind === 'quantitative' ? { scale: { zero: false, nice: false } } : {}),
+    };
+    const layers: object[] = [];
+    if (input.testStart !== undefined && input.dates.length > 0) {
+      const end = input.dates[input.dates.length - 1]!;
+      layers.push({
+        data: { values: [{ start: x(input.testStart), end: x(end), label: 'test span' }] },
+        layer: [
+          {
+            mark: { type: 'rect', color: '#4c78a8', opacity: 0.07, aria: false }, // its aria label would use local time
+            encoding: { x: { ...xEnc, field: 'start' }, x2: { field: 'end' } },
+          },
+          {
+            mark: { type: 'rule', color: '#777', strokeDash: [2, 2] },
+            encoding: { x: { ...xEnc, field: 'start' } },
+          },
+          // a sliver of a test span has no room for its label: the zoom panel carries it
+          ...(label ? [{
+            mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, y: 4, color: '#555', fontSize: 11 },
+            encoding: { x: { ...xEnc, field: 'start' }, text: { field: 'label' } },
+          }] : []),
+        ],
+      });
+    }
+    const bandsShown = bandRows.filter(keep);
+    if (bandsShown.length > 0) {
+      layers.push({
+        data: { values: bandsShown },
+        mark: { type: 'area', opacity: 0.18, aria: false },
+        encoding: {
+          x: xEnc,
+          y: { field: 'lower', type: 'quantitative', scale: { zero: false } },
+          y2: { field: 'upper' },
+          // fill on its own field, not color on 'series': a separate scale with no legend, so the lines'
+          // legend keeps its own swatches (a shared channel would merge the two legends)
+          fill: { field: 'model', type: 'nominal', scale: { domain: seriesDomain, range: seriesRange }, legend: null },
+          detail: { field: 'band' },
+          tooltip: [{ field: 'model' }, { field: 'band' }, { field: 'lower', format: '.4g' }, { field: 'upper', format: '.4g' }],
+        },
+      });
+    }
     layers.push({
-      data: { values: bandRows },
-      mark: { type: 'area', opacity: 0.18, aria: false },
+      data: { values: shown },
+      mark: { type: 'line', strokeWidth: 1.8 },
       encoding: {
         x: xEnc,
-        y: { field: 'lower', type: 'quantitative', scale: { zero: false } },
-        y2: { field: 'upper' },
-        // fill on its own field, not color on 'series': a separate scale with no legend, so the lines'
-        // legend keeps its solid swatches (a shared channel would merge the two legends)
-        fill: { field: 'model', type: 'nominal', scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((m, i) => ownColor(input.colors, m) ?? colorFor(i))] }, legend: null },
-        detail: { field: 'band' },
-        tooltip: [{ field: 'model' }, { field: 'band' }, { field: 'lower', format: '.4g' }, { field: 'upper', format: '.4g' }],
+        y: { field: 'value', type: 'quantitative', title: input.yLabel ?? 'value', scale: { zero: false } },
+        color: {
+          field: 'series', type: 'nominal', title: 'series',
+          scale: { domain: seriesDomain, range: seriesRange },
+          legend: { symbolType: 'stroke', symbolSize: 300 },
+        },
+        strokeDash: {
+          field: 'kind', type: 'nominal', title: 'line',
+          scale: { domain: kinds, range: kinds.map((k) => KIND_DASH[k]!) },
+          // the legend draws each kind with its own dash (symbolDash alone would give every swatch one pattern)
+          legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolSize: 400, symbolStrokeWidth: 2 },
+        },
+        detail: { field: 'kind' },
+        tooltip: [
+          { field: 'series' }, { field: 'kind' },
+          kind === 'temporal' ? { field: 'date', type: 'temporal', format: '%Y-%m-%d', formatType: 'utc' } : { field: 'date' },
+          { field: 'value', format: '.4g' },
+        ],
       },
     });
-  }
-  layers.push({
-    mark: { type: 'line', strokeWidth: 1.8 },
-    encoding: {
-      x: xEnc,
-      y: { field: 'value', type: 'quantitative', title: input.yLabel ?? 'value', scale: { zero: false } },
-      color: {
-        field: 'series', type: 'nominal', title: 'series',
-        scale: { domain: seriesDomain, range: [ACTUAL_COLOR, ...models.map((m, i) => ownColor(input.colors, m) ?? colorFor(i))] },
-        legend: { symbolType: 'stroke', symbolSize: 300 },
-      },
-      strokeDash: {
-        field: 'kind', type: 'nominal', title: 'line',
-        scale: { domain: kinds, range: kinds.map((k) => (k === KIND_FORECAST ? [6, 4] : [1, 0])) },
-        legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolSize: 300 },
-      },
-      detail: { field: 'kind' },
-      tooltip: [
-        { field: 'series' }, { field: 'kind' },
-        kind === 'temporal' ? { field: 'date', type: 'temporal', format: '%Y-%m-%d', formatType: 'utc' } : { field: 'date' },
-        { field: 'value', format: '.4g' },
-      ],
-    },
-  });
+    return { ...(title !== undefined ? { title: { text: title, fontSize: 12, fontWeight: 'normal' } } : {}), width: input.width ?? DEFAULT_WIDTH, height, layer: layers };
+  };
 
-  const spec = {
+  const zoomFrom = kind === 'ordinal' ? null : zoomStart(input, allDates.map(pos), pos);
+  const height = input.height ?? DEFAULT_HEIGHT;
+  const head = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(input.title !== undefined ? { title: input.title } : {}),
-    width: input.width ?? DEFAULT_WIDTH,
-    height: input.height ?? DEFAULT_HEIGHT,
     config: BASE_CONFIG,
-    data: { values: rows },
-    layer: layers,
   };
+  const spec = zoomFrom === null
+    ? { ...head, ...panel(null, height) }
+    : { ...head, vconcat: [panel(null, height, undefined, false), panel(zoomFrom, Math.round(height * 0.8), 'zoom: the test span and the forecast')] };
   return spec as TopLevelSpec;
+}
+
+/** Line style per kind of line: observed solid, one-step dotted, free-running dashed. */
+const KIND_DASH: Record<string, number[]> = {
+  [KIND_ACTUAL]: [1, 0],
+  [KIND_ONE_STEP]: [2, 2],
+  [KIND_FORECAST]: [7, 4],
+};
+
+/** Below this share of the chart, the test span and horizon get a zoomed second panel. */
+export const ZOOM_SHARE = 0.15;
+
+/**
+ * Where the zoom panel starts (a position on the x scale), or null when the test span and the
+ * forecast already fill at least ZOOM_SHARE of the chart. It shows as many points before the test
+ * span as the test span has (at least 12), so the eye has the recent level to compare against.
+ */
+function zoomStart(input: ActualVsPredictedInput, all: number[], pos: (d: string) => number): number | null {
+  if (input.testStart === undefined || input.dates.length < 2) return null;
+  const lo = Math.min(...all), hi = Math.max(...all);
+  const t0 = pos(input.testStart);
+  if (!(hi > lo) || !Number.isFinite(t0) || (hi - t0) / (hi - lo) >= ZOOM_SHARE) return null;
+  const i0 = input.dates.findIndex((d) => pos(d) >= t0);
+  if (i0 < 0) return null;
+  const testLen = input.dates.length - i0;
+  return pos(input.dates[Math.max(0, i0 - Math.max(12, testLen))]!);
+}
+
+/**
+ * A date axis that names years: across three years or more, ticks on whole years labelled "%Y"
+ * (every k-th year, at most 12 ticks); shorter spans tick on months labelled "%b %Y"; under two
+ * months, days. Vega's default multi-format labels only the January ticks with the year, so a
+ * monthly chart of 2-5 years read "April, July, October".
+ */
+export function dateAxis(times: number[]): { format: string; tickCount: { interval: 'year' | 'month' | 'day'; step: number }; labelOverlap: boolean } {
+  const finiteTimes = times.filter(Number.isFinite);
+  const days = finiteTimes.length > 1 ? (Math.max(...finiteTimes) - Math.min(...finiteTimes)) / 86400000 : 0;
+  const years = days / 365.25;
+  if (years >= 3) return { format: '%Y', tickCount: { interval: 'year', step: niceStep(years / 12) }, labelOverlap: true };
+  if (days >= 60) return { format: '%b %Y', tickCount: { interval: 'month', step: niceStep(days / 30.44 / 10, [1, 2, 3, 6, 12]) }, labelOverlap: true };
+  return { format: '%Y-%m-%d', tickCount: { interval: 'day', step: niceStep(days / 8, [1, 2, 7, 14]) }, labelOverlap: true };
+}
+
+/** The smallest of `steps` (then multiples of 5 and 10) at least `x`. */
+function niceStep(x: number, steps: number[] = [1, 2, 5, 10, 20, 25, 50, 100]): number {
+  for (const s of steps) if (s >= x) return s;
+  return Math.ceil(x / 10) * 10;
 }
 
 export interface GradientNormsOptions {

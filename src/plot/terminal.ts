@@ -127,6 +127,36 @@ export function terminalChart(series: Record<string, (number | null)[]> | Map<st
   return [legend, ...body].join('\n');
 }
 
+export interface ScoredSeries {
+  name: string;
+  values: (number | null)[];
+  /** Lower is better (e.g. test RMSE); NaN ranks last. */
+  score: number;
+}
+
+export interface BestSeriesChartOptions extends TerminalChartOptions {
+  /** Models drawn beside the reference series. Default 2: five lines in box characters are a tangle. */
+  keep?: number;
+  /** Names the score in the note line, e.g. "test RMSE". */
+  scoreName?: string;
+}
+
+/**
+ * The reference series (e.g. the actuals) and the `keep` best models by score. When models are
+ * left out, a first line says which are shown and why, so a reader never mistakes the chart for
+ * the whole comparison. Ties keep the given order.
+ */
+export function bestSeriesChart(reference: { name: string; values: (number | null)[] }, models: ScoredSeries[], opts: BestSeriesChartOptions = {}): string {
+  const keep = Math.max(1, Math.floor(opts.keep ?? 2));
+  const rank = (x: number): number => (Number.isFinite(x) ? x : Infinity);
+  const best = models.map((m, i) => ({ m, i })).sort((a, b) => rank(a.m.score) - rank(b.m.score) || a.i - b.i).slice(0, keep).map(({ m }) => m);
+  const series = new Map<string, (number | null)[]>([[reference.name, reference.values], ...best.map((m): [string, (number | null)[]] => [m.name, m.values])]);
+  const chart = terminalChart(series, opts);
+  if (best.length === models.length) return chart;
+  const note = `showing ${reference.name} and the best ${best.length} of ${models.length} models by ${opts.scoreName ?? 'score'}: ${best.map((m) => m.name).join(', ')}`;
+  return `${note}\n${chart}`;
+}
+
 /**
  * An aligned plain-text table: a header, a rule, then the rows. Numbers are right-aligned and
  * shown with 4 significant digits (integers as they are); text is left-aligned.

@@ -110,7 +110,7 @@ describe('renderSvg', () => {
     for (const text of ['actual', 'ar', 'rnn', 'free-running forecast', 'one-step prediction', 'test span', 'GS10 (%)', 'date']) {
       expect(svg).toContain(`>${text}</text>`);
     }
-    expect(svg).toContain('stroke-dasharray="6,4"');
+    expect(svg).toContain('stroke-dasharray="7,4"'); // the free-running forecast's dash
   });
 
   it('renders the gradient-norm heatmap', async () => {
