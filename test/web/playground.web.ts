@@ -2,7 +2,8 @@
 // server on 127.0.0.1 and drives Debian's headless Chromium with playwright-core. The page must
 // load with no console error and no request to another origin; Train must reach "epoch 2" while
 // the main thread keeps answering within 200 ms; both tabs must draw their charts; a dropped
-// malformed CSV must show the library's one-line error. Screenshots, sizes and timings go to
+// malformed CSV must show the library's one-line error; tab 4 must train the digits classifier,
+// show its confusion matrix and classify a digit drawn on its pad. Screenshots, sizes and timings go to
 // test/web/output/ (or $WEB_TEST_OUT). Needs /usr/bin/chromium (or $CHROMIUM).
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -213,6 +214,48 @@ describe('the playground in headless Chromium', () => {
     await page.waitForFunction(() => document.getElementById('in-status')!.textContent!.endsWith('paused'));
     await page.waitForTimeout(300); // the last frame is drawn
     await page.screenshot({ path: join(OUT, 'tab2-inside.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    expect(foreign).toEqual([]);
+  });
+
+  it('sequences in, a class out: trains past epoch 2 with a confusion matrix; a drawn digit gets probabilities summing to 1', async () => {
+    await page.getByRole('tab', { name: 'Sequences in, a class out' }).click();
+    await page.waitForFunction(() => document.getElementById('cls-status')!.textContent!.startsWith('epoch 0'));
+    const t0 = Date.now();
+    await page.locator('#cls-train').click();
+    await page.waitForFunction(() => /^epoch ([2-9]|\d\d+) · loss \d/.test(document.getElementById('cls-status')!.textContent!), undefined, { timeout: 90_000 });
+    // the confusion matrix: 10×10 counts over the test digits (the second half)
+    const counts = await page.$$eval('#cls-confusion td', (tds) => tds.map((td) => Number(td.textContent)));
+    expect(counts.length).toBe(100);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(data.digitsSplit().test.y.length); // 899
+    expect(await page.getAttribute('#cls-confusion', 'aria-label')).toMatch(/^Confusion matrix/);
+    expect(await page.locator('#cls-acc-chart canvas').count()).toBe(1);
+    await page.waitForFunction(() => /done in [\d.]+ s$/.test(document.getElementById('cls-status')!.textContent!), undefined, { timeout: 180_000 });
+    const done = await statusText('cls-status');
+    report.classifier = { status: done, wallSeconds: (Date.now() - t0) / 1000, testAccuracy: Number(/test accuracy ([\d.]+) %/.exec(done)![1]) };
+    expect(report.classifier).toMatchObject({ testAccuracy: expect.any(Number) });
+
+    // a 7 drawn by clicking cells (row, column)
+    const seven: [number, number][] = [[1, 1], [1, 2], [1, 3], [1, 4], [1, 5], [1, 6], [2, 6], [3, 5], [4, 5], [5, 4], [6, 4], [7, 3]];
+    for (const [r, c] of seven) await page.click(`#cls-pad button[data-r="${r}"][data-c="${c}"]`);
+    await page.waitForFunction((n) => document.getElementById('cls-probs')!.dataset.cells === String(n), seven.length);
+    const p = await page.$$eval('#cls-probs li', (lis) => lis.map((li) => Number((li as HTMLElement).dataset.p)));
+    expect(p.length).toBe(10);
+    expect(p.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(Math.abs(p.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4);
+    report.classifierDrawnSeven = p.map((v) => +v.toFixed(4));
+    expect(await page.evaluate(() => (document.getElementById('cls-hidden-map') as HTMLCanvasElement).width)).toBeGreaterThan(100);
+    expect(await page.evaluate(() => (document.getElementById('cls-prefix') as HTMLCanvasElement).width)).toBeGreaterThan(100);
+    // keyboard: arrow keys move along the pad, Space toggles the focused cell
+    await page.focus('#cls-pad button[data-r="0"][data-c="0"]');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Space');
+    expect(await page.getAttribute('#cls-pad button[data-r="1"][data-c="1"]', 'aria-pressed')).toBe('false'); // it was painted above
+    await page.keyboard.press('Space');
+    expect(await page.getAttribute('#cls-pad button[data-r="1"][data-c="1"]', 'aria-pressed')).toBe('true');
+    await page.waitForTimeout(300); // the last frame is drawn
+    await page.screenshot({ path: join(OUT, 'tab4-classifier.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
     expect(foreign).toEqual([]);
   });

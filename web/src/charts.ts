@@ -61,7 +61,7 @@ function tick(v: number | null): string {
 }
 
 /** Diverging blue–white–red for v in [−1, 1]. */
-function diverging(v: number): string {
+export function diverging(v: number): string {
   const t = Math.max(-1, Math.min(1, v));
   const mix = (a: number) => Math.round(255 - (255 - a) * Math.abs(t));
   return t < 0 ? `rgb(${mix(33)},${mix(102)},${mix(172)})` : `rgb(${mix(178)},${mix(24)},${mix(43)})`;
@@ -161,4 +161,55 @@ export function drawUnrolled(svg: SVGSVGElement, T: number, gradNorms: number[])
       svg.append(el('text', { x: x + r + 30, y: yO + 5, class: 'glabel' }, 'L'));
     }
   });
+}
+
+/** Sequential white → dark blue for v in [0, 1]. */
+export function sequential(v: number): string {
+  const t = Math.max(0, Math.min(1, v));
+  const mix = (a: number) => Math.round(255 - (255 - a) * t);
+  return `rgb(${mix(8)},${mix(48)},${mix(107)})`;
+}
+
+/**
+ * m[r][c] as a grid of cells, rows top to bottom, with row labels at the left and column labels
+ * below (null: none). `color` maps a value to a fill.
+ */
+export function drawMatrix(canvas: HTMLCanvasElement, m: number[][], opts: { rowLabels: string[]; colLabel: (c: number) => string | null; color: (v: number) => string; cell: number; rowH: number; gaps?: number[]; colAlign?: 'center' | 'start' }): void {
+  const R = m.length, K = m[0]?.length ?? 0;
+  const left = 44, top = 4, bottom = 18;
+  const w = left + opts.cell * K + 4, h = top + opts.rowH * R + bottom;
+  const dpr = globalThis.devicePixelRatio || 1;
+  canvas.width = w * dpr;
+  canvas.height = h * dpr;
+  canvas.style.width = `${w}px`;
+  canvas.style.height = `${h}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  for (let r = 0; r < R; r++) {
+    for (let c = 0; c < K; c++) {
+      ctx.fillStyle = opts.color(m[r]![c]!);
+      ctx.fillRect(left + c * opts.cell, top + r * opts.rowH, opts.cell, opts.rowH);
+    }
+  }
+  ctx.strokeStyle = '#1a1a1a';
+  ctx.lineWidth = 1;
+  for (const c of opts.gaps ?? []) {
+    ctx.beginPath();
+    ctx.moveTo(left + c * opts.cell + 0.5, top);
+    ctx.lineTo(left + c * opts.cell + 0.5, top + R * opts.rowH);
+    ctx.stroke();
+  }
+  ctx.fillStyle = '#333';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'right';
+  opts.rowLabels.forEach((l, r) => ctx.fillText(l, left - 4, top + r * opts.rowH + opts.rowH / 2));
+  const start = opts.colAlign === 'start';
+  ctx.textAlign = start ? 'left' : 'center';
+  ctx.textBaseline = 'top';
+  for (let c = 0; c < K; c++) {
+    const l = opts.colLabel(c);
+    if (l !== null) ctx.fillText(l, left + c * opts.cell + (start ? 1 : opts.cell / 2), top + R * opts.rowH + 3);
+  }
 }

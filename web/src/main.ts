@@ -3,10 +3,11 @@
 import './style.css';
 import { timeSeriesTab } from './ts-tab.js';
 import { insideTab } from './inside-tab.js';
+import { classifierTab } from './cls-tab.js';
 
 const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
 const opened = new Set<string>();
-const onOpen: Record<string, () => void> = { 'panel-ts': timeSeriesTab, 'panel-in': insideTab };
+const onOpen: Record<string, () => void> = { 'panel-ts': timeSeriesTab, 'panel-in': insideTab, 'panel-cls': classifierTab };
 
 function select(tab: HTMLButtonElement, focus: boolean): void {
   for (const t of tabs) {

@@ -1,7 +1,11 @@
 // One tab's worker and its Train / Pause / Reset buttons.
 import type { FromWorker, ToWorker } from './protocol.js';
 
-export class Runner {
+/** The control messages every tab's worker shares. */
+type Control = { type: 'error'; message: string } | { type: 'paused' } | { type: 'resumed' } | { type: 'reset' };
+
+/** `In` / `Out`: the tab's messages to and from its worker (tabs 1-2 share worker.ts; tab 4 has cls-worker.ts). */
+export class Runner<In extends { type: string } = ToWorker, Out extends { type: string } = FromWorker> {
   readonly worker: Worker;
   running = false;
   paused = false;
@@ -10,28 +14,29 @@ export class Runner {
     private readonly buttons: { train: HTMLButtonElement; pause: HTMLButtonElement; reset: HTMLButtonElement },
     private readonly status: HTMLElement,
     private readonly error: HTMLElement,
-    onMessage: (m: FromWorker) => void,
+    onMessage: (m: Out) => void,
+    worker?: Worker,
   ) {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
-      const m = e.data;
+    this.worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (e: MessageEvent<Out>) => {
+      const m = e.data as unknown as Control;
       if (m.type === 'error') {
         this.showError(m.message);
         this.stopped();
       } else if (m.type === 'paused') this.setStatusSuffix(' · paused');
       else if (m.type === 'resumed') this.setStatusSuffix('');
-      onMessage(m);
+      onMessage(e.data);
     };
     this.worker.onerror = (e) => this.showError(`worker: ${e.message}`);
     buttons.pause.addEventListener('click', () => {
       if (!this.running) return;
       this.paused = !this.paused;
       buttons.pause.textContent = this.paused ? 'Resume' : 'Pause';
-      this.send({ type: this.paused ? 'pause' : 'resume' });
+      this.worker.postMessage({ type: this.paused ? 'pause' : 'resume' });
     });
   }
 
-  send(m: ToWorker): void {
+  send(m: In): void {
     this.worker.postMessage(m);
   }
 
