@@ -13,6 +13,7 @@ import { registerForecastCommands } from './forecast.js';
 import { registerLmCommands } from './lm.js';
 import { registerModesCommands } from './modes.js';
 import { registerTextCommands } from './text.js';
+import { registerTuneCommand } from './tune.js';
 
 export interface ProgramIO {
   stdout: (s: string) => void;
@@ -42,6 +43,7 @@ export function buildProgram(io: ProgramIO = processIO): Command {
   });
   registerForecastCommands(program, io);
   registerBacktestCommand(program, io);
+  registerTuneCommand(program, io);
   registerTextCommands(program, io);
   registerModesCommands(program, io);
   registerLmCommands(program, io);
