@@ -178,6 +178,12 @@ export interface ActualVsPredictedInput {
   bands?: Record<string, IntervalBand[]>;
   /** Colour per model (see modelColors), so several charts agree; default: PALETTE in order. */
   colors?: Record<string, string>;
+  /**
+   * Legend names of the two kinds of model line (dotted `predictions`, dashed `forecast`); default
+   * "one-step prediction" and "free-running forecast". A backtest's scored h-step points are not
+   * one-step predictions: name them.
+   */
+  lineLabels?: { predictions?: string; forecast?: string };
   title?: string;
   yLabel?: string;
   width?: number;
@@ -238,19 +244,22 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
       if (finite(v)) rows.push({ date: x(d), value: v, series, kind: k });
     });
   };
+  const oneStep = input.lineLabels?.predictions ?? KIND_ONE_STEP;
+  const free = input.lineLabels?.forecast ?? KIND_FORECAST;
+  if (new Set([KIND_ACTUAL, oneStep, free]).size < 3) throw new ValueError(`actualVsPredictedSpec: lineLabels must differ from each other and from '${KIND_ACTUAL}'`);
   push('actual', KIND_ACTUAL, input.dates, input.actual);
-  for (const [m, s] of Object.entries(input.predictions)) push(m, KIND_ONE_STEP, s.dates, s.values);
+  for (const [m, s] of Object.entries(input.predictions)) push(m, oneStep, s.dates, s.values);
   for (const [m, s] of Object.entries(forecast)) {
     // Join the forecast to the last observation so the dashed line starts where the data ends.
     const lastI = input.dates.length - 1;
     const first = s.dates[0];
     if (lastI >= 0 && first !== undefined && finite(input.actual[lastI]) && !input.dates.includes(first)) {
-      rows.push({ date: x(input.dates[lastI]!), value: input.actual[lastI]!, series: m, kind: KIND_FORECAST });
+      rows.push({ date: x(input.dates[lastI]!), value: input.actual[lastI]!, series: m, kind: free });
     }
-    push(m, KIND_FORECAST, s.dates, s.values);
+    push(m, free, s.dates, s.values);
   }
 
-  const kinds = [KIND_ACTUAL, KIND_ONE_STEP, KIND_FORECAST].filter((k) => rows.some((r) => r.kind === k));
+  const kinds = [KIND_ACTUAL, oneStep, free].filter((k) => rows.some((r) => r.kind === k));
   const seriesDomain = ['actual', ...models];
   const seriesRange = [ACTUAL_COLOR, ...models.map((m, i) => ownColor(input.colors, m) ?? colorFor(i))];
 
@@ -328,7 +337,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
         },
         strokeDash: {
           field: 'kind', type: 'nominal', title: 'line',
-          scale: { domain: kinds, range: kinds.map((k) => KIND_DASH[k]!) },
+          scale: { domain: kinds, range: kinds.map((k) => (k === KIND_ACTUAL ? DASH.observed : k === oneStep ? DASH.predictions : DASH.forecast)) },
           // the legend draws each kind with its own dash (symbolDash alone would give every swatch one pattern)
           legend: { symbolType: 'stroke', symbolStrokeColor: '#444', symbolSize: 400, symbolStrokeWidth: 2 },
         },
@@ -357,11 +366,7 @@ export function actualVsPredictedSpec(input: ActualVsPredictedInput): TopLevelSp
 }
 
 /** Line style per kind of line: observed solid, one-step dotted, free-running dashed. */
-const KIND_DASH: Record<string, number[]> = {
-  [KIND_ACTUAL]: [1, 0],
-  [KIND_ONE_STEP]: [2, 2],
-  [KIND_FORECAST]: [7, 4],
-};
+const DASH = { observed: [1, 0], predictions: [2, 2], forecast: [7, 4] };
 
 /** Below this share of the chart, the test span and horizon get a zoomed second panel. */
 export const ZOOM_SHARE = 0.15;

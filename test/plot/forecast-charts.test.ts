@@ -103,3 +103,13 @@ describe('bestSeriesChart', () => {
       .toBe(terminalChart({ actual: [1, 1], ar: [1, 2], gru: [2, 1] }, { height: 4 }));
   });
 });
+
+describe('actualVsPredictedSpec lineLabels', () => {
+  it('names the dotted and dashed kinds in the legend, keeping their dashes', () => {
+    const spec = actualVsPredictedSpec({ ...monthlyInput(24, 6), lineLabels: { predictions: 'step-3 forecast (scored)' } });
+    const dash = (linePanel(spec as unknown as Panel).encoding as unknown as { strokeDash: { scale: { domain: string[]; range: number[][] } } }).strokeDash.scale;
+    expect(dash.domain).toEqual(['observed', 'step-3 forecast (scored)', 'free-running forecast']);
+    expect(dash.range).toEqual([[1, 0], [2, 2], [7, 4]]);
+    expect(() => actualVsPredictedSpec({ ...monthlyInput(24, 6), lineLabels: { forecast: 'observed' } })).toThrow(/lineLabels must differ/);
+  });
+});
