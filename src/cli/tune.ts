@@ -168,6 +168,9 @@ export function registerTuneCommand(program: Command, io: CliIO): void {
       } finally {
         bar?.stop();
       }
+      // the benchmark on the same validation origins: a winner that does not beat it has found nothing
+      const V = split.val[1] - split.val[0];
+      const naiveVal = forecast.backtest(values.slice(0, split.test[0]), [{ name: 'persistence', make: () => makeModel('persistence', flagsFor({}), 1), transforms: [] }], { ...btOpts, test: V }).models.persistence!.metrics;
       // the test span, once: the best configuration and persistence, backtested over the full series
       const T = split.test[1] - split.test[0];
       const final = forecast.backtest(values, [
@@ -184,6 +187,7 @@ export function registerTuneCommand(program: Command, io: CliIO): void {
         split: { train: { positions: split.train, dates: at(split.train) }, val: { positions: split.val, dates: at(split.val) }, test: { positions: split.test, dates: at(split.test) } },
         trials: res.trials.map((t) => ({ config: t.config, objective: r6(t.objective), validation: t.metrics ? metricsJSON(t.metrics) : null, seconds: r6(t.seconds), ...(t.error ? { error: t.error } : {}) })),
         best: { config: res.best.config, objective: r6(res.best.objective) },
+        validationBaseline: { persistence: metricsJSON(naiveVal) },
         test: { [o.model]: metricsJSON(final.models[o.model]!.metrics), persistence: metricsJSON(final.models.persistence!.metrics) },
       };
       if (o.json) {
@@ -197,7 +201,7 @@ export function registerTuneCommand(program: Command, io: CliIO): void {
       io.stdout(plot.metricsTable(['rank', ...names, 'val MASE', 'val RMSE', 's'], rows) + '\n\n');
       for (const t of res.trials) if (t.error) io.stdout(`failed (${describe(t.config)}): ${t.error}\n`);
       const tm = final.models[o.model]!.metrics, pm = final.models.persistence!.metrics;
-      io.stdout(`best: ${describe(res.best.config)} (validation MASE ${plot.formatCell(res.best.objective)})\n`);
+      io.stdout(`best: ${describe(res.best.config)} (validation MASE ${plot.formatCell(res.best.objective)}; persistence ${plot.formatCell(naiveVal.mase)})\n`);
       io.stdout(`test, scored once (${final.origins.length} points): RMSE ${plot.formatCell(tm.rmse)}, MAE ${plot.formatCell(tm.mae)}, sMAPE ${plot.formatCell(tm.smape)} %, MASE ${plot.formatCell(tm.mase)}; persistence MASE ${plot.formatCell(pm.mase)}\n`);
     });
 }

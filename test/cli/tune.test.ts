@@ -27,6 +27,7 @@ describe('rnnkit tune', () => {
     expect(j.split.test.positions).toEqual([47, 59]);
     expect(Object.keys(j.test)).toEqual(['ar', 'persistence']);
     expect(j.test.ar.mase).toBeGreaterThan(0);
+    expect(Object.keys(j.validationBaseline.persistence)).toEqual(['rmse', 'mae', 'mape', 'smape', 'mase']);
   });
 
   it('human output: the table, the best configuration and one test line', async () => {
@@ -34,7 +35,7 @@ describe('rnnkit tune', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/grid, 2 configurations; objective: validation MASE of 1-step forecasts \(retrain never\)/);
     expect(r.stdout).toMatch(/rank\s+seq-len\s+val MASE\s+val RMSE\s+s\n/);
-    expect(r.stdout).toMatch(/^best: seq-len=\d \(validation MASE [\d.]+\)$/m);
+    expect(r.stdout).toMatch(/^best: seq-len=\d \(validation MASE [\d.]+; persistence [\d.]+\)$/m);
     expect(r.stdout.match(/^test, scored once \(12 points\)/gm)).toHaveLength(1);
   });
 
