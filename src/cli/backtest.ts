@@ -140,6 +140,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
           dates: dates.slice(from), actual: values.slice(from), testStart: dates[res.testStart],
           predictions: { [lastKey]: { dates: m.lastPoints.positions.map((p) => dates[p]!), values: m.lastPoints.predicted } },
           forecast: H > 1 ? byOrigin : undefined,
+          lineLabels: { predictions: `step-${H} forecast (scored)`, forecast: 'forecasts from each origin' },
           colors: { [lastKey]: colors[m.name]!, ...Object.fromEntries(Object.keys(byOrigin).map((k) => [k, colors[m.name]!])) },
         }));
         written[`${m.name}Svg`] = join(outDir, `backtest-${m.name}.svg`);
