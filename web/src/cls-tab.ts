@@ -220,29 +220,12 @@ export function classifierTab(): void {
     seeds.textContent = `seed ${c.seed} (weights: manualSeed(${c.seed}); batch order: Generator(${c.seed}); shifts: Generator(${c.seed + 1000}))`;
   }
 
-  function setup(): void {
-    const c = config();
-    if (typeof c === 'string') return runner.showError(c);
-    runner.clearError();
-    runner.stopped();
-    showSeeds(c);
-    runner.send({ type: 'cls-setup', config: c });
-  }
-
-  $('cls-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const c = config();
-    if (typeof c === 'string') return runner.showError(c);
-    runner.clearError();
-    showSeeds(c);
-    runner.started();
-    runner.send({ type: 'cls-train', config: c });
+  const setup = runner.bindForm({
+    form: $('cls-form'), reset: $('cls-reset'), config, showSeeds,
+    fields: ['cls-cell', 'cls-hidden', 'cls-bidir', 'cls-pool', 'cls-seed', 'cls-epochs', 'cls-lr', 'cls-wd', 'cls-batch', 'cls-shift'],
+    setup: (c) => ({ type: 'cls-setup', config: c }),
+    train: (c) => ({ type: 'cls-train', config: c }),
   });
-  $('cls-reset').addEventListener('click', () => {
-    runner.stopped();
-    runner.send({ type: 'reset' });
-  });
-  for (const id of ['cls-cell', 'cls-hidden', 'cls-bidir', 'cls-pool', 'cls-seed', 'cls-epochs', 'cls-lr', 'cls-wd', 'cls-batch', 'cls-shift']) $(id).addEventListener('change', setup);
 
   setup();
 }

@@ -6,21 +6,13 @@
 // Legend: N samples, T = 8 rows, F = 8 pixels, H hidden, D directions, C = 10 classes.
 import { data, Generator, manualSeed, models, nn, noGrad, optim, Tensor, train } from 'rnnkit';
 import type { ClsConfig, ClsEpochRecord, ClsFromWorker, ClsStateMsg, ClsToWorker } from './cls-protocol.js';
+import { POST_MS, RunControl } from './run-control.js';
 
 const post = (m: ClsFromWorker): void => (self as unknown as { postMessage(m: ClsFromWorker): void }).postMessage(m);
 
-// ---- run control, as in worker.ts: a run is cancelled by bumping `run`; a paused run awaits `resume`
-let run = 0;
-let paused = false;
-let wake: (() => void) | null = null;
-const POST_MS = 100;
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+const control = new RunControl();
 
-async function checkpoint(id: number): Promise<boolean> {
-  await tick();
-  while (paused && id === run) await new Promise<void>((r) => (wake = r));
-  return id === run;
-}
+
 
 const T = 8, F = 8, C = 10;
 const digits = data.digitsSplit(); // train: the first 898, test: the other 899, x /16 in [0, 1]
@@ -73,7 +65,7 @@ async function trainCls(m: Cls, id: number): Promise<void> {
       count += xb!.shape[0]!;
       if (performance.now() - last > 30) {
         m.trainMs += performance.now() - start;
-        if (!(await checkpoint(id))) return;
+        if (!(await control.checkpoint(id))) return;
         last = start = performance.now();
       }
     }
@@ -88,7 +80,7 @@ async function trainCls(m: Cls, id: number): Promise<void> {
       pending = [];
       posted = performance.now();
     }
-    if (!(await checkpoint(id))) return;
+    if (!(await control.checkpoint(id))) return;
   }
 }
 
@@ -136,18 +128,15 @@ function classify(m: Cls, pixels: readonly number[], seq: number): void {
 async function handle(msg: ClsToWorker): Promise<void> {
   switch (msg.type) {
     case 'pause':
-      paused = true;
+      control.pause();
       post({ type: 'paused' });
       return;
     case 'resume':
-      paused = false;
-      wake?.();
+      control.resume();
       post({ type: 'resumed' });
       return;
     case 'reset':
-      run++;
-      paused = false;
-      wake?.();
+      control.start();
       if (cls) {
         cls = build(cls.cfg);
         post(state(cls, []));
@@ -155,16 +144,12 @@ async function handle(msg: ClsToWorker): Promise<void> {
       post({ type: 'reset' });
       return;
     case 'cls-setup':
-      run++;
-      paused = false;
-      wake?.();
+      control.start();
       cls = build(msg.config);
       post(state(cls, []));
       return;
     case 'cls-train': {
-      const id = ++run;
-      paused = false;
-      wake?.();
+      const id = control.start();
       // a trained-out model, or any changed setting, starts afresh; otherwise training continues
       const c = msg.config, old = cls?.cfg;
       if (!cls || !old || JSON.stringify(old) !== JSON.stringify(c) || cls.epoch >= old.epochs) cls = build(c);

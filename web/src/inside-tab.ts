@@ -71,30 +71,13 @@ export function insideTab(): void {
     seeds.textContent = `seed ${c.seed} (weights) · data seed ${c.seed + 1} (256 adding-problem sequences) · batch order seed ${c.seed + 2}`;
   }
 
-  /** A new model from the form (init, size, seed changes), untrained. */
-  function setup(): void {
-    const c = config();
-    if (typeof c === 'string') return runner.showError(c);
-    runner.clearError();
-    runner.stopped();
-    showSeeds(c);
-    runner.send({ type: 'in-setup', config: c });
-  }
-
-  $('in-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const c = config();
-    if (typeof c === 'string') return runner.showError(c);
-    runner.clearError();
-    showSeeds(c);
-    runner.started();
-    runner.send({ type: 'in-train', config: c });
+  // a change of init, size, seed or rate sets up a new, untrained model
+  const setup = runner.bindForm({
+    form: $('in-form'), reset: $('in-reset'), config, showSeeds,
+    fields: ['in-seqlen', 'in-hidden', 'in-init', 'in-seed', 'in-lr'],
+    setup: (c) => ({ type: 'in-setup', config: c }),
+    train: (c) => ({ type: 'in-train', config: c }),
   });
-  $('in-reset').addEventListener('click', () => {
-    runner.stopped();
-    runner.send({ type: 'reset' });
-  });
-  for (const id of ['in-seqlen', 'in-hidden', 'in-init', 'in-seed', 'in-lr']) $(id).addEventListener('change', setup);
   $('in-sample').addEventListener('change', () => {
     const s = num('in-sample');
     if (Number.isInteger(s) && s >= 0 && s <= 255) runner.send({ type: 'in-sample', sample: s });

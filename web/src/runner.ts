@@ -40,6 +40,43 @@ export class Runner<In extends { type: string } = ToWorker, Out extends { type: 
     this.worker.postMessage(m);
   }
 
+  /**
+   * Wires a tab's model form: submitting trains (`train(config)`), Reset stops the run, and a
+   * change to any of `fields` (or the first call) sets up a new untrained model (`setup(config)`).
+   * `config()` returns the form's values or a one-line error to show. Returns the setup function.
+   */
+  bindForm<C>(o: { form: HTMLElement; reset: HTMLElement; fields: string[]; config: () => C | string; showSeeds: (c: C) => void; setup: (c: C) => In; train: (c: C) => In }): () => void {
+    const read = (): C | null => {
+      const c = o.config();
+      if (typeof c === 'string') {
+        this.showError(c);
+        return null;
+      }
+      this.clearError();
+      o.showSeeds(c);
+      return c;
+    };
+    const setup = (): void => {
+      const c = read();
+      if (c === null) return;
+      this.stopped();
+      this.send(o.setup(c));
+    };
+    o.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const c = read();
+      if (c === null) return;
+      this.started();
+      this.send(o.train(c));
+    });
+    o.reset.addEventListener('click', () => {
+      this.stopped();
+      this.send({ type: 'reset' } as In);
+    });
+    for (const id of o.fields) document.getElementById(id)!.addEventListener('change', setup);
+    return setup;
+  }
+
   showError(msg: string): void {
     this.error.textContent = msg;
   }

@@ -5,25 +5,15 @@
 // SharedArrayBuffer, which a static host without cross-origin isolation does not give us.
 import { data, diagnostics, forecast, Generator, models, nn, noGrad, optim, Tensor, train } from 'rnnkit';
 import type { EpochRecord, FromWorker, InConfig, InStateMsg, ToWorker, TsConfig } from './protocol.js';
+import { POST_MS, RunControl } from './run-control.js';
 
 const post = (m: FromWorker): void => (self as unknown as { postMessage(m: FromWorker): void }).postMessage(m);
 
-// ---- run control: a run is cancelled by bumping `run`; a paused run awaits `resume`
-let run = 0;
-let paused = false;
-let wake: (() => void) | null = null;
+const control = new RunControl();
 
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
-/** Progress goes out at most this often: each message costs the page a task, and it has few to spare on a busy machine. */
-const POST_MS = 100;
 
-/** Lets messages in; returns false when the run `id` was reset meanwhile. */
-async function checkpoint(id: number): Promise<boolean> {
-  await tick();
-  while (paused && id === run) await new Promise<void>((r) => (wake = r));
-  return id === run;
-}
+
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
@@ -84,7 +74,7 @@ async function trainSeries(cfg: TsConfig, id: number): Promise<void> {
       sum += r.loss;
       count += yb!.numel();
       if (performance.now() - last > 30) {
-        if (!(await checkpoint(id))) return;
+        if (!(await control.checkpoint(id))) return;
         last = performance.now();
       }
     }
@@ -96,7 +86,7 @@ async function trainSeries(cfg: TsConfig, id: number): Promise<void> {
       pending = [];
       posted = performance.now();
     }
-    if (!(await checkpoint(id))) return;
+    if (!(await control.checkpoint(id))) return;
   }
   post({ type: 'ts-done', summary: `${cfg.model.toUpperCase()} trained ${cfg.epochs} epochs · ${scores(p)}`, testStart: b, predicted: p, closedForm: false });
 }
@@ -185,7 +175,7 @@ async function trainInside(m: Inside, id: number): Promise<void> {
       post(insideState(m));
       posted = performance.now();
     }
-    if (!(await checkpoint(id))) return;
+    if (!(await control.checkpoint(id))) return;
   }
 }
 
@@ -198,18 +188,15 @@ function scaleToRadius(m: Inside, radius: number): void {
 async function handle(msg: ToWorker): Promise<void> {
   switch (msg.type) {
     case 'pause':
-      paused = true;
+      control.pause();
       post({ type: 'paused' });
       return;
     case 'resume':
-      paused = false;
-      wake?.();
+      control.resume();
       post({ type: 'resumed' });
       return;
     case 'reset':
-      run++;
-      paused = false;
-      wake?.();
+      control.start();
       if (inside) {
         inside = buildInside(inside.cfg);
         post(insideState(inside));
@@ -222,20 +209,17 @@ async function handle(msg: ToWorker): Promise<void> {
       post({ type: 'series', ...series });
       return;
     case 'ts-train': {
-      const id = ++run;
-      paused = false;
+      const id = control.start();
       await trainSeries(msg.config, id);
       return;
     }
     case 'in-setup':
-      run++;
-      paused = false;
+      control.start();
       inside = buildInside(msg.config);
       post(insideState(inside));
       return;
     case 'in-train': {
-      const id = ++run;
-      paused = false;
+      const id = control.start();
       // a changed architecture, init, seed or rate starts a fresh model; otherwise training continues
       const c = msg.config, old = inside?.cfg;
       if (!inside || !old || old.seqLen !== c.seqLen || old.hidden !== c.hidden || old.init !== c.init || old.seed !== c.seed || old.lr !== c.lr || inside.epoch >= old.epochs) {
