@@ -13,7 +13,7 @@ import { svgToPng } from '../plot/png.js';
 import { CliError } from './errors.js';
 import { checkModelSize, makeModel, MODEL_NAMES, type ModelFlags, type ModelName, transformOptions, transformSpecs } from './forecast.js';
 import { checkReportDir, readTextFile, REPORT_FORMAT, writeFileAtomic } from './fs.js';
-import { choiceOption, countOrFraction, floatOption, intOption, listOption, nonNegative } from './options.js';
+import { choiceOption, countOrFraction, intOption, listOption, networkOptions } from './options.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -60,7 +60,7 @@ const r6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null)
 const metricsJSON = (m: forecast.Metrics) => ({ rmse: r6(m.rmse), mae: r6(m.mae), mape: r6(m.mape), smape: r6(m.smape), mase: r6(m.mase) });
 
 export function registerBacktestCommand(program: Command, io: CliIO): void {
-  transformOptions(program.command('backtest')
+  transformOptions(networkOptions(program.command('backtest')
     .description('rolling-origin backtest: refit before each origin in the test span, forecast --horizon steps, score the last point of each forecast')
     .requiredOption('--data <file>', 'CSV with a date column and a numeric column (FRED format works)')
     .option('--column <name>', 'the column to forecast (default: the only/first numeric column)')
@@ -72,14 +72,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     .option('--retrain <when>', 'every (refit at each origin), never (fit once before the first origin), or N (every N-th origin)', retrainOption, 'every' as forecast.Retrain)
     .option('--all-points', 'also score every step 1..H of every forecast, pooled')
     .option('--output-steps <h>', 'neural models emit H values at once from each window (direct multi-horizon, Darts BlockRNN); with H ≥ --horizon each forecast is one forward pass', intOption('output-steps'))
-    .option('--season <m>', 'season length m: seasonal-naive lag and the MASE scale (1 = naive)', intOption('season'), 1)
-    .option('--seq-len <n>', 'window length (lags for AR)', intOption('seq-len'), 6)
-    .option('--hidden <n>', 'hidden units', intOption('hidden'), 10)
-    .option('--layers <n>', 'recurrent layers (rnn, lstm, gru)', intOption('layers'), 1)
-    .option('--dropout <p>', 'dropout between recurrent layers', nonNegative('dropout', { below: 1 }), 0)
-    .option('--epochs <n>', 'training epochs per fit', intOption('epochs'), 20)
-    .option('--lr <x>', 'Adam learning rate', floatOption('lr', { positive: true }), 0.01)
-    .option('--batch-size <n>', 'mini-batch size', intOption('batch-size'), 4)
+    .option('--season <m>', 'season length m: seasonal-naive lag and the MASE scale (1 = naive)', intOption('season'), 1), '')
     .option('--seed <n>', 'seed for initial weights and shuffling (the same at every refit)', intOption('seed', 0), 0)
     .option('--scaler <kind>', 'neural models: standard, minmax or none (refitted with the model)', choiceOption('scaler', ['standard', 'minmax', 'none'] as const), 'standard')
     .option('--out <dir>', 'report directory', 'rnnkit-backtest')

@@ -1,6 +1,7 @@
 // Strict parsing of option values, for every command: a bad value is a one-line CliError naming
 // the option. Parsers for commander (`intOption('hidden')`) and, for options parsed inside an
 // action, the same rules on an optional string (`intOpt('top', o.top, 1)`).
+import type { Command } from 'commander';
 import type { Lang } from '../text/index.js';
 import { CliError } from './errors.js';
 
@@ -88,4 +89,20 @@ export function rangeOpt(name: string, v: string | undefined): [number, number] 
   const hi = m ? Number(m[2] ?? m[1]) : NaN;
   if (!m || lo < 1 || hi < lo) throw new CliError(`--${name} must be N or MIN-MAX with 1 ≤ MIN ≤ MAX, got '${v}'`);
   return [lo, hi];
+}
+
+/**
+ * The window and network options of the forecasting commands that fit models many times
+ * (backtest, tune): --seq-len --hidden --layers --dropout --epochs --lr --batch-size, each help
+ * line ending with `note` (e.g. ', unless searched').
+ */
+export function networkOptions(c: Command, note = ''): Command {
+  return c
+    .option('--seq-len <n>', `window length (lags for AR)${note}`, intOption('seq-len'), 6)
+    .option('--hidden <n>', `hidden units${note}`, intOption('hidden'), 10)
+    .option('--layers <n>', `recurrent layers (rnn, lstm, gru)${note}`, intOption('layers'), 1)
+    .option('--dropout <p>', `dropout between recurrent layers${note}`, nonNegative('dropout', { below: 1 }), 0)
+    .option('--epochs <n>', `training epochs per fit${note}`, intOption('epochs'), 20)
+    .option('--lr <x>', `Adam learning rate${note}`, floatOption('lr', { positive: true }), 0.01)
+    .option('--batch-size <n>', `mini-batch size${note}`, intOption('batch-size'), 4);
 }

@@ -7,7 +7,7 @@ import { data, forecast, plot } from '../node.js';
 import { CliError } from './errors.js';
 import { checkModelSize, makeModel, type ModelFlags, transformOptions, transformSpecs } from './forecast.js';
 import { readTextFile } from './fs.js';
-import { choiceOption, countOrFraction, floatOption, intOption, nonNegative } from './options.js';
+import { choiceOption, countOrFraction, intOption, networkOptions } from './options.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -95,7 +95,7 @@ const metricsJSON = (m: forecast.Metrics) => ({ rmse: r6(m.rmse), mae: r6(m.mae)
 const describe = (c: forecast.Config) => Object.entries(c).map(([k, v]) => `${k}=${v}`).join(' ');
 
 export function registerTuneCommand(program: Command, io: CliIO): void {
-  transformOptions(program.command('tune')
+  transformOptions(networkOptions(program.command('tune')
     .description('grid or random search of one model\'s hyperparameters by backtest MASE on a validation span before the test span; the best is scored on the test span once')
     .requiredOption('--data <file>', 'CSV with a date column and a numeric column (FRED format works)')
     .option('--column <name>', 'the column to forecast (default: the only/first numeric column)')
@@ -107,14 +107,7 @@ export function registerTuneCommand(program: Command, io: CliIO): void {
     .option('--val <n>', 'validation span just before the test span: the backtest origins of the search (N or a fraction)', countOrFraction('val'), 12)
     .option('--horizon <h>', 'steps forecast from each origin; the last one is scored', intOption('horizon'), 1)
     .option('--retrain <when>', 'never (default: fit once before the first origin), every, or N', retrainOption, 'never' as forecast.Retrain)
-    .option('--season <m>', 'season length m: the MASE scale (1 = naive)', intOption('season'), 1)
-    .option('--seq-len <n>', 'window length (lags for AR), unless searched', intOption('seq-len'), 6)
-    .option('--hidden <n>', 'hidden units, unless searched', intOption('hidden'), 10)
-    .option('--layers <n>', 'recurrent layers, unless searched', intOption('layers'), 1)
-    .option('--dropout <p>', 'dropout between recurrent layers, unless searched', nonNegative('dropout', { below: 1 }), 0)
-    .option('--epochs <n>', 'training epochs per fit, unless searched', intOption('epochs'), 20)
-    .option('--lr <x>', 'Adam learning rate, unless searched', floatOption('lr', { positive: true }), 0.01)
-    .option('--batch-size <n>', 'mini-batch size, unless searched', intOption('batch-size'), 4)
+    .option('--season <m>', 'season length m: the MASE scale (1 = naive)', intOption('season'), 1), ', unless searched')
     .option('--seed <n>', 'seed for the random search, initial weights and shuffling', intOption('seed', 0), 0)
     .option('--scaler <kind>', 'neural models: standard, minmax or none', choiceOption('scaler', ['standard', 'minmax', 'none'] as const), 'standard')
     .option('--json', 'print one JSON object on stdout')
