@@ -3,6 +3,7 @@
 // loop), plus accuracy per epoch, class weights, a stratified validation split and the metrics.
 // Legend: N samples, T steps, C classes.
 import { noGrad } from '../autograd/grad-mode.js';
+import { cat } from '../autograd/ops/shape.js';
 import type { SequenceClassifier } from '../models/classifier.js';
 import type { SequenceData } from '../data/sequences.js';
 import { splitSequenceData } from '../data/sequences.js';
@@ -90,7 +91,7 @@ export function trainClassifier(
 
 /** Class ids predicted for every sample ([N], or [N·T] per step), in eval mode, without gradients. */
 export function predictClasses(model: SequenceClassifier, data: SequenceData, batchSize = 256): Int32Array {
-  return argmaxRows(predictLogits(model, data, batchSize));
+  return Int32Array.from(predictLogits(model, data, batchSize).argmax(-1).data); // first maximum, as PyTorch
 }
 
 /** Softmax probabilities [N,C] ([N,T,C] per step). */
@@ -171,32 +172,11 @@ function predictLogits(model: SequenceClassifier, data: SequenceData, batchSize:
         const e = Math.min(N, s + batchSize);
         parts.push(model.forward(modelInput(model, data.x.slice(0, s, e)), data.lengths ? data.lengths.subarray(s, e) : null));
       }
-      return parts.length === 1 ? parts[0]! : catRows(parts);
+      return parts.length === 1 ? parts[0]! : cat(parts, 0);
     });
   } finally {
     model.train(wasTraining);
   }
-}
-
-function catRows(parts: Tensor[]): Tensor {
-  const rest = parts[0]!.shape.slice(1);
-  const n = parts.reduce((a, p) => a + p.shape[0]!, 0);
-  const out = new Float32Array(parts.reduce((a, p) => a + p.numel(), 0));
-  let off = 0;
-  for (const p of parts) { out.set(p.contiguous().data, off); off += p.numel(); }
-  return tensor(out).reshape([n, ...rest]);
-}
-
-function argmaxRows(logits: Tensor): Int32Array {
-  const C = logits.shape[logits.ndim - 1]!;
-  const d = logits.contiguous().data;
-  const out = new Int32Array(d.length / C);
-  for (let r = 0; r < out.length; r++) {
-    let best = 0;
-    for (let c = 1; c < C; c++) if (d[r * C + c]! > d[r * C + best]!) best = c;
-    out[r] = best;
-  }
-  return out;
 }
 
 function accuracy(model: SequenceClassifier, data: SequenceData): number {
