@@ -49,6 +49,14 @@ interface Unrolled {
   output: Tensor;
   /** hidden[l][t]: layer l's state after step t, [B,H]. */
   hidden: Tensor[][];
+  /** With `stepLeaves`: the leaf copy of that weight used at step t only, t = 0 … T−1 (else empty). */
+  stepWeights: Tensor[];
+}
+
+/** Which weight `unroll` gives a separate leaf copy at every step (its per-step gradient contributions). */
+export interface StepLeaves {
+  layer: number;
+  weight: 'weight_hh' | 'weight_ih';
 }
 
 /** The cell type from the shape of weight_hh_l0 ([H,H], [3H,H] or [4H,H]). */
@@ -74,7 +82,7 @@ function paramMap(m: Module): Map<string, Tensor> {
  * returns the top layer's output and every layer's states. The parameters enter as fresh leaves
  * sharing their values, so backward through this graph never touches the module's `.grad`.
  */
-export function unroll(rnn: RecurrentLayer, input: Tensor): Unrolled {
+export function unroll(rnn: RecurrentLayer, input: Tensor, stepLeaves?: StepLeaves): Unrolled {
   const kind = cellKind(rnn);
   if (rnn.bidirectional) throw new ValueError('unroll: bidirectional modules are not supported (the per-step picture is for one direction)');
   const params = paramMap(rnn);
@@ -90,13 +98,24 @@ export function unroll(rnn: RecurrentLayer, input: Tensor): Unrolled {
     return p ? new Tensor(p.data, p.shape, true) : null;
   };
   let xs = Array.from({ length: T }, (_, t) => select(input, timeDim, t)); // [B,I_l] each
+  if (stepLeaves && !(Number.isInteger(stepLeaves.layer) && stepLeaves.layer >= 0 && stepLeaves.layer < L)) {
+    throw new ValueError(`unroll: layer ${stepLeaves.layer} does not exist (the module has ${L} layer${L === 1 ? '' : 's'})`);
+  }
   const hidden: Tensor[][] = [];
+  const stepWeights: Tensor[] = [];
   for (let l = 0; l < L; l++) {
-    const w: LayerWeights = { wIh: leaf(`weight_ih_l${l}`)!, wHh: leaf(`weight_hh_l${l}`)!, bIh: leaf(`bias_ih_l${l}`), bHh: leaf(`bias_hh_l${l}`) };
+    const shared: LayerWeights = { wIh: leaf(`weight_ih_l${l}`)!, wHh: leaf(`weight_hh_l${l}`)!, bIh: leaf(`bias_ih_l${l}`), bHh: leaf(`bias_hh_l${l}`) };
     let h = zeros([B, H], { dtype: input.dtype });
     let c = kind === 'lstm' ? zeros([B, H], { dtype: input.dtype }) : null;
     const hs: Tensor[] = [];
     for (const x of xs) {
+      let w = shared;
+      if (stepLeaves?.layer === l) {
+        // this step's own copy: its .grad is the step's term of the shared weight's gradient
+        const own = leaf(`${stepLeaves.weight}_l${l}`)!;
+        stepWeights.push(own);
+        w = stepLeaves.weight === 'weight_hh' ? { ...shared, wHh: own } : { ...shared, wIh: own };
+      }
       if (kind === 'lstm') [h, c] = lstmStep(x, h, c!, w, H);
       else if (kind === 'gru') h = gruStep(x, h, w, H);
       else h = rnnStep(x, h, w, kind === 'rnn_relu');
@@ -105,7 +124,7 @@ export function unroll(rnn: RecurrentLayer, input: Tensor): Unrolled {
     hidden.push(hs);
     xs = hs;
   }
-  return { kind, output: T > 0 ? stack(xs, timeDim) : zeros(bf ? [B, 0, H] : [0, B, H], { dtype: input.dtype }), hidden };
+  return { kind, output: T > 0 ? stack(xs, timeDim) : zeros(bf ? [B, 0, H] : [0, B, H], { dtype: input.dtype }), hidden, stepWeights };
 }
 
 const affine = (x: Tensor, wt: Tensor, b: Tensor | null): Tensor => {
