@@ -430,7 +430,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       const r6 = (v: number) => Number(v.toPrecision(6));
       // quantiles: each level's forecast inverted like the point forecast (increasing maps keep their order)
       const levels = z.length === 1 && forecast.isProbabilistic(model) && model.levels ? [...model.levels] : [];
-      const quant = levels.length > 0 ? (model as forecast.ProbabilisticForecaster).forecastQuantiles(z[0]!, o.steps).map((q) => chain.invertForecast(scalers[0]!.inverseTransform(q), values)) : [];
+      const quant = levels.length > 0 ? forecast.originalQuantiles(model as forecast.ProbabilisticForecaster, z[0]!, o.steps, (q) => chain.invertForecast(scalers[0]!.inverseTransform(q), values)) : [];
       const keys = levels.map(forecast.levelKey);
       const rows = pred.map((v, i) => ({ date: dates[i]!, value: r6(v), ...(levels.length > 0 ? { quantiles: Object.fromEntries(keys.map((k, j) => [k, r6(quant[j]![i]!)])) } : {}) }));
       const direct = 'outputSteps' in model && typeof model.outputSteps === 'number' && model.outputSteps > 1 ? model.outputSteps : 1;

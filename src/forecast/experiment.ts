@@ -25,6 +25,7 @@ import { makeScaler, type ScalerKind, type Scaler } from '../data/scaler.js';
 import { metrics, type Metrics } from './metrics.js';
 import { isMultivariate, isProbabilistic, type EpochRecord, type Forecaster } from './types.js';
 import { intervalMetrics, type IntervalMetrics } from './intervals.js';
+import { originalQuantiles } from './paths.js';
 import { TransformChain, type TransformSpec } from './transforms.js';
 import { ValueError } from '../errors.js';
 
@@ -154,11 +155,11 @@ export function runExperiment(series: readonly number[], models: readonly Foreca
     let intervals: ModelIntervals | null = null;
     if (!mm && isProbabilistic(m) && m.levels) {
       const zq = m.predictOneStepQuantiles(z, valEnd - L);
-      const zqf = steps ? m.forecastQuantiles(z, steps) : m.levels.map(() => []);
       intervals = {
         levels: [...m.levels],
         predictions: zq.map((q) => chain.invertOneStep(scaler.inverseTransform(q), series, valEnd)),
-        forecast: zqf.map((q) => (steps ? chain.invertForecast(scaler.inverseTransform(q), series) : [])),
+        // a sampling model's paths are inverted one by one (a sum of quantiles is no quantile of the sum)
+        forecast: originalQuantiles(m, z, steps, (q) => chain.invertForecast(scaler.inverseTransform(q), series)),
       };
     }
     out[m.name] = {

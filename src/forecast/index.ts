@@ -3,6 +3,7 @@ export { runExperiment, type Covariate, type ExperimentOptions, type ExperimentR
 export { isMultivariate, isProbabilistic } from './types.js';
 export { checkQuantiles, intervalMetrics, levelKey, normalQuantile, rearrange, DEFAULT_LEVELS, type IntervalMetrics, type Quantiles } from './intervals.js';
 export { pinballLoss } from './losses.js';
+export { originalQuantiles, isPathSampler, type PathSampler } from './paths.js';
 export type * from './types.js';
 
 export {

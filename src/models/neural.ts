@@ -72,7 +72,15 @@ export interface NeuralOptions {
   likelihood?: Likelihood;
   /** H, the values one window emits at once (direct multi-horizon); default 1. */
   outputSteps?: number;
+  /**
+   * Sampled paths behind a recursive (H = 1) quantile or Gaussian forecast beyond step 1 (default
+   * 1000; 0: the old, too narrow quantiles conditional on the fed-back point forecast). Seeded by `seed`.
+   */
+  samplePaths?: number;
 }
+
+/** Paths a recursive probabilistic forecast simulates by default (see `samplePaths`). */
+export const DEFAULT_SAMPLE_PATHS = 1000;
 
 export type Likelihood = 'quantile' | 'gaussian';
 export const LIKELIHOODS: readonly Likelihood[] = ['quantile', 'gaussian'];
@@ -107,6 +115,8 @@ abstract class NeuralForecaster implements MultivariateForecaster, Probabilistic
       const v = this.opts[k];
       if (!Number.isInteger(v) || v < 1) throw new ValueError(`${k} must be a positive integer, got ${v}`);
     }
+    const sp = this.opts.samplePaths;
+    if (sp !== undefined && !(Number.isInteger(sp) && sp >= 0 && sp <= 1_000_000)) throw new ValueError(`samplePaths must be an integer in [0, 1000000], got ${sp}`);
     if (!(this.opts.lr > 0)) throw new ValueError(`lr must be positive, got ${this.opts.lr}`);
     const p = this.opts.dropout ?? 0;
     if (!(p >= 0 && p < 1)) throw new ValueError(`dropout must be in [0, 1), got ${p}`);
@@ -118,6 +128,11 @@ abstract class NeuralForecaster implements MultivariateForecaster, Probabilistic
     if (!this.simple && this.opts.inputSize !== 1) {
       throw new ValueError(`quantiles, likelihood and outputSteps > 1 need a univariate model (inputSize 1), got inputSize ${this.opts.inputSize}`);
     }
+  }
+
+  /** True when forecastQuantiles beyond step 1 come from sampled paths (a recursive quantile or Gaussian head, samplePaths > 0). */
+  get sampling(): boolean {
+    return this.head !== 'point' && this.opts.outputSteps === 1 && (this.opts.samplePaths ?? DEFAULT_SAMPLE_PATHS) > 0;
   }
 
   /** H, the values one forward pass emits (1: one step, forecast recursively). */
@@ -286,12 +301,60 @@ abstract class NeuralForecaster implements MultivariateForecaster, Probabilistic
     return out;
   }
 
-  /** The quantiles of the forecast of `steps` values after `history` (see the header for steps > H): result[j][k]. */
+  /**
+   * The quantiles of the forecast of `steps` values after `history`: result[j][k]. A direct model
+   * (H > 1) gives its trained quantiles for steps 1 … H; a recursive one (H = 1) its own at step 1
+   * and, from step 2 on, the empirical quantiles of `samplePaths` simulated paths (`samplePaths`).
+   */
   forecastQuantiles(history: readonly number[], steps: number): number[][] {
-    this.checkLevels('forecastQuantiles');
+    const levels = this.checkLevels('forecastQuantiles');
     const L = this.opts.seqLen, n = this.checkColumns('forecastQuantiles', [history]);
     if (n < L) throw new ValueError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
-    return this.roll(history, steps).quantiles;
+    const rolled = this.roll(history, steps);
+    if (!this.sampling || steps < 2) return rolled.quantiles;
+    // step 1 is the same for every path: the model's own quantiles; later steps from the draws
+    pathQuantiles(this.samplePaths(history, steps), levels, rolled.quantiles, 1);
+    return rolled.quantiles;
+  }
+
+  /**
+   * N simulated paths of `steps` values after `history` (result[i][k], the model's scaled axis) for
+   * a recursive probabilistic model (H = 1): at every step each path draws its next value from the
+   * distribution the model predicts from that path's own window, and feeds the draw back, so the
+   * spread of step k carries the uncertainty of steps 1 … k − 1 (a median fed back carries none).
+   * Gaussian head: μ + σ·z. Quantile head: the quantile function through the Q levels, linear in
+   * the normal score Φ⁻¹(q) between levels and extended linearly in it beyond the outer ones (exact
+   * for normal quantiles); one level gives no spread. z ~ N(0, 1) from Generator(seed + 1).
+   */
+  samplePaths(history: readonly number[], steps: number, paths = this.opts.samplePaths ?? DEFAULT_SAMPLE_PATHS, seed = this.opts.seed + 1): number[][] {
+    const levels = this.checkLevels('samplePaths');
+    if (this.opts.outputSteps !== 1) throw new ValueError(`${this.name}.samplePaths: a direct model (outputSteps ${this.opts.outputSteps}) forecasts its quantiles directly; sample paths are for recursive models`);
+    if (!Number.isInteger(paths) || paths < 1) throw new ValueError(`${this.name}.samplePaths: paths must be a positive integer, got ${paths}`);
+    if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`${this.name}.samplePaths: steps must be a non-negative integer, got ${steps}`);
+    const L = this.opts.seqLen, n = this.checkColumns('samplePaths', [history]);
+    if (n < L) throw new ValueError(`${this.name}: forecasting needs at least seqLen ${L} values of history, got ${n}`);
+    const g = new Generator(seed);
+    const scores = levels.map((q) => normalQuantile(q));
+    const out = Array.from({ length: paths }, () => new Array<number>(steps));
+    // each path's last L values, laid end to end: path i's window ends at (i + 1)·L
+    const flat = new Array<number>(paths * L);
+    for (let i = 0; i < paths; i++) for (let j = 0; j < L; j++) flat[i * L + j] = history[n - L + j]!;
+    const ends = Array.from({ length: paths }, (_, i) => (i + 1) * L);
+    for (let k = 0; k < steps; k++) {
+      const p = this.run('forecast', [flat], ends, () => `at forecast step ${k + 1} of a sampled path`);
+      for (let i = 0; i < paths; i++) {
+        const z = g.normal();
+        let v: number;
+        if (this.head === 'gaussian') {
+          const base = i * 2;
+          v = p[base]! + Math.sqrt(Math.max(Math.exp(p[base + 1]!), VAR_EPS)) * z;
+        } else v = quantileAtScore(this.quantilesAt(p, i, 0), scores, z);
+        out[i]![k] = v;
+        for (let j = 0; j < L - 1; j++) flat[i * L + j] = flat[i * L + j + 1]!;
+        flat[i * L + L - 1] = v;
+      }
+    }
+    return out;
   }
 
   /** Forward passes in blocks of H, each block's point forecasts fed back; a block is one forward pass. */
@@ -380,6 +443,39 @@ abstract class NeuralForecaster implements MultivariateForecaster, Probabilistic
     });
     return n;
   }
+}
+
+/** Writes into out[j][k], k ≥ from, the levels[j] empirical quantiles of paths[·][k]. */
+export function pathQuantiles(paths: readonly (readonly number[])[], levels: readonly number[], out: number[][], from = 0): number[][] {
+  const N = paths.length, steps = N === 0 ? 0 : paths[0]!.length;
+  const col = new Array<number>(N);
+  for (let k = from; k < steps; k++) {
+    for (let i = 0; i < N; i++) col[i] = paths[i]![k]!;
+    col.sort((a, b) => a - b);
+    levels.forEach((q, j) => { out[j]![k] = empiricalQuantile(col, q); });
+  }
+  return out;
+}
+
+/** The q-quantile of sorted values: linear interpolation between order statistics (Hyndman & Fan type 7, numpy's default). */
+export function empiricalQuantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) throw new ValueError('empiricalQuantile: no values');
+  const h = (n - 1) * q, lo = Math.floor(h), hi = Math.min(lo + 1, n - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/**
+ * The value at normal score z of the quantile function through (scores[j], values[j]) (increasing):
+ * linear between neighbouring scores, extended linearly beyond the outer ones; one level: its value.
+ */
+export function quantileAtScore(values: readonly number[], scores: readonly number[], z: number): number {
+  const Q = values.length;
+  if (Q === 1) return values[0]!;
+  let j = 0;
+  while (j < Q - 2 && z > scores[j + 1]!) j++;
+  const s0 = scores[j]!, s1 = scores[j + 1]!;
+  return values[j]! + ((z - s0) / (s1 - s0)) * (values[j + 1]! - values[j]!);
 }
 
 /** Time-major windows: row r holds x_{t−L}[0..C−1], …, x_{t−1}[0..C−1] for t = ends[r]. */
