@@ -21,6 +21,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValueError } from '../errors.js';
+import { checkMemory, formatBytes } from '../memory.js';
+import { modelFromSafetensors } from './model-bundle.js';
 import {
   isModelConfig, type LoadModelOptions, MAX_CONFIG_BYTES, modelFromFiles, type ModelFiles, modelToFiles, referencedFiles, type SavedModel,
 } from './model-dir.js';
@@ -220,14 +222,26 @@ export function saveModel(dir: string, model: SavedModel, option = 'model direct
 }
 
 /**
- * Loads a model directory written by `saveModel` (or `rnnkit train --save`, `rnnkit lm train`).
+ * Loads a model directory written by `saveModel` (or `rnnkit train --save`, `rnnkit lm train`),
+ * or a one-file model (`*.safetensors` with config.json in its metadata, ./model-bundle.ts).
  * Every problem is one ValueError line; sizes are validated before anything large is read.
  */
 export function loadModel(dir: string, opts: LoadModelOptions = {}): SavedModel {
   const source = opts.source ?? dir;
   const st = lstatOrNull(dir);
   if (st === null) throw new ValueError(`${source}: no such model directory`);
-  if (!st.isDirectory() && !st.isSymbolicLink()) throw new ValueError(`${source}: not a directory`);
+  // one file from the playground's Save (./model-bundle.ts): the weights with config.json inside
+  if (st.isFile() && dir.endsWith('.safetensors')) {
+    checkMemory(`${source} (${formatBytes(st.size)})`, st.size);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(dir);
+    } catch (e) {
+      throw new ValueError(`${source}: cannot read: ${why(e)}`);
+    }
+    return modelFromSafetensors(bytes, { ...opts, source });
+  }
+  if (!st.isDirectory() && !st.isSymbolicLink()) throw new ValueError(`${source}: not a directory (nor a .safetensors model file)`);
   const file = (name: string): string => {
     const p = join(dir, name);
     const s = lstatOrNull(p);
