@@ -1,6 +1,8 @@
 // CSV reader for time series: FRED's download format (`DATE,GS10` or `observation_date,GS10`,
 // '.' for a missing value) and any CSV with a date column and one or more numeric columns.
-// Browser-safe: it takes the file's text; reading the file is the caller's job (the CLI's).
+// Browser-safe: it takes the file's text; reading the file is the caller's job (the CLI's). The
+// records come from csv-records.ts (papaparse, held to RFC 4180 strictly); a file too large for
+// memory is read row by row with csv-stream.ts.
 //
 // Row numbers in messages are the file's line numbers, as a spreadsheet or editor shows them: the
 // header is row 1, the first data row is row 2 (a quoted field spanning lines counts from its
@@ -15,15 +17,10 @@
 // UTC; a date or date-time without one is read as UTC. Days are proleptic Gregorian (year 0050 is
 // year 50), and fractional seconds count to the last digit written.
 
-import { UserError } from '../errors.js';
 import { daysFromCivil, daysInMonth } from './dates.js';
-/** A problem with input data (a CSV file, a download): one line, naming the file, row and column. */
-export class DataError extends UserError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'DataError';
-  }
-}
+import { csvRecords, DataError, show, type CsvRecord } from './csv-records.js';
+
+export { DataError };
 
 export type FillMode = 'ffill' | 'interpolate' | 'drop';
 
@@ -75,7 +72,7 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
     fail(`unknown fill "${show(String(opts.fill))}"; expected ffill, interpolate or drop`);
   }
 
-  const records = splitRecords(text, src);
+  const records = csvRecords(text, src);
   if (records.length === 0) fail('empty file (no header, no data)');
   const header = records[0]!.fields.map((h) => h.trim());
   const seen = new Map<string, number>();
@@ -172,85 +169,6 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
   return { dates, columns, target, dateColumn: dateName };
 }
 
-interface CsvRecord {
-  /** The line the record starts on (1-based). */
-  row: number;
-  fields: string[];
-}
-
-/**
- * RFC 4180 records: quoted fields (with "" escapes, commas, line breaks), CRLF, LF or CR, BOM,
- * blank lines skipped. Spaces around a quoted field are allowed; any other text after its closing
- * quote (`"1"2`) is an error, not glued on.
- */
-function splitRecords(text: string, src: string): CsvRecord[] {
-  const s = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1, start = 1;
-  let quoted = false, wasQuoted = false;
-  /** The closing quote of this field was read: only spaces may follow before ',' or the line's end. */
-  let closed = false;
-  let quoteLine = 0, fieldStart = 0;
-  const column = (j: number): string => {
-    const name = records[0]?.fields[j]?.trim();
-    return records.length > 0 && name ? `column "${show(name)}"` : `column ${j + 1}`;
-  };
-  const endRecord = () => {
-    fields.push(field);
-    // A blank line is no record (a trailing newline, an empty line between blocks).
-    if (!(fields.length === 1 && fields[0]!.trim() === '' && !wasQuoted)) records.push({ row: start, fields });
-    fields = [];
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-          closed = true;
-        }
-      } else {
-        if (ch === '\n' || (ch === '\r' && s[i + 1] !== '\n')) line++;
-        field += ch;
-      }
-    } else if (ch === ',') {
-      fields.push(field);
-      field = '';
-      closed = false;
-      fieldStart = i + 1;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && s[i + 1] === '\n') i++;
-      endRecord();
-      closed = false;
-      fieldStart = i + 1;
-      line++;
-      start = line;
-    } else if (closed) {
-      if (ch === ' ' || ch === '\t') continue;
-      const stop = s.slice(i).search(/[,\r\n]/);
-      const raw = s.slice(fieldStart, stop < 0 ? s.length : i + stop).trim();
-      throw new DataError(`${src}: row ${line}, ${column(fields.length)}: text after the closing quote in ${show(raw)} (inside quotes, write a quote as "")`);
-    } else if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      wasQuoted = true;
-      quoteLine = line;
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  if (quoted) throw new DataError(`${src}: row ${quoteLine}: a quoted field is never closed (missing ")`);
-  if (field !== '' || fields.length > 0 || wasQuoted) endRecord();
-  return records;
-}
-
 /** A date's place in time: whole seconds as UTC milliseconds, then the fractional digits (trailing zeros dropped). */
 interface DateKey {
   ms: number;
@@ -299,14 +217,6 @@ function parseDate(s: string, allowYear: boolean): DateKey | null {
   const offset = (m[9] === '-' ? -1 : 1) * (oh * 3600 + om * 60);
   const seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - offset;
   return { ms: seconds * 1000, frac: (m[7] ?? '').replace(/0+$/, '') };
-}
-
-const ESCAPES = new Map([['\r', '\\r'], ['\n', '\\n'], ['\t', '\\t']]);
-
-/** A cell or name for a one-line message: line breaks (U+2028 too) and control characters escaped, long text cut short. */
-function show(text: string): string {
-  const one = text.replace(/[\x00-\x1f\x7f\x85\u2028\u2029]/g, (c) => ESCAPES.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return one.length <= 60 ? one : `${one.slice(0, 40)}… (${text.length} characters)`;
 }
 
 /** Fills NaNs with the previous value in place; returns the first unfillable position (a leading NaN). */

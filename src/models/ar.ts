@@ -60,6 +60,22 @@ export class ARForecaster implements ProbabilisticForecaster {
     return [];
   }
 
+  /**
+   * The same least-squares fit from values that arrive one at a time (a file read row by row):
+   * the lag rows are rotated into a k×k triangular factor as they come (`ARLeastSquares`), so the
+   * memory is O(p²) whatever the length. Same coefficients as `fit` to rounding (both are QR);
+   * σ̂² is the rotated residual sum of squares over m.
+   */
+  fitStream(values: Iterable<number>): EpochRecord[] {
+    const ls = new ARLeastSquares(this.p);
+    for (const v of values) ls.push(v);
+    const r = ls.solve();
+    this.intercept = r.intercept;
+    this.coef = r.coef;
+    this.sigma2 = r.sigma2;
+    return [];
+  }
+
   /** The quantiles of the one-step predictions: ŷ_t + Φ⁻¹(q)·σ̂ (result[j][t − start]). */
   predictOneStepQuantiles(series: readonly number[], start: number): number[][] {
     const mean = this.predictOneStep(series, start);
@@ -161,6 +177,86 @@ export class ARForecaster implements ProbabilisticForecaster {
 
   private checkFitted(op: string): void {
     if (Number.isNaN(this.intercept)) throw new ValueError(`AR.${op}: not fitted; call fit(train) first`);
+  }
+}
+
+/**
+ * AR(p) least squares by incremental QR (Givens rotations): each value y_t (t ≥ p) adds the row
+ * [1, y_{t−1} … y_{t−p}] | y_t to an upper-triangular R [k,k] and Q^T y [k]; what is left of y_t
+ * after the rotations is its part of the residual, so SSR accumulates alongside. Float64, O(k²)
+ * per value and O(k²) memory: the lag matrix is never built.
+ */
+export class ARLeastSquares {
+  readonly k: number;
+  /** Values pushed so far. */
+  n = 0;
+  private readonly R: Float64Array;
+  private readonly z: Float64Array;
+  private readonly colSq: Float64Array;
+  private readonly lags: Float64Array;
+  private readonly row: Float64Array;
+  private ssr = 0;
+
+  constructor(readonly p: number) {
+    if (!Number.isInteger(p) || p < 1) throw new ValueError(`AR: option p must be a positive integer, got ${showValue(p)}`);
+    this.k = p + 1;
+    this.R = new Float64Array(this.k * this.k);
+    this.z = new Float64Array(this.k);
+    this.colSq = new Float64Array(this.k);
+    this.lags = new Float64Array(p);
+    this.row = new Float64Array(this.k);
+  }
+
+  push(v: number): void {
+    if (!Number.isFinite(v)) throw new ValueError(`AR.fit: value ${this.n} is ${v}; fill missing values first`);
+    const p = this.p, k = this.k, lags = this.lags;
+    if (this.n >= p) {
+      // lags[(n − i) mod p] is y_{n−i}
+      const x = this.row;
+      x[0] = 1;
+      for (let i = 1; i <= p; i++) x[i] = lags[(this.n - i) % p]!;
+      for (let j = 0; j < k; j++) this.colSq[j]! += x[j]! * x[j]!;
+      let y = v;
+      const R = this.R, z = this.z;
+      for (let j = 0; j < k; j++) {
+        const xj = x[j]!;
+        if (xj === 0) continue;
+        const rjj = R[j * k + j]!;
+        const r = Math.hypot(rjj, xj);
+        const c = rjj / r, s = xj / r;
+        R[j * k + j] = r;
+        for (let col = j + 1; col < k; col++) {
+          const t = R[j * k + col]!;
+          R[j * k + col] = c * t + s * x[col]!;
+          x[col] = c * x[col]! - s * t;
+        }
+        const t = z[j]!;
+        z[j] = c * t + s * y;
+        y = c * y - s * t;
+      }
+      this.ssr += y * y;
+    }
+    lags[this.n % p] = v;
+    this.n++;
+  }
+
+  /** Rβ = Q^T y by back substitution; σ̂² = SSR / m. */
+  solve(): { intercept: number; coef: number[]; sigma2: number } {
+    const p = this.p, k = this.k, n = this.n, m = n - p;
+    if (m < k) throw new ValueError(`AR.fit: p = ${p} needs at least ${2 * p + 1} training values (${k} parameters), got ${n}`);
+    let scale = 0;
+    for (let j = 0; j < k; j++) scale = Math.max(scale, Math.sqrt(this.colSq[j]!));
+    const beta = new Float64Array(k);
+    for (let j = k - 1; j >= 0; j--) {
+      const d = this.R[j * k + j]!;
+      if (Math.abs(d) <= 1e-12 * scale) {
+        throw new ValueError(`AR.fit: the lag matrix is rank-deficient (column ${j} of [1, y_{t−1} … y_{t−${p}}] depends on the others; is the training series constant or too short for p = ${p}?)`);
+      }
+      let s = this.z[j]!;
+      for (let c = j + 1; c < k; c++) s -= this.R[j * k + c]! * beta[c]!;
+      beta[j] = s / d;
+    }
+    return { intercept: beta[0]!, coef: Array.from(beta.subarray(1)), sigma2: this.ssr / m };
   }
 }
 
