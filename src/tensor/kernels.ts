@@ -20,6 +20,20 @@ export interface Resident {
   version: number;
 }
 
+/**
+ * The time steps of one layer-direction in processing order, for the whole-sequence loops: step s
+ * has plan[4s] its first row, plan[4s+1] = Bt active rows (rs rows apart), of which the first
+ * plan[4s+2] = n take their previous state from the previous step processed (whose first row is
+ * plan[4s+3]) and rows n … Bt−1 from row b of h0 (c0). Gate buffers are [rows, G], states [rows, H].
+ */
+export interface StepPlan {
+  T: number;
+  B: number;
+  H: number;
+  rs: number;
+  plan: Int32Array;
+}
+
 export interface Kernels {
   /**
    * C(i,j) = C[cOff + i*crs + j] ← (accumulate ? C(i,j) : 0) + Σ_k A(i,k)·B(k,j), where
@@ -100,6 +114,31 @@ export interface Kernels {
     DV: Data, dvOff: number, dvrs: number,
     DN: Data, dnOff: number, dnrs: number,
   ): void;
+  // Optional whole-sequence loops of the fused LSTM/GRU ops (src/autograd/ops/lstm.ts, gru.ts):
+  // the same per-step gemm + cell-kernel calls as the ops' own loop (sequence.ts: lstmSteps …),
+  // run with every buffer resident in the kernels' memory for the whole walk. Each returns false
+  // (touching nothing) when it does not handle the operands (e.g. float64), and the op runs its
+  // own loop. Arrays are the ops' whole-sequence buffers in the layout of `steps` (see StepPlan);
+  // W is W_hh [G,H] with `w` its Resident.
+
+  /** The LSTM forward walk: A [rows,4H] pre-activations in, activations out; C, TC, Y written. */
+  lstmSequence?(
+    steps: StepPlan, A: Data, W: Data, w: Resident, H0: Data, C0: Data, C: Data, TC: Data, Y: Data,
+  ): boolean;
+  /** The LSTM backward walk: DA [rows,4H] written, DC [B,H] carried in place, GH0/GC0 accumulated. */
+  lstmSequenceBackward?(
+    steps: StepPlan, A: Data, TC: Data, C: Data, C0: Data, GY: Data, W: Data, w: Resident,
+    DC: Data, DA: Data, GH0: Data | null, GC0: Data | null,
+  ): boolean;
+  /** The GRU forward walk: A [rows,3H] u in, r z n out; VN, Y written; BHH is b_hh (null: none). */
+  gruSequence?(
+    steps: StepPlan, A: Data, W: Data, w: Resident, BHH: Data | null, H0: Data, VN: Data, Y: Data,
+  ): boolean;
+  /** The GRU backward walk: DU, DV [rows,3H] written, GH0 accumulated. */
+  gruSequenceBackward?(
+    steps: StepPlan, A: Data, Y: Data, H0: Data, VN: Data, GY: Data, W: Data, w: Resident,
+    DU: Data, DV: Data, GH0: Data | null,
+  ): boolean;
   /** tanh RNN backward: DZ ← (GY + DH)·(1 − Y²) for a rows×cols block, Y the saved tanh output. */
   tanhBackward(
     rows: number, cols: number,

@@ -64,10 +64,11 @@ interface Exports {
   pack_b(K: number, N: number, B: number, brs: number, bcs: number, dst: number): void;
   gemm_packed(M: number, N: number, K: number, Ap: number, B: number, brs: number, C: number, ldc: number, acc: number): void;
   tanh(x: number, y: number, n: number): void;
-  lstm_cell(rows: number, H: number, A: number, Cp: number, C: number, TC: number, Y: number): void;
-  lstm_cell_backward(rows: number, H: number, A: number, TC: number, Cp: number, GY: number, DH: number, DC: number, DA: number): void;
-  gru_cell(rows: number, H: number, A: number, V: number, Hp: number, VN: number, Y: number): void;
-  gru_cell_backward(rows: number, H: number, A: number, Hp: number, VN: number, GY: number, DH: number, DU: number, DV: number, DN: number): void;
+  lstm_cell(rows: number, H: number, A: number, ars: number, Cp: number, cprs: number, C: number, crs: number, TC: number, tcrs: number, Y: number, yrs: number): void;
+  lstm_cell_backward(rows: number, H: number, A: number, ars: number, TC: number, tcrs: number, Cp: number, cprs: number, GY: number, gyrs: number, DH: number, dhrs: number, DC: number, dcrs: number, DA: number, dars: number): void;
+  gru_cell(rows: number, H: number, A: number, ars: number, V: number, vrs: number, Hp: number, hprs: number, VN: number, vnrs: number, Y: number, yrs: number): void;
+  gru_cell_backward(rows: number, H: number, A: number, ars: number, Hp: number, hprs: number, VN: number, vnrs: number, GY: number, gyrs: number, DH: number, dhrs: number, DU: number, durs: number, DV: number, dvrs: number, DN: number, dnrs: number): void;
+  add_to(n: number, x: number, y: number): void;
   tanh_backward(n: number, Y: number, GY: number, DH: number, DZ: number): void;
 }
 
@@ -339,7 +340,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         return;
       }
       cells(rows, [[A, aOff, ars, 4 * H, INOUT], [Cp, cpOff, cprs, H, IN], [C, cOff, crs, H, OUT], [TC, tcOff, tcrs, H, OUT], [Y, yOff, yrs, H, OUT]],
-        (p) => ex.lstm_cell(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!));
+        (p) => ex.lstm_cell(rows, H, p[0]!, 4 * H, p[1]!, H, p[2]!, H, p[3]!, H, p[4]!, H));
     },
     lstmCellBackward(rows, H, A, aOff, ars, TC, tcOff, tcrs, Cp, cpOff, cprs, GY, gyOff, gyrs, DH, dhOff, dhrs, DC, dcOff, dcrs, DA, daOff, dars) {
       if (rows * H < MIN_ELEMENTWISE || !allF32(A, TC, Cp, GY, DH, DC, DA)) {
@@ -347,7 +348,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         return;
       }
       cells(rows, [[A, aOff, ars, 4 * H, IN], [TC, tcOff, tcrs, H, IN], [Cp, cpOff, cprs, H, IN], [GY, gyOff, gyrs, H, IN], [DH, dhOff, dhrs, H, IN], [DC, dcOff, dcrs, H, INOUT], [DA, daOff, dars, 4 * H, OUT]],
-        (p) => ex.lstm_cell_backward(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!));
+        (p) => ex.lstm_cell_backward(rows, H, p[0]!, 4 * H, p[1]!, H, p[2]!, H, p[3]!, H, p[4]!, H, p[5]!, H, p[6]!, 4 * H));
     },
     gruCell(rows, H, A, aOff, ars, V, vOff, vrs, Hp, hpOff, hprs, VN, vnOff, vnrs, Y, yOff, yrs) {
       if (rows * H < MIN_ELEMENTWISE || !allF32(A, V, Hp, VN, Y)) {
@@ -355,7 +356,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         return;
       }
       cells(rows, [[A, aOff, ars, 3 * H, INOUT], [V, vOff, vrs, 3 * H, IN], [Hp, hpOff, hprs, H, IN], [VN, vnOff, vnrs, H, OUT], [Y, yOff, yrs, H, OUT]],
-        (p) => ex.gru_cell(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!));
+        (p) => ex.gru_cell(rows, H, p[0]!, 3 * H, p[1]!, 3 * H, p[2]!, H, p[3]!, H, p[4]!, H));
     },
     gruCellBackward(rows, H, A, aOff, ars, Hp, hpOff, hprs, VN, vnOff, vnrs, GY, gyOff, gyrs, DH, dhOff, dhrs, DU, duOff, durs, DV, dvOff, dvrs, DN, dnOff, dnrs) {
       if (rows * H < MIN_ELEMENTWISE || !allF32(A, Hp, VN, GY, DH, DU, DV, DN)) {
@@ -363,7 +364,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
         return;
       }
       cells(rows, [[A, aOff, ars, 3 * H, IN], [Hp, hpOff, hprs, H, IN], [VN, vnOff, vnrs, H, IN], [GY, gyOff, gyrs, H, IN], [DH, dhOff, dhrs, H, IN], [DU, duOff, durs, 3 * H, OUT], [DV, dvOff, dvrs, 3 * H, OUT], [DN, dnOff, dnrs, H, OUT]],
-        (p) => ex.gru_cell_backward(rows, H, p[0]!, p[1]!, p[2]!, p[3]!, p[4]!, p[5]!, p[6]!, p[7]!));
+        (p) => ex.gru_cell_backward(rows, H, p[0]!, 3 * H, p[1]!, H, p[2]!, H, p[3]!, H, p[4]!, H, p[5]!, 3 * H, p[6]!, 3 * H, p[7]!, H));
     },
     tanhBackward(rows, cols, Y, yOff, yrs, GY, gyOff, gyrs, DH, dhOff, dhrs, DZ, dzOff, dzrs) {
       if (rows * cols < MIN_ELEMENTWISE || !allF32(Y, GY, DH, DZ)) {

@@ -1,5 +1,6 @@
 // The per-time-step element-wise work of the LSTM and GRU (and the tanh RNN's backward), float32,
-// on contiguous [rows, H] blocks staged by src/tensor/wasm-kernels.ts. The formulas are those of
+// on [rows, ·] blocks with a row stride each (in floats), so the fused sequence ops can point them
+// at a step's rows of whole-sequence buffers kept in this module's memory (wasm-kernels.ts). The formulas are those of
 // the JS references in src/tensor/js-kernels.ts (σ(x) = (1 + tanh(x/2)) / 2, the same rational
 // tanh); the JS ones keep intermediates in doubles, so the two agree to a few float32 ulps.
 // Gate blocks are PyTorch's: LSTM [i f g o], GRU [r z n], each H wide.
@@ -23,8 +24,9 @@ static inline void st(float *p, v128_t v, int n) {
 // A [rows,4H]: pre-activations in, activations i, f, g, o out. c = f·c_prev + i·g,
 // tc = tanh(c), y = o·tc.
 __attribute__((export_name("lstm_cell")))
-void lstm_cell(int rows, int H, float *A, const float *Cp, float *C, float *TC, float *Y) {
-  for (int b = 0; b < rows; b++, A += 4 * H, Cp += H, C += H, TC += H, Y += H) {
+void lstm_cell(int rows, int H, float *A, int ars, const float *Cp, int cprs, float *C, int crs,
+               float *TC, int tcrs, float *Y, int yrs) {
+  for (int b = 0; b < rows; b++, A += ars, Cp += cprs, C += crs, TC += tcrs, Y += yrs) {
     for (int j = 0; j < H; j += 4) {
       int n = H - j < 4 ? H - j : 4;
       v128_t i = sigmoid4(ld(A + j, n)), f = sigmoid4(ld(A + H + j, n));
@@ -40,9 +42,10 @@ void lstm_cell(int rows, int H, float *A, const float *Cp, float *C, float *TC, 
 // dh = gy + dh_rec;  dc' = dc + dh·o·(1 − tc²);
 // da = [dc'·g·i(1−i), dc'·c_prev·f(1−f), dc'·i·(1−g²), dh·tc·o(1−o)];  dc ← dc'·f.
 __attribute__((export_name("lstm_cell_backward")))
-void lstm_cell_backward(int rows, int H, const float *A, const float *TC, const float *Cp,
-                        const float *GY, const float *DH, float *DC, float *DA) {
-  for (int b = 0; b < rows; b++, A += 4 * H, TC += H, Cp += H, GY += H, DH += H, DC += H, DA += 4 * H) {
+void lstm_cell_backward(int rows, int H, const float *A, int ars, const float *TC, int tcrs,
+                        const float *Cp, int cprs, const float *GY, int gyrs, const float *DH, int dhrs,
+                        float *DC, int dcrs, float *DA, int dars) {
+  for (int b = 0; b < rows; b++, A += ars, TC += tcrs, Cp += cprs, GY += gyrs, DH += dhrs, DC += dcrs, DA += dars) {
     for (int j = 0; j < H; j += 4) {
       int n = H - j < 4 ? H - j : 4;
       v128_t i = ld(A + j, n), f = ld(A + H + j, n), g = ld(A + 2 * H + j, n), o = ld(A + 3 * H + j, n);
@@ -62,8 +65,9 @@ void lstm_cell_backward(int rows, int H, const float *A, const float *TC, const 
 // A [rows,3H]: u = x W_ihᵀ + b_ih in, r, z, n out; V [rows,3H]: v = h W_hhᵀ + b_hh (read only).
 // r = σ(u_r + v_r), z = σ(u_z + v_z), n = tanh(u_n + r·v_n), vn = v_n, y = (h_prev − n)·z + n.
 __attribute__((export_name("gru_cell")))
-void gru_cell(int rows, int H, float *A, const float *V, const float *Hp, float *VN, float *Y) {
-  for (int b = 0; b < rows; b++, A += 3 * H, V += 3 * H, Hp += H, VN += H, Y += H) {
+void gru_cell(int rows, int H, float *A, int ars, const float *V, int vrs, const float *Hp, int hprs,
+              float *VN, int vnrs, float *Y, int yrs) {
+  for (int b = 0; b < rows; b++, A += ars, V += vrs, Hp += hprs, VN += vnrs, Y += yrs) {
     for (int j = 0; j < H; j += 4) {
       int n = H - j < 4 ? H - j : 4;
       v128_t r = sigmoid4(wasm_f32x4_add(ld(A + j, n), ld(V + j, n)));
@@ -79,9 +83,10 @@ void gru_cell(int rows, int H, float *A, const float *V, const float *Hp, float 
 // dh = gy + dh_rec;  dn' = dh·(1−z)·(1−n²);  dz' = dh·(h_prev − n)·z(1−z);  dr' = dn'·vn·r(1−r);
 // du = [dr' dz' dn'],  dv = [dr' dz' dn'·r],  dnext = dh·z (assigned: the caller adds dv W_hh).
 __attribute__((export_name("gru_cell_backward")))
-void gru_cell_backward(int rows, int H, const float *A, const float *Hp, const float *VN,
-                       const float *GY, const float *DH, float *DU, float *DV, float *DN) {
-  for (int b = 0; b < rows; b++, A += 3 * H, Hp += H, VN += H, GY += H, DH += H, DU += 3 * H, DV += 3 * H, DN += H) {
+void gru_cell_backward(int rows, int H, const float *A, int ars, const float *Hp, int hprs,
+                       const float *VN, int vnrs, const float *GY, int gyrs, const float *DH, int dhrs,
+                       float *DU, int durs, float *DV, int dvrs, float *DN, int dnrs) {
+  for (int b = 0; b < rows; b++, A += ars, Hp += hprs, VN += vnrs, GY += gyrs, DH += dhrs, DU += durs, DV += dvrs, DN += dnrs) {
     for (int j = 0; j < H; j += 4) {
       int n = H - j < 4 ? H - j : 4;
       v128_t r = ld(A + j, n), z = ld(A + H + j, n), nn = ld(A + 2 * H + j, n);
@@ -104,4 +109,12 @@ void tanh_backward(int n, const float *Y, const float *GY, const float *DH, floa
     v128_t y = ld(Y + j, m);
     st(DZ + j, wasm_f32x4_mul(wasm_f32x4_add(ld(GY + j, m), ld(DH + j, m)), wasm_f32x4_sub(ONE, wasm_f32x4_mul(y, y))), m);
   }
+}
+
+// y[i] += x[i] (the carries the fused backward hands to h0 and c0).
+__attribute__((export_name("add_to")))
+void add_to(int n, const float *x, float *y) {
+  int j = 0;
+  for (; j + 4 <= n; j += 4) wasm_v128_store(y + j, wasm_f32x4_add(wasm_v128_load(y + j), wasm_v128_load(x + j)));
+  for (; j < n; j++) y[j] += x[j];
 }

@@ -24,8 +24,8 @@ import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { needsGrad, recordMulti } from '../engine.js';
 import {
-  type SequenceOptions, addProjectionGrads, addRowSum, finalRows, fromPrevious, previousStep, recurrentProduct, resident,
-  sequenceLayout, workBuffer,
+  type SequenceOptions, addProjectionGrads, addRowSum, finalRows, lstmSteps, lstmStepsBackward, resident, sequenceLayout,
+  stepPlan, workBuffer,
 } from './sequence.js';
 import { ValueError } from '../../errors.js';
 
@@ -41,7 +41,7 @@ export function lstmSequence(
   opts: LstmSequenceOptions,
 ): [Tensor, Tensor] {
   const l = sequenceLayout('lstmSequence', x, opts);
-  const { T, B, rs, rowOf, bt } = l;
+  const { T, B } = l;
   const I = x.shape[x.ndim - 1]!, H = wHh.shape[1]!, G = 4 * H;
   const isBH = (t: Tensor) => t.ndim === 2 && t.shape[0] === B && t.shape[1] === H;
   const isG = (t: Tensor | null) => t === null || (t.ndim === 1 && t.shape[0] === G);
@@ -49,20 +49,14 @@ export function lstmSequence(
     || !isBH(h0) || !isBH(c0) || !isG(bIh) || !isG(bHh)) {
     throw new ValueError(`lstmSequence: x ${fmtShape(x.shape)}, h0 ${fmtShape(h0.shape)}, c0 ${fmtShape(c0.shape)}, weight_ih ${fmtShape(wIh.shape)} and weight_hh ${fmtShape(wHh.shape)} do not agree (expects x ${l.want}, h0 and c0 [B,H], weight_ih [4H,I], weight_hh [4H,H], biases [4H])`);
   }
-  const { gemm, tanh: tanhRows } = kernels();
+  const k = kernels(), { gemm } = k;
   const dt = x.dtype;
   const inputs = [x, h0, c0, wIh, wHh, ...(bIh ? [bIh] : []), ...(bHh ? [bHh] : [])];
   // unrecorded (noGrad, generation), the work buffers are reused and nothing is kept for backward
   const recorded = needsGrad(...inputs);
-  const rev = opts.reverse;
   const BH = B * H, TB = l.rows;
   const out = new Tensor(alloc(dt, TB * H), l.shapeOf(H));
   const Y = out.data, X = x.data, Wi = wIh.data, W = wHh.data, H0 = h0.data, C0 = c0.data;
-  // c_{t−1} of row b at step t: the neighbouring step's (the first n rows), else c0's
-  const prevC = (s: number, t: number): [number, number] => {
-    const n = fromPrevious(l, s, t);
-    return [n, n > 0 ? rowOf(previousStep(l, t)) * H : 0];
-  };
 
   // A [T·B,G]: gate pre-activations x W_ihᵀ + (b_ih + b_hh) for all steps at once; each step adds
   // its recurrent term and then overwrites the row with the activations i, f, g, o for backward.
@@ -72,36 +66,12 @@ export function lstmSequence(
     for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
   } else A.fill(0);
   if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true, { b: resident(wIh) });
-  // cell states c_t and tanh(c_t), same row layout as the output (every row is written)
+  // cell states c_t and tanh(c_t), same row layout as the output (every row is written); then
+  // each step adds its recurrent term to A's rows and one cell kernel overwrites them with the
+  // activations i, f, g, o (what backward needs)
   const C = workBuffer('lstm.C', dt, TB * H, recorded), TC = workBuffer('lstm.TC', dt, TB * H, recorded);
-  const hint = { b: resident(wHh) };
-  for (let s = 0; s < T; s++) {
-    const t = rev ? T - 1 - s : s;
-    const [n, cOff] = prevC(s, t);
-    const a0 = rowOf(t) * G, k0 = rowOf(t) * H, Bt = bt(t);
-    recurrentProduct(l, s, t, H, G, Y, H0, W, hint, A, a0, rs * G, true, gemm);
-    // σ(v) = (1 + tanh(v/2)) / 2, so one vectorised tanh call serves all four gates: Math.exp and
-    // Math.tanh per element cost more than the step's matrix product.
-    for (let b = 0; b < Bt; b++) {
-      const a = a0 + b * rs * G;
-      for (let j = 0; j < H; j++) { A[a + j] *= 0.5; A[a + H + j] *= 0.5; A[a + 3 * H + j] *= 0.5; }
-    }
-    tanhRows(Bt, G, A, a0, rs * G, A, a0, rs * G);
-    for (let b = 0; b < Bt; b++) {
-      const a = a0 + b * rs * G, k = k0 + b * rs * H;
-      const cp = b < n ? C : C0, q = b < n ? cOff + b * rs * H : b * H;
-      for (let j = 0; j < H; j++) {
-        const i = 0.5 + 0.5 * A[a + j]!, f = 0.5 + 0.5 * A[a + H + j]!, g = A[a + 2 * H + j]!;
-        A[a + j] = i; A[a + H + j] = f; A[a + 3 * H + j] = 0.5 + 0.5 * A[a + 3 * H + j]!;
-        C[k + j] = f * cp[q + j]! + i * g;
-      }
-    }
-    tanhRows(Bt, H, C, k0, rs * H, TC, k0, rs * H);
-    for (let b = 0; b < Bt; b++) {
-      const a = a0 + b * rs * G + 3 * H, k = k0 + b * rs * H;
-      for (let j = 0; j < H; j++) Y[k + j] = A[a + j]! * TC[k + j]!;
-    }
-  }
+  const steps = stepPlan(l, H), w = resident(wHh);
+  if (!k.lstmSequence?.(steps, A, W, w, H0, C0, C, TC, Y)) lstmSteps(k, steps, A, W, w, H0, C0, C, TC, Y);
   const cN = new Tensor(alloc(dt, BH), [B, H]);
   if (T === 0) cN.data.set(C0);
   else finalRows(l).forEach((r, b) => cN.data.set(C.subarray(r * H, (r + 1) * H), b * H));
@@ -112,40 +82,16 @@ export function lstmSequence(
   return recordMulti([out, cN], 'lstmSequence', inputs, ([gOut, gCN], acc) => {
     const gY = gOut ?? alloc(dt, TB * H);
     const dA = alloc(dt, TB * G);
-    let dh = alloc(dt, BH); // da_{t+1} W_hh, the recurrent part of ∂L/∂h_t
-    let next = alloc(dt, BH);
     // ∂L/∂c_t from the later steps; a sequence the walk has not reached yet (packed, forwards)
     // holds its ∂L/∂cN here until its last step
     const dc = alloc(dt, BH);
     if (gCN) dc.set(gCN);
     const gh0 = acc(h0), gc0 = acc(c0);
-    for (let s = T - 1; s >= 0; s--) {
-      const t = rev ? T - 1 - s : s;
-      const [n, cOff] = prevC(s, t), Bt = bt(t);
-      for (let b = 0; b < Bt; b++) {
-        const row = rowOf(t) + b * rs, a = row * G, k = row * H;
-        const cp = b < n ? C : C0, q = b < n ? cOff + b * rs * H : b * H;
-        for (let j = 0; j < H; j++) {
-          const i = A[a + j]!, f = A[a + H + j]!, g = A[a + 2 * H + j]!, o = A[a + 3 * H + j]!, tc = TC[k + j]!;
-          const dhj = gY[k + j]! + dh[b * H + j]!;
-          const dcj = dc[b * H + j]! + dhj * o * (1 - tc * tc);
-          dA[a + j] = dcj * g * i * (1 - i);
-          dA[a + H + j] = dcj * cp[q + j]! * f * (1 - f);
-          dA[a + 2 * H + j] = dcj * i * (1 - g * g);
-          dA[a + 3 * H + j] = dhj * tc * o * (1 - o);
-          dc[b * H + j] = dcj * f;
-        }
-      }
-      gemm(Bt, H, G, dA, rowOf(t) * G, rs * G, 1, W, 0, H, 1, next, 0, H, false, hint);
-      // rows that started from (h0, c0) hand their carries to them
-      for (let k = n * H; k < Bt * H; k++) {
-        if (gh0) gh0[k] += next[k]!;
-        if (gc0) gc0[k] += dc[k]!;
-      }
-      const tmp = dh; dh = next; next = tmp;
+    if (!k.lstmSequenceBackward?.(steps, A, TC, C, C0, gY, W, w, dc, dA, gh0, gc0)) {
+      lstmStepsBackward(k, steps, A, TC, C, C0, gY, W, w, dc, dA, gh0, gc0);
     }
     // T = 0: cN is c0
-    if (T === 0 && gc0) for (let k = 0; k < BH; k++) gc0[k] += dc[k]!;
+    if (T === 0 && gc0) for (let i = 0; i < BH; i++) gc0[i] += dc[i]!;
     addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dA, dA, X, Wi, I, H, G, l, Y, H0, dt, gemm);
     if (bIh || bHh) {
       // Σ_rows da_row, summed once for both biases

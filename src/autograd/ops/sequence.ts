@@ -11,7 +11,7 @@
 // h0. Padded layouts are the case bt(t) = B.
 import type { Data, DType } from '../../tensor/dtype.js';
 import { alloc, dtypeOf } from '../../tensor/dtype.js';
-import type { Kernels, Resident } from '../../tensor/kernels.js';
+import type { Kernels, Resident, StepPlan } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { ValueError } from '../../errors.js';
@@ -205,4 +205,115 @@ export function addProjectionGrads(
   if (g.x && I > 0) gemm(R, I, G, dIn, 0, G, 1, Wi, 0, I, 1, g.x, 0, I, true);
   if (g.wIh && I > 0) addGradT(g.wIh, X, I, dIn, R, G, gemm);
   if (g.wHh) addGradT(g.wHh, previousStates(l, H, Y, H0, dtype), H, dRec, R, G, gemm);
+}
+
+/** The layout's steps in processing order (see StepPlan) for H hidden units. */
+export function stepPlan(l: RowLayout, H: number): StepPlan {
+  const { T, B, rs, rowOf, bt, reverse } = l;
+  const plan = new Int32Array(4 * T);
+  for (let s = 0; s < T; s++) {
+    const t = reverse ? T - 1 - s : s;
+    plan[4 * s] = rowOf(t);
+    plan[4 * s + 1] = bt(t);
+    plan[4 * s + 2] = fromPrevious(l, s, t);
+    plan[4 * s + 3] = s === 0 ? 0 : rowOf(previousStep(l, t));
+  }
+  return { T, B, H, rs, plan };
+}
+
+// The ops' own whole-sequence loops, over any kernels' gemm and cell kernels: one recurrent
+// product and one cell call per step (two of each when some rows start from h0). Kernels with a
+// loop of their own (Kernels.lstmSequence …) run the same calls with the buffers kept resident.
+
+/** LSTM forward walk (see Kernels.lstmSequence). */
+export function lstmSteps(
+  k: Kernels, p: StepPlan, A: Data, W: Data, w: Resident, H0: Data, C0: Data, C: Data, TC: Data, Y: Data,
+): void {
+  const { T, H, rs, plan } = p, G = 4 * H, hint = { b: w };
+  for (let s = 0; s < T; s++) {
+    const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+    if (n > 0) {
+      k.gemm(n, G, H, Y, pr * H, rs * H, 1, W, 0, 1, H, A, r0 * G, rs * G, true, hint);
+      k.lstmCell(n, H, A, r0 * G, rs * G, C, pr * H, rs * H, C, r0 * H, rs * H, TC, r0 * H, rs * H, Y, r0 * H, rs * H);
+    }
+    if (Bt > n) {
+      k.gemm(Bt - n, G, H, H0, n * H, H, 1, W, 0, 1, H, A, r1 * G, rs * G, true, hint);
+      k.lstmCell(Bt - n, H, A, r1 * G, rs * G, C0, n * H, H, C, r1 * H, rs * H, TC, r1 * H, rs * H, Y, r1 * H, rs * H);
+    }
+  }
+}
+
+/** LSTM backward walk (see Kernels.lstmSequenceBackward). */
+export function lstmStepsBackward(
+  k: Kernels, p: StepPlan, A: Data, TC: Data, C: Data, C0: Data, GY: Data, W: Data, w: Resident,
+  DC: Data, DA: Data, GH0: Data | null, GC0: Data | null,
+): void {
+  const { T, B, H, rs, plan } = p, G = 4 * H, hint = { b: w };
+  const dt = dtypeOf(DA);
+  let dh = alloc(dt, B * H); // da_{t+1} W_hh, the recurrent part of ∂L/∂h_t
+  let next = alloc(dt, B * H);
+  for (let s = T - 1; s >= 0; s--) {
+    const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+    if (n > 0) {
+      k.lstmCellBackward(n, H, A, r0 * G, rs * G, TC, r0 * H, rs * H, C, pr * H, rs * H, GY, r0 * H, rs * H,
+        dh, 0, H, DC, 0, H, DA, r0 * G, rs * G);
+    }
+    if (Bt > n) {
+      k.lstmCellBackward(Bt - n, H, A, r1 * G, rs * G, TC, r1 * H, rs * H, C0, n * H, H, GY, r1 * H, rs * H,
+        dh, n * H, H, DC, n * H, H, DA, r1 * G, rs * G);
+    }
+    k.gemm(Bt, H, G, DA, r0 * G, rs * G, 1, W, 0, H, 1, next, 0, H, false, hint);
+    // rows that started from (h0, c0) hand their carries to them
+    for (let i = n * H; i < Bt * H; i++) {
+      if (GH0) GH0[i] += next[i]!;
+      if (GC0) GC0[i] += DC[i]!;
+    }
+    const tmp = dh; dh = next; next = tmp;
+  }
+}
+
+/** GRU forward walk (see Kernels.gruSequence). */
+export function gruSteps(
+  k: Kernels, p: StepPlan, A: Data, W: Data, w: Resident, BHH: Data | null, H0: Data, VN: Data, Y: Data,
+): void {
+  const { T, B, H, rs, plan } = p, G = 3 * H, hint = { b: w };
+  const V = alloc(dtypeOf(A), B * G); // one step's v = h_{t−1} W_hhᵀ + b_hh
+  for (let s = 0; s < T; s++) {
+    const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+    if (BHH) for (let b = 0; b < Bt; b++) V.set(BHH, b * G);
+    if (n > 0) {
+      k.gemm(n, G, H, Y, pr * H, rs * H, 1, W, 0, 1, H, V, 0, G, BHH !== null, hint);
+      k.gruCell(n, H, A, r0 * G, rs * G, V, 0, G, Y, pr * H, rs * H, VN, r0 * H, rs * H, Y, r0 * H, rs * H);
+    }
+    if (Bt > n) {
+      k.gemm(Bt - n, G, H, H0, n * H, H, 1, W, 0, 1, H, V, n * G, G, BHH !== null, hint);
+      k.gruCell(Bt - n, H, A, r1 * G, rs * G, V, n * G, G, H0, n * H, H, VN, r1 * H, rs * H, Y, r1 * H, rs * H);
+    }
+  }
+}
+
+/** GRU backward walk (see Kernels.gruSequenceBackward). */
+export function gruStepsBackward(
+  k: Kernels, p: StepPlan, A: Data, Y: Data, H0: Data, VN: Data, GY: Data, W: Data, w: Resident,
+  DU: Data, DV: Data, GH0: Data | null,
+): void {
+  const { T, B, H, rs, plan } = p, G = 3 * H, hint = { b: w };
+  const dt = dtypeOf(DU);
+  let dh = alloc(dt, B * H); // the part of ∂L/∂h_t that comes from step t+1
+  let next = alloc(dt, B * H);
+  for (let s = T - 1; s >= 0; s--) {
+    const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+    if (n > 0) {
+      k.gruCellBackward(n, H, A, r0 * G, rs * G, Y, pr * H, rs * H, VN, r0 * H, rs * H, GY, r0 * H, rs * H,
+        dh, 0, H, DU, r0 * G, rs * G, DV, r0 * G, rs * G, next, 0, H);
+    }
+    if (Bt > n) {
+      k.gruCellBackward(Bt - n, H, A, r1 * G, rs * G, H0, n * H, H, VN, r1 * H, rs * H, GY, r1 * H, rs * H,
+        dh, n * H, H, DU, r1 * G, rs * G, DV, r1 * G, rs * G, next, n * H, H);
+    }
+    k.gemm(Bt, H, G, DV, r0 * G, rs * G, 1, W, 0, H, 1, next, 0, H, true, hint);
+    // rows that started from h0 hand their carry to it
+    if (GH0) for (let i = n * H; i < Bt * H; i++) GH0[i] += next[i]!;
+    const tmp = dh; dh = next; next = tmp;
+  }
 }
