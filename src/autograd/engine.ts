@@ -32,6 +32,20 @@ export type BackwardFn = (grad: Data, acc: Accum) => void;
  */
 export type MultiBackwardFn = (grads: readonly (Data | null)[], acc: Accum) => void;
 
+/**
+ * @internal The ONNX exporter's tracer (src/onnx/trace.ts): while set, it sees every op that reaches
+ * `record`/`recordMulti`, grad or no grad, with the op's attributes; null otherwise (one check).
+ */
+export type TraceHook = (op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> | undefined) => void;
+let traceHook: TraceHook | null = null;
+
+/** @internal sets (or clears, with null) the trace hook; returns the previous one */
+export function setTraceHook(h: TraceHook | null): TraceHook | null {
+  const prev = traceHook;
+  traceHook = h;
+  return prev;
+}
+
 /** True when an op on these inputs must be recorded. */
 export function needsGrad(...inputs: readonly Tensor[]): boolean {
   if (!isGradEnabled()) return false;
@@ -40,7 +54,8 @@ export function needsGrad(...inputs: readonly Tensor[]): boolean {
 }
 
 /** Attaches the op to `out` when any input requires grad; returns `out`. */
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn): Tensor {
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, attrs?: Readonly<Record<string, unknown>>): Tensor {
+  if (traceHook !== null) traceHook(op, inputs, [out], attrs);
   if (needsGrad(...inputs)) out._setGradFn(op, inputs, (grads, acc) => backward(grads[0]!, acc), [out]);
   return out;
 }
@@ -49,7 +64,8 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], backw
  * Attaches one op with several outputs, as one node, when any input requires grad; returns
  * `outputs`. Its backward runs once per backward pass and gets one gradient per output.
  */
-export function recordMulti<T extends readonly Tensor[]>(outputs: T, op: string, inputs: readonly Tensor[], backward: MultiBackwardFn): T {
+export function recordMulti<T extends readonly Tensor[]>(outputs: T, op: string, inputs: readonly Tensor[], backward: MultiBackwardFn, attrs?: Readonly<Record<string, unknown>>): T {
+  if (traceHook !== null) traceHook(op, inputs, outputs, attrs);
   if (needsGrad(...inputs)) for (const out of outputs) out._setGradFn(op, inputs, backward, outputs);
   return outputs;
 }

@@ -220,5 +220,5 @@ export function embedding(indices: Tensor | ArrayLike<number>, weight: Tensor, o
       if (r === pad) continue;
       for (let j = 0; j < Ed; j++) gw[r * Ed + j] += g[k * Ed + j]!;
     }
-  });
+  }, { indices: indices instanceof Tensor ? indices : null, rows, shape: lead });
 }

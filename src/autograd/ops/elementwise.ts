@@ -160,5 +160,5 @@ export function clamp(a: Tensor, min: number | null, max: number | null): Tensor
   return record(out, 'clamp', [a], (g, acc) => {
     const ga = acc(a)!;
     for (let i = 0; i < g.length; i++) if (x[i]! >= lo && x[i]! <= hi) ga[i] += g[i]!;
-  });
+  }, { min: lo, max: hi });
 }

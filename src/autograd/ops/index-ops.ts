@@ -73,7 +73,7 @@ function extremeDim(a: Tensor, dim: number, keepdim: boolean, largest: boolean):
   record(values, op, [a], (g, acc) => {
     const ga = acc(a)!;
     for (let j = 0; j < g.length; j++) ga[src[j]!] += g[j]!;
-  });
+  }, { dim: d, keepdim });
   return [values, indices];
 }
 

@@ -63,7 +63,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
         else gemm(N, K, M, g, og, 1, N, A, oa, ars, acs, gb, ob, K, true);
       }
     }
-  });
+  }, { transA, transB });
 }
 
 function squeezeAt(t: Tensor, dim: number): Tensor {

@@ -53,7 +53,7 @@ function reduceSum(a: Tensor, dims: Dims, keepdim: boolean, op: 'sum' | 'mean'):
     } else {
       for (let i = 0; i < ga.length; i++) ga[i] += g[map[i]!]! * scale;
     }
-  });
+  }, { reduced, keepdim });
 }
 
 export function sum(a: Tensor, dims?: Dims, keepdim = false): Tensor {

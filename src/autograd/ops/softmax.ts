@@ -42,7 +42,7 @@ function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
         }
       }
     }
-  });
+  }, { dim: d });
 }
 
 export const softmax = (a: Tensor, dim: number): Tensor => softmaxImpl(a, dim, false);
