@@ -8,10 +8,11 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { data, forecast, plot } from '../node.js';
+import { data, forecast, models as modelsNs, plot } from '../node.js';
 import { svgToPng } from '../plot/png.js';
 import { CliError } from './errors.js';
-import { checkModelSize, makeModel, MODEL_NAMES, type ModelFlags, type ModelName, transformOptions, transformSpecs } from './forecast.js';
+import { checkModelSize, checkProbabilistic, makeModel, MODEL_NAMES, type ModelFlags, type ModelName, quantilesOption, transformOptions, transformSpecs } from './forecast.js';
+
 import { checkReportDir, readTextFile, REPORT_FORMAT, writeFileAtomic } from './fs.js';
 import { choiceOption, countOrFraction, intOption, listOption, networkOptions } from './options.js';
 
@@ -59,6 +60,14 @@ const BASELINES = new Set<string>(['persistence', 'seasonal-naive', 'drift']);
 const r6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : null);
 const metricsJSON = (m: forecast.Metrics) => ({ rmse: r6(m.rmse), mae: r6(m.mae), mape: r6(m.mape), smape: r6(m.smape), mase: r6(m.mase) });
 
+const intervalJSON = (x: forecast.IntervalMetrics) => ({ coverage: r6(x.coverage), width: r6(x.width), pinball: r6(x.pinball) });
+const intervalsJSON = (iv: forecast.BacktestIntervals, originDates: string[]) => ({
+  levels: iv.levels, metrics: intervalJSON(iv.metrics), perHorizon: iv.perHorizon.map((x, j) => ({ h: j + 1, ...intervalJSON(x) })),
+  ...(iv.allPoints ? { allPoints: intervalJSON(iv.allPoints) } : {}),
+  quantiles: iv.quantiles.map((q, k) => ({ origin: originDates[k], values: Object.fromEntries(iv.levels.map((l, j) => [forecast.levelKey(l), q[j]!.map(r6)])) })),
+});
+const bandLabel = (lv: readonly number[]) => `${Number(((lv.at(-1)! - lv[0]!) * 100).toFixed(4))}% (q${lv[0]}–q${lv.at(-1)})`;
+
 export function registerBacktestCommand(program: Command, io: CliIO): void {
   transformOptions(networkOptions(program.command('backtest')
     .description('rolling-origin backtest: refit before each origin in the test span, forecast --horizon steps, score the last point of each forecast')
@@ -72,6 +81,8 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     .option('--retrain <when>', 'every (refit at each origin), never (fit once before the first origin), or N (every N-th origin)', retrainOption, 'every' as forecast.Retrain)
     .option('--all-points', 'also score every step 1..H of every forecast, pooled')
     .option('--output-steps <h>', 'neural models emit H values at once from each window (direct multi-horizon, Darts BlockRNN); with H ≥ --horizon each forecast is one forward pass', intOption('output-steps'))
+    .option('--quantiles <levels>', 'mlp/rnn/lstm/gru (pinball loss) and ar (analytic interval) also forecast these quantile levels, e.g. 0.1,0.5,0.9; scored by coverage, width and pinball loss per step', quantilesOption)
+    .option('--likelihood <kind>', 'gaussian: the neural models emit a mean and a log-variance (Gaussian NLL; intervals at --quantiles, default 0.1,0.5,0.9); ar gives its analytic interval', choiceOption('likelihood', modelsNs.LIKELIHOODS))
     .option('--season <m>', 'season length m: seasonal-naive lag and the MASE scale (1 = naive)', intOption('season'), 1), '')
     .option('--seed <n>', 'seed for initial weights and shuffling (the same at every refit)', intOption('seed', 0), 0)
     .option('--scaler <kind>', 'neural models: standard, minmax or none (refitted with the model)', choiceOption('scaler', ['standard', 'minmax', 'none'] as const), 'standard')
@@ -85,6 +96,14 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
       const flags: ModelFlags = { ...o, val: 0, steps: 0 };
       if (o.outputSteps !== undefined && o.outputSteps > 1 && !modelNames.some((n) => !BASELINES.has(n) && n !== 'ar')) throw new CliError('--output-steps applies to mlp, rnn, lstm and gru; none is among --model');
       for (const n of modelNames) checkModelSize(n, flags, 1);
+      // intervals for the models that make them (neural heads, AR's analytic one); the benchmarks stay points
+      const interval = o.quantiles !== undefined || o.likelihood !== undefined;
+      if (interval) {
+        const able = modelNames.filter((n) => !BASELINES.has(n));
+        if (able.length === 0) throw new CliError('--quantiles and --likelihood apply to mlp, rnn, lstm, gru and ar; none is among --model');
+        for (const n of able) checkProbabilistic(n, o);
+      }
+      const flagsFor = (n: ModelName): ModelFlags => (BASELINES.has(n) ? { ...flags, quantiles: undefined, likelihood: undefined } : flags);
       const outDir = resolve(o.out);
       const files = [...modelNames.flatMap((n) => [`backtest-${n}.svg`, `backtest-${n}.png`]), 'results.json'];
       checkReportDir(outDir, files, '--out');
@@ -95,7 +114,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
       let res: forecast.BacktestResult;
       try {
         // the benchmarks stay on levels: persistence on differences would be a different model
-        res = forecast.backtest(values, modelNames.map((n) => ({ name: n, make: () => makeModel(n, flags, 1), ...(BASELINES.has(n) ? { transforms: [] } : {}) })), {
+        res = forecast.backtest(values, modelNames.map((n) => ({ name: n, make: () => makeModel(n, flagsFor(n), 1), ...(BASELINES.has(n) ? { transforms: [] } : {}) })), {
           test: o.test, horizon: o.horizon, stride: o.stride, retrain: o.retrain, allPoints: o.allPoints, season: o.season,
           scaler: o.scaler, transforms: transformSpecs(o), onFit: bars.onFit,
         });
@@ -119,6 +138,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
           lastPoints: m.lastPoints.positions.map((p, k) => ({ date: dates[p], actual: values[p], predicted: r6(m.lastPoints.predicted[k]!) })),
           forecasts: m.forecasts.map((f, k) => ({ origin: dates[res.origins[k]!], values: f.map(r6) })),
           fits: m.fits, fitSeconds: r6(m.fitSeconds),
+          ...(m.intervals ? { intervals: intervalsJSON(m.intervals, res.origins.map((i) => dates[i]!)) } : {}),
         }])),
       };
       // one chart per model: the actuals (from a little before the test span) and the forecast from every origin
@@ -134,6 +154,8 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
           predictions: { [lastKey]: { dates: m.lastPoints.positions.map((p) => dates[p]!), values: m.lastPoints.predicted } },
           forecast: H > 1 ? byOrigin : undefined,
           lineLabels: { predictions: `step-${H} forecast (scored)`, forecast: 'forecasts from each origin' },
+          // the scored step-H interval from every origin, shaded in the model's colour
+          ...(m.intervals ? { bands: { [lastKey]: [{ dates: m.lastPoints.positions.map((p) => dates[p]!), lower: m.intervals.quantiles.map((q) => q[0]![H - 1]!), upper: m.intervals.quantiles.map((q) => q.at(-1)![H - 1]!), label: bandLabel(m.intervals.levels) }] } } : {}),
           colors: { [lastKey]: colors[m.name]!, ...Object.fromEntries(Object.keys(byOrigin).map((k) => [k, colors[m.name]!])) },
         }));
         written[`${m.name}Svg`] = join(outDir, `backtest-${m.name}.svg`);
@@ -156,6 +178,13 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
       if (o.allPoints) {
         io.stdout(`all steps 1..${H} pooled (${res.origins.length * H} points):\n`);
         io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MAPE %', 'sMAPE %', 'MASE'], Object.values(res.models).map((m) => [m.name, m.allPoints!.rmse, m.allPoints!.mae, m.allPoints!.mape, m.allPoints!.smape, m.allPoints!.mase])) + '\n\n');
+      }
+      const withIntervals = Object.values(res.models).filter((m) => m.intervals);
+      if (withIntervals.length > 0) {
+        const lv = withIntervals[0]!.intervals!.levels;
+        io.stdout(`intervals [q${lv[0]}, q${lv.at(-1)}] (nominal coverage ${Number((lv.at(-1)! - lv[0]!).toFixed(6))}), by step ahead over all ${res.origins.length} origins:\n`);
+        const rows = withIntervals.flatMap((m) => m.intervals!.perHorizon.map((x, j) => [m.name, j + 1, x.coverage, x.width, x.pinball]));
+        io.stdout(plot.metricsTable(['model', 'h', 'coverage', 'width', 'pinball'], rows) + '\n\n');
       }
       io.stdout('RMSE by step ahead (same origins):\n');
       const ms = Object.values(res.models);

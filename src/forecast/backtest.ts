@@ -10,12 +10,15 @@
 // (Darts' last_points_only), so with stride 1 there are T − H + 1 scored points; the per-horizon
 // table scores every step h = 1 … H over the same origins, and `allPoints` pools all of them.
 // Metrics are on the original scale; MASE is scaled by the seasonal-naive MAE on y_0 … y_{o₁−1},
-// the data before the first origin.
+// the data before the first origin. A model that forecasts quantiles is also scored on them
+// (coverage of the outer interval, mean width, mean pinball loss; per step and on the last points).
 import { makeScaler, type Scaler, type ScalerKind } from '../data/scaler.js';
 import { ValueError } from '../errors.js';
 import { metrics, type Metrics } from './metrics.js';
 import { TransformChain, type TransformSpec } from './transforms.js';
-import { isMultivariate, type Forecaster } from './types.js';
+import { isMultivariate, isProbabilistic, type Forecaster } from './types.js';
+import { intervalMetrics, type IntervalMetrics } from './intervals.js';
+import { originalQuantiles } from './paths.js';
 
 export type Retrain = 'every' | 'never' | number;
 
@@ -73,6 +76,23 @@ export interface BacktestModelResult {
   /** How many times the model was fitted. */
   fits: number;
   fitSeconds: number;
+  /** A model that forecasts quantiles (a quantile or Gaussian head, AR with levels): its intervals, else null. */
+  intervals: BacktestIntervals | null;
+}
+
+/**
+ * The quantile forecasts of a backtest and their scores on the original scale. Each origin's
+ * quantiles are the model's `forecastQuantiles` (a recursive network's from sampled paths beyond
+ * step 1, each path inverted through the transforms), scored like the points: `metrics` on the last
+ * points (step H), `perHorizon[h − 1]` on step h over every origin, `allPoints` pooled over every step.
+ */
+export interface BacktestIntervals {
+  levels: number[];
+  /** quantiles[k][j][h − 1]: the levels[j]-quantile of y_{origins[k]+h−1} made at origin k. */
+  quantiles: number[][][];
+  metrics: IntervalMetrics;
+  perHorizon: IntervalMetrics[];
+  allPoints: IntervalMetrics | null;
 }
 
 export interface BacktestResult {
@@ -135,6 +155,8 @@ export function backtest(series: readonly number[], models: readonly BacktestMod
     let fitted: Fitted | null = null;
     let fits = 0, fitSeconds = 0;
     const forecasts: number[][] = [];
+    const quantiles: number[][][] = [];
+    let levels: number[] | null = null;
     origins.forEach((o, k) => {
       const history = series.slice(0, o);
       const where = `backtest (${spec.name}, origin ${k + 1} of ${origins.length} at position ${o})`;
@@ -147,6 +169,11 @@ export function backtest(series: readonly number[], models: readonly BacktestMod
           opts.onFit?.(spec.name, fits, refitAt.length);
         }
         forecasts.push(forecastAt(fitted, history, H));
+        const f: Fitted = fitted;
+        if (isProbabilistic(f.model) && f.model.levels) {
+          levels = [...f.model.levels];
+          quantiles.push(quantilesAt(f, history, H));
+        }
       } catch (e) {
         if (e instanceof ValueError) throw new ValueError(`${where}: ${e.message}`);
         throw e;
@@ -163,9 +190,21 @@ export function backtest(series: readonly number[], models: readonly BacktestMod
     const pooled = opts.allPoints
       ? metrics(origins.flatMap((o) => series.slice(o, o + H)), forecasts.flat(), mopts)
       : null;
+    let intervals: BacktestIntervals | null = null;
+    if (levels !== null) {
+      const lv: number[] = levels;
+      // step h over every origin: values[j][k] = quantiles[k][j][h − 1]
+      const at = (h: number) => intervalMetrics(origins.map((o) => series[o + h - 1]!), { levels: lv, values: lv.map((_, j) => quantiles.map((q) => q[j]![h - 1]!)) });
+      intervals = {
+        levels: lv, quantiles, metrics: at(H), perHorizon: Array.from({ length: H }, (_, j) => at(j + 1)),
+        allPoints: opts.allPoints
+          ? intervalMetrics(origins.flatMap((o) => series.slice(o, o + H)), { levels: lv, values: lv.map((_, j) => quantiles.flatMap((q) => q[j]!)) })
+          : null,
+      };
+    }
     out[spec.name] = {
       name: spec.name, forecasts, lastPoints: { positions, actual, predicted },
-      metrics: metrics(actual, predicted, mopts), perHorizon, allPoints: pooled, fits, fitSeconds,
+      metrics: metrics(actual, predicted, mopts), perHorizon, allPoints: pooled, fits, fitSeconds, intervals,
     };
   }
   return { n, testStart, horizon: H, stride: opts.stride ?? 1, retrain: opts.retrain ?? 'every', origins, refitAt, models: out };
@@ -180,6 +219,17 @@ function fitAt(spec: BacktestModel, history: readonly number[], opts: BacktestOp
   const scaler = makeScaler(isMultivariate(model) ? (opts.scaler ?? 'standard') : 'none').fit(v);
   model.fit(scaler.transform(v));
   return { model, chain, scaler };
+}
+
+/** The quantiles [j][h] of the H-step forecast after `history`, on the original scale (checked finite). */
+function quantilesAt(f: Fitted, history: readonly number[], H: number): number[][] {
+  const z = f.scaler.transform(f.chain.transform(history));
+  const q = originalQuantiles(f.model as Parameters<typeof originalQuantiles>[0], z, H, (p) => f.chain.invertForecast(f.scaler.inverseTransform(p), history));
+  for (const [j, row] of q.entries()) {
+    const bad = row.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new ValueError(`the ${f.model.name} quantile ${j + 1} is not finite at step ${bad + 1} (${row[bad]})`);
+  }
+  return q;
 }
 
 /** The H-step recursive forecast after `history`, on the original scale. */

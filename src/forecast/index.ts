@@ -12,7 +12,7 @@ export {
 } from './transforms.js';
 export {
   backtest, backtestPlan,
-  type BacktestModel, type BacktestOptions, type BacktestResult, type BacktestModelResult, type HorizonError, type Retrain,
+  type BacktestModel, type BacktestOptions, type BacktestIntervals, type BacktestResult, type BacktestModelResult, type HorizonError, type Retrain,
 } from './backtest.js';
 export { rangeExcursion, RANGE_MARGIN, type RangeExcursion } from './range.js';
 export { tune, tuneSplit, gridConfigs, randomConfigs, type Config, type ParamSpace, type ParamValue, type Trial, type TuneOptions, type TuneResult } from './tune.js';
