@@ -1,0 +1,233 @@
+// English tokenization and lemmatization via wink-nlp with its lite web model (runs in browsers).
+// The model costs ~0.3 s to load, so it is created lazily and shared.
+//
+// Two wink instances: tokens alone need none of wink's annotation pipe (sentence boundaries, NER,
+// negation, sentiment, POS), and skipping it halves the time per token; lemmas are contextual and
+// need the POS tagger, which reads no other annotation, so `['pos']` gives the lemmas of the full pipe.
+//
+// wink-nlp splits text on spaces, tabs and line breaks and then runs regexes over each
+// whitespace-free run; several of them backtrack over the whole run (its URL pattern nests
+// `(?:[a-z…\d]-*)*[a-z…\d]+`, its e-mail pattern and `isAbbrev`'s /[a-z].*\.$/ scan to the end from
+// every position), so a run of L characters costs O(L²) to O(L³): 16,000 characters of 'http://'
+// took 80 s. A run longer than MAX_RUN characters is therefore cut into pieces of at most MAX_RUN
+// before wink reads it (`cutLongRuns`): a token is never longer than MAX_RUN, and runs up to that
+// length — every ordinary word, number, e-mail address and most URLs — are read exactly as before.
+import winkNLP, { type ItsFunction } from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import { isModelLexeme, lexTokens } from './wink-lexer.js';
+
+type Nlp = ReturnType<typeof winkNLP>;
+let tokenizer: Nlp | undefined;
+let tagger: Nlp | undefined;
+
+function getNlp(withLemmas: boolean): Nlp {
+  if (withLemmas) return (tagger ??= winkNLP(model, ['pos']));
+  return (tokenizer ??= winkNLP(model, []));
+}
+
+/** A token from wink-nlp with the information the tokenizer needs to re-join pieces. */
+export interface WinkToken {
+  text: string;
+  /** The lemma when asked for (`winkTokens(text, true)`), otherwise the text. */
+  lemma: string;
+  /** true when no whitespace separates this token from the previous one. */
+  attached: boolean;
+}
+
+/**
+ * Tokenize English text with wink-nlp: contractions split (were/n't), U.S., e-mail, 3.5, emails kept whole.
+ * `withLemmas` also tags parts of speech and fills `lemma` (were → be); otherwise `lemma` is the text.
+ */
+export function winkTokens(raw: string, withLemmas = false): WinkToken[] {
+  return readPieces(raw, (piece, attached, out) => readInto(piece, attached, withLemmas, out));
+}
+
+/**
+ * The tokens `winkTokens(raw)` gives, by wink-nlp's rules but without its document machinery
+ * (wink-lexer.ts): 5-10x faster, and independent of what was read before. `lemma` is the text.
+ */
+export function englishTokens(raw: string): WinkToken[] {
+  return readPieces(raw, (piece, attachedStart, out) => lexTokens(piece, attachedStart, out));
+}
+
+/**
+ * `winkTokens(raw, true)`, faster where it can be shown to give the same: a piece of a run longer
+ * than MAX_RUN (hostile input: punctuation, markup, junk without spaces) whose tokens all have a
+ * lemma that no part of speech can change is not read by wink's tagger; its tokens come from
+ * englishTokens and their lemmas from `contextFreeLemma`. Any other piece is read by wink-nlp, as
+ * before: ordinary text rarely passes (a plural or a verb in every sentence), so it goes straight
+ * to wink rather than pay for the check.
+ */
+export function englishLemmaTokens(raw: string): WinkToken[] {
+  return readPieces(raw, (piece, attachedStart, out, cut) => {
+    if (!cut) return readInto(piece, attachedStart, true, out);
+    const mark = out.length;
+    const seen = { expansion: false };
+    lexTokens(piece, attachedStart, out, seen);
+    if (!seen.expansion) {
+      let i = mark;
+      for (; i < out.length; i++) {
+        const lemma = contextFreeLemma(out[i].text);
+        if (lemma === undefined) break;
+        out[i].lemma = lemma;
+      }
+      if (i === out.length) return;
+    }
+    out.length = mark;
+    readInto(piece, attachedStart, true, out);
+  });
+}
+
+// wink-nlp's lemma of a token (its.lemma): a contraction's expansion has a fixed lemma; a word with
+// a single lemma in the lexicon (isSLemma) has that one; otherwise the model's `lemmatize(normal,
+// pos)`, and only that step reads the part of speech. `lemmatize` changes a word only through its
+// WordNet exception lists and suffix rules (-s, -es, -ies, -ed, -ing, -er, -est, -men), and those
+// apply only when the tagger says ADJ, NOUN or VERB and (for suffixes) the shorter form has that
+// part of speech in the lexicon. Called with a lexicon that says yes to every such question, a
+// normal that comes back unchanged for ADJ, NOUN and VERB is unchanged for every tagging: the
+// token's lemma is the same in any context, and wink reading the token alone gives it. A token
+// outside the model's lexicon whose lower case is outside it too has no single lemma and no mapped
+// spelling in wink (cache.js: such properties of out-of-vocabulary lexemes are 0), and its normal is
+// its lower case: that is then its lemma, with no need to ask wink.
+const LEMMA_CACHE_SIZE = 1 << 16;
+const lemmaCache = new Map<string, string | null>();
+const sayYes = { hasSamePOS: () => true };
+
+/** Forget the lemmas found so far (benchmarks time first reads with it). */
+export function clearLemmaCache(): void {
+  lemmaCache.clear();
+}
+
+/** The token's lemma if no context can change it (see above), else undefined. Cached. */
+function contextFreeLemma(token: string): string | undefined {
+  let lemma = lemmaCache.get(token);
+  if (lemma === undefined) {
+    lemma = readContextFreeLemma(token);
+    if (lemmaCache.size >= LEMMA_CACHE_SIZE) lemmaCache.clear();
+    lemmaCache.set(token, lemma);
+  }
+  return lemma ?? undefined;
+}
+
+function readContextFreeLemma(token: string): string | null {
+  const lower = token.toLowerCase();
+  if (!isModelLexeme(token) && !isModelLexeme(lower)) return unchangedByTagging(lower) ? lower : null;
+  const n = getNlp(true);
+  const its = n.its as unknown as Record<string, ItsFunction<unknown>>;
+  const doc = n.readDoc(token);
+  if (doc.tokens().length() !== 1) return null;
+  const [value] = doc.tokens().out(its.value) as string[];
+  const [contraction] = doc.tokens().out(its.contractionFlag) as boolean[];
+  if (value !== token || contraction) return null;
+  const [normal] = doc.tokens().out(its.normal) as string[];
+  if (!unchangedByTagging(normal)) return null;
+  return (doc.tokens().out(its.lemma) as string[])[0];
+}
+
+const lemmatizeAs = (model as unknown as { addons: { lemmatize: (v: string, pos: string, cache: typeof sayYes) => string } }).addons.lemmatize;
+
+function unchangedByTagging(normal: string): boolean {
+  return lemmatizeAs(normal, 'ADJ', sayYes) === normal && lemmatizeAs(normal, 'NOUN', sayYes) === normal && lemmatizeAs(normal, 'VERB', sayYes) === normal;
+}
+
+/** `cut`: the text had a run longer than MAX_RUN, so it comes in pieces. */
+type PieceReader = (piece: string, attachedStart: boolean, out: WinkToken[], cut: boolean) => void;
+
+function readPieces(raw: string, read: PieceReader): WinkToken[] {
+  const out: WinkToken[] = [];
+  const text = raw.replace(RE_OTHER_SPACE, ' ');
+  if (text.length <= MAX_RUN) {
+    read(text, false, out, false); // no run to cut
+    return out;
+  }
+  const cuts = cutLongRuns(text);
+  let from = 0;
+  for (const cut of cuts) {
+    read(text.slice(from, cut), from > 0, out, true);
+    from = cut;
+  }
+  read(text.slice(from), from > 0, out, cuts.length > 0);
+  return out;
+}
+
+// wink splits on spaces, no-break spaces, tabs and line breaks (its `splitter` helper); other
+// whitespace (U+3000, U+2028, \v, \f, …) would end up inside tokens, so it becomes a space first.
+const RE_OTHER_SPACE = /[^\S \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]/g;
+
+function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: WinkToken[]): void {
+  const n = getNlp(withLemmas);
+  const its = n.its;
+  const doc = n.readDoc(text);
+  const texts = doc.tokens().out(its.value) as string[];
+  const lemmas = withLemmas ? doc.tokens().out(its.lemma as unknown as ItsFunction<string>) as string[] : texts;
+  const spaces = doc.tokens().out(its.precedingSpaces as unknown as ItsFunction<string>) as string[]; // wink's typings reject these its-functions
+  // wink returns line breaks and tabs as tokens ('\n', '\t') and U+0085 as an empty one: dropped,
+  // and the token after them is not attached.
+  let afterSpace = !attachedStart;
+  for (let i = 0; i < texts.length; i++) {
+    if (texts[i].trim() === '') {
+      afterSpace = true;
+      continue;
+    }
+    out.push({ text: texts[i], lemma: lemmas[i], attached: !afterSpace && spaces[i] === '' });
+    afterSpace = false;
+  }
+}
+
+/** The longest whitespace-free run wink-nlp reads whole (characters, i.e. UTF-16 code units). */
+export const MAX_RUN = 128;
+const RE_LONG_RUN = /\S{129,}/g;
+const RE_WORD_START = /[\p{L}\p{N}]/u;
+// Delimiters wink never glues to a neighbouring word (CSV, JSON, code): a cut after one of them
+// before a letter or digit splits no token. Not '.', '-', apostrophes, '@', '/', ':' and the like,
+// which join numbers, abbreviations, clitics, e-mail addresses and URLs.
+const DELIMITERS = new Set([',', ';', '"', '(', ')', '[', ']', '{', '}', '|']);
+
+/**
+ * Where to cut `text` so that no whitespace-free run is longer than MAX_RUN. A piece ends at the last
+ * delimiter-then-word boundary in the second half of its window of MAX_RUN characters or, without
+ * one, at MAX_RUN characters (one less rather than split a surrogate pair). Deterministic: it
+ * depends on the text alone.
+ */
+export function cutLongRuns(text: string): number[] {
+  const cuts: number[] = [];
+  RE_LONG_RUN.lastIndex = 0;
+  for (let m = RE_LONG_RUN.exec(text); m !== null; m = RE_LONG_RUN.exec(text)) {
+    const end = m.index + m[0].length;
+    let a = m.index;
+    while (end - a > MAX_RUN) {
+      let cut = -1;
+      for (let c = a + MAX_RUN; c > a + MAX_RUN / 2; c--) {
+        if (DELIMITERS.has(text[c - 1]) && RE_WORD_START.test(text[c])) {
+          cut = c;
+          break;
+        }
+      }
+      if (cut < 0) cut = isSurrogatePair(text, a + MAX_RUN - 1) ? a + MAX_RUN - 1 : a + MAX_RUN;
+      cuts.push(cut);
+      a = cut;
+    }
+  }
+  return cuts;
+}
+
+function isSurrogatePair(s: string, i: number): boolean {
+  const hi = s.charCodeAt(i);
+  const lo = s.charCodeAt(i + 1);
+  return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+}
+
+/**
+ * Lemmatize a token list (wink-nlp, context-aware: were → be, geese → goose, n't → not).
+ * Tokens are re-read as one sentence so part-of-speech context is used; when wink splits the
+ * joined text differently from the input, the tokens are lemmatized one by one instead.
+ */
+export function lemmatize(tokens: string[]): string[] {
+  if (tokens.length === 0) return [];
+  const wt = winkTokens(tokens.join(' '), true);
+  if (wt.length === tokens.length && wt.every((t, i) => t.text === tokens[i])) return wt.map((t) => t.lemma);
+  return tokens.map((tok) => {
+    const one = winkTokens(tok, true);
+    return one.length === 1 ? one[0].lemma : tok;
+  });
+}
