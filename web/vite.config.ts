@@ -28,7 +28,13 @@ function dropUnreferencedWasm(): Plugin {
 export default defineConfig({
   root,
   base: './',
-  resolve: { alias: { rnnkit: fileURLToPath(new URL('../src/index.ts', import.meta.url)) } },
+  // 'rnnkit/text' first: an alias also matches its key followed by '/'
+  resolve: {
+    alias: [
+      { find: 'rnnkit/text', replacement: fileURLToPath(new URL('../src/text/index.ts', import.meta.url)) },
+      { find: 'rnnkit', replacement: fileURLToPath(new URL('../src/index.ts', import.meta.url)) },
+    ],
+  },
   // The worker imports the public surface, which re-exports the text layer (wink-nlp's English
   // model, jieba's wasm) that tabs 1-2 never call. No module of rnnkit or its dependencies is
   // imported for its side effects alone (src/ has no bare `import '…'`), so modules are declared
@@ -38,7 +44,7 @@ export default defineConfig({
   // Dev server: the dependency scan starts from the worker too (else it finds the library's
   // dependencies at the first Train and reloads the page); the optimizer breaks jieba-wasm's wasm
   // URL, so jieba stays out of it (ecosystem notes, trap 5).
-  optimizeDeps: { entries: ['index.html', 'src/worker.ts'], exclude: ['jieba-wasm'] },
+  optimizeDeps: { entries: ['index.html', 'src/worker.ts', 'src/text-worker.ts'], exclude: ['jieba-wasm'] },
   build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 1500 },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 240_000,
     hookTimeout: 240_000,
     pool: 'forks',
+    // one file at a time: each builds web/dist (emptying it) and times the page's main thread
+    fileParallelism: false,
   },
 });

@@ -4,10 +4,11 @@ import './style.css';
 import { timeSeriesTab } from './ts-tab.js';
 import { insideTab } from './inside-tab.js';
 import { classifierTab } from './cls-tab.js';
+import { textTab } from './text-tab.js';
 
 const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
 const opened = new Set<string>();
-const onOpen: Record<string, () => void> = { 'panel-ts': timeSeriesTab, 'panel-in': insideTab, 'panel-cls': classifierTab };
+const onOpen: Record<string, () => void> = { 'panel-ts': timeSeriesTab, 'panel-in': insideTab, 'panel-cls': classifierTab, 'panel-text': textTab };
 
 function select(tab: HTMLButtonElement, focus: boolean): void {
   for (const t of tabs) {
