@@ -24,6 +24,7 @@ export * as train from './train/index.js';
 export * as forecast from './forecast/index.js';
 export * as plot from './plot/index.js';
 export * as diagnostics from './diagnostics/index.js';
+export * as onnx from './onnx/index.js';
 export { UserError, ValueError, MemoryLimitError, isUserError } from './errors.js';
 export { memoryLimit, setMemoryLimit, checkMemory, parseBytes, formatBytes, DEFAULT_MEMORY_LIMIT } from './memory.js';
 export type { StateDict, TensorLike } from './nn/module.js';

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { setThreadSpawner } from './tensor/kernels.js';
 export * from './index.js';
 export * as io from './io/files.js';
+export { saveOnnx } from './onnx/node.js';
 
 // Node 20 validates relaxed SIMD only behind this flag (Chromium has it on); the WebAssembly
 // kernels compile lazily, on first use, so setting it here comes before any compile and lets
