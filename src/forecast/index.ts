@@ -16,3 +16,11 @@ export {
 } from './backtest.js';
 export { rangeExcursion, RANGE_MARGIN, type RangeExcursion } from './range.js';
 export { tune, tuneSplit, gridConfigs, randomConfigs, type Config, type ParamSpace, type ParamValue, type Trial, type TuneOptions, type TuneResult } from './tune.js';
+export {
+  CALENDAR_FEATURES, calendarFeatures, calendarIndex, calendarNames, checkCalendar, parseCalendarDate, type CalendarFeature,
+} from './calendar.js';
+export {
+  GlobalForecaster, GLOBAL_CELLS, globalWindows, panelFuture, pooledMetrics, runGlobalExperiment,
+  type GlobalCell, type GlobalOptions, type GlobalWindow, type ScaledSeries, type PanelSeries, type GlobalExperimentOptions,
+  type GlobalExperimentResult, type GlobalModelResult, type SeriesResult, type SeriesScalers, type PooledMetrics,
+} from './global.js';
