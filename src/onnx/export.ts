@@ -272,7 +272,7 @@ export function traceModel(model: Module, args: readonly unknown[], opts: Export
   const input = inputTensors.map((t, i) => {
     const v = vals.get(t)!;
     const consumers = nodes.filter((n) => n.input.includes(v.name));
-    const asIndex = st.indexInputs.has(v.name) && consumers.every((n) => n.op_type === 'Cast');
+    const asIndex = st.indexInputs.has(v.name) && consumers.every((n) => n.op_type === 'Cast' || n.op_type === 'Shape');
     return { name: v.name, type: typeOf(asIndex ? ElemType.INT64 : v.elem, dimsOf(t.shape, v.sym, opts.dynamicAxes?.[inputNames[i]!])) };
   });
   const output = outVals.map((v, i) => ({ name: outputNames[i]!, type: typeOf(v.elem, dimsOf(v.shape, v.sym, opts.dynamicAxes?.[outputNames[i]!])) }));
