@@ -2,7 +2,7 @@
 // AutoReg (GS10 fixture, the interval fixture's sigma2) and against the in-memory Householder fit.
 import { describe, expect, it } from 'vitest';
 import { ARForecaster, ARLeastSquares } from '../../src/models/ar.js';
-import { Generator } from '../../src/tensor/random.js';
+import { Generator as RandomGenerator } from '../../src/tensor/random.js';
 import { expectClose, loadFixture } from '../helpers.js';
 
 const fx = loadFixture('ar_statsmodels.json');
@@ -34,7 +34,7 @@ describe('AR fitted from a stream', () => {
   }
 
   it('equals the in-memory fit to 1e-8 on a long, nearly collinear random walk', () => {
-    const g = new Generator(7);
+    const g = new RandomGenerator(7);
     const n = 20000;
     const y: number[] = [];
     let level = 100;
