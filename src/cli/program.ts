@@ -9,6 +9,7 @@ import { DEFAULT_MEMORY_LIMIT, formatBytes, parseBytes, setMemoryLimit } from '.
 import { registerBacktestCommand } from './backtest.js';
 import { registerClassifyCommands } from './classify.js';
 import { registerDiagnoseCommands } from './diagnose.js';
+import { registerExportCommand } from './export.js';
 import { registerForecastCommands } from './forecast.js';
 import { registerLmCommands } from './lm.js';
 import { registerModesCommands } from './modes.js';
@@ -49,6 +50,7 @@ export function buildProgram(io: ProgramIO = processIO): Command {
   registerLmCommands(program, io);
   registerDiagnoseCommands(program, io);
   registerClassifyCommands(program, io);
+  registerExportCommand(program, io);
   for (const c of program.commands) exitOverrideAll(c);
   return program;
 }
