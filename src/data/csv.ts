@@ -56,11 +56,11 @@ export interface SeriesTable {
 }
 
 const DATE_NAMES = new Set(['date', 'dates', 'datetime', 'time', 'timestamp', 'observation_date', 'period', 'month', 'year', 'day', 'ds']);
-const MISSING = new Set(['.', '', 'na', 'n/a', '#n/a', 'nan', 'null', 'none']);
+export const MISSING = new Set(['.', '', 'na', 'n/a', '#n/a', 'nan', 'null', 'none']);
 // No backtracking blow-up on a long run of digits: after \d+ only '.', 'e' or the end can follow.
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const FILL_MODES: readonly FillMode[] = ['ffill', 'interpolate', 'drop'];
-const SHOW_ROWS = 5;
+export const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const FILL_MODES: readonly FillMode[] = ['ffill', 'interpolate', 'drop'];
+export const SHOW_ROWS = 5;
 
 /** Parses a time-series CSV into dates and numeric columns; every problem is a one-line `DataError`. */
 export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): SeriesTable {
@@ -74,45 +74,16 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
 
   const records = csvRecords(text, src);
   if (records.length === 0) fail('empty file (no header, no data)');
-  const header = records[0]!.fields.map((h) => h.trim());
-  const seen = new Map<string, number>();
-  header.forEach((h, j) => {
-    if (h === '') fail(`row ${records[0]!.row}: column ${j + 1} has an empty name in the header`);
-    if (seen.has(h)) fail(`row ${records[0]!.row}: column "${show(h)}" appears twice in the header (columns ${seen.get(h)! + 1} and ${j + 1})`);
-    seen.set(h, j);
-  });
   const rows = records.slice(1);
-  const headerList = header.map(show).join(', ');
-  if (rows.length === 0) fail(`header only, no data rows (header: ${headerList})`);
-  for (const r of rows) {
-    if (r.fields.length !== header.length) {
-      fail(`row ${r.row} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'} but the header has ${header.length} (${headerList})`);
-    }
-  }
+  const head = checkHeader(records[0]!, fail);
+  if (rows.length === 0) fail(`header only, no data rows (header: ${head.list})`);
+  const { header, seen } = head;
+  for (const r of rows) checkFieldCount(r, head, fail);
 
   // The date column: a conventional name, else the first column whose cells all parse as dates.
-  let dateCol = header.findIndex((h) => DATE_NAMES.has(h.toLowerCase()));
-  const byName = dateCol >= 0;
-  if (!byName) dateCol = header.findIndex((_, j) => rows.every((r) => parseDate(r.fields[j]!.trim(), false) !== null));
-  if (dateCol < 0) fail(`no date column: none is named date/DATE/observation_date/time/… and no column holds dates in every row (header: ${headerList})`);
-  const dateName = header[dateCol]!;
-  const valueNames = header.filter((_, j) => j !== dateCol);
-  if (valueNames.length === 0) fail(`no value columns besides the date column "${show(dateName)}"`);
-  const available = valueNames.map(show).join(', ');
-
-  const selected = opts.columns ?? valueNames;
-  if (selected.length === 0) fail('option columns is empty; name at least one column');
-  for (const c of selected) {
-    if (c === dateName) fail(`column "${show(c)}" is the date column; available value columns: ${available}`);
-    if (!seen.has(c)) fail(`no column "${show(c)}"; available: ${available}`);
-  }
-  if (new Set(selected).size !== selected.length) fail(`option columns names a column twice (${selected.map(show).join(', ')})`);
-  const target = opts.target ?? selected[0]!;
-  if (!selected.includes(target)) {
-    fail(seen.has(target) && target !== dateName
-      ? `target "${show(target)}" is not among the selected columns (${selected.map(show).join(', ')})`
-      : `no column "${show(target)}" (target); available: ${available}`);
-  }
+  const byName = namedDateColumn(header) >= 0;
+  const dateCol = byName ? namedDateColumn(header) : header.findIndex((_, j) => rows.every((r) => parseDate(r.fields[j]!.trim(), false) !== null));
+  const { dateName, selected, target } = selectColumns(head, dateCol, opts, fail);
 
   // Dates: strictly increasing (no duplicates), all in one form (all calendar dates or all numbers).
   const dates = rows.map((r) => r.fields[dateCol]!.trim());
@@ -169,13 +140,67 @@ export function parseSeriesCsv(text: string, opts: ParseSeriesCsvOptions = {}): 
   return { dates, columns, target, dateColumn: dateName };
 }
 
+/** The header's trimmed names: none empty, none twice. */
+export interface CsvHeader {
+  header: string[];
+  seen: Map<string, number>;
+  /** The names for messages: "a, b, c". */
+  list: string;
+}
+
+export function checkHeader(rec: CsvRecord, fail: (m: string) => never): CsvHeader {
+  const header = rec.fields.map((h) => h.trim());
+  const seen = new Map<string, number>();
+  header.forEach((h, j) => {
+    if (h === '') fail(`row ${rec.row}: column ${j + 1} has an empty name in the header`);
+    if (seen.has(h)) fail(`row ${rec.row}: column "${show(h)}" appears twice in the header (columns ${seen.get(h)! + 1} and ${j + 1})`);
+    seen.set(h, j);
+  });
+  return { header, seen, list: header.map(show).join(', ') };
+}
+
+export function checkFieldCount(r: CsvRecord, h: CsvHeader, fail: (m: string) => never): void {
+  if (r.fields.length !== h.header.length) {
+    fail(`row ${r.row} has ${r.fields.length} field${r.fields.length === 1 ? '' : 's'} but the header has ${h.header.length} (${h.list})`);
+  }
+}
+
+/** The first column named like a date (date, DATE, observation_date, time, …), else −1. */
+export function namedDateColumn(header: readonly string[]): number {
+  return header.findIndex((h) => DATE_NAMES.has(h.toLowerCase()));
+}
+
+/** The value columns to read and the target, checked against the header; dateCol −1 is an error. */
+export function selectColumns(h: CsvHeader, dateCol: number, opts: ParseSeriesCsvOptions, fail: (m: string) => never): { dateName: string; selected: string[]; target: string } {
+  const { header, seen } = h;
+  if (dateCol < 0) fail(`no date column: none is named date/DATE/observation_date/time/… and no column holds dates in every row (header: ${h.list})`);
+  const dateName = header[dateCol]!;
+  const valueNames = header.filter((_, j) => j !== dateCol);
+  if (valueNames.length === 0) fail(`no value columns besides the date column "${show(dateName)}"`);
+  const available = valueNames.map(show).join(', ');
+  const selected = opts.columns ?? valueNames;
+  if (selected.length === 0) fail('option columns is empty; name at least one column');
+  for (const c of selected) {
+    if (c === dateName) fail(`column "${show(c)}" is the date column; available value columns: ${available}`);
+    if (!seen.has(c)) fail(`no column "${show(c)}"; available: ${available}`);
+  }
+  if (new Set(selected).size !== selected.length) fail(`option columns names a column twice (${selected.map(show).join(', ')})`);
+  const target = opts.target ?? selected[0]!;
+  if (!selected.includes(target)) {
+    fail(seen.has(target) && target !== dateName
+      ? `target "${show(target)}" is not among the selected columns (${selected.map(show).join(', ')})`
+      : `no column "${show(target)}" (target); available: ${available}`);
+  }
+  return { dateName, selected, target };
+}
+
 /** A date's place in time: whole seconds as UTC milliseconds, then the fractional digits (trailing zeros dropped). */
-interface DateKey {
+export interface DateKey {
   ms: number;
   frac: string;
 }
 
-function compareKeys(a: DateKey, b: DateKey): number {
+export function compareKeys(a: DateKey, b: DateKey): number {
   if (a.ms !== b.ms) return a.ms < b.ms ? -1 : 1;
   // same-length digit strings compare as numbers
   const n = Math.max(a.frac.length, b.frac.length);
@@ -206,7 +231,7 @@ function parseDateColumn(dates: string[], rows: CsvRecord[], name: string, byNam
 
 const DATE_RE = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|([+-])(\d{2})(?::?(\d{2}))?)?)?)?)?$/;
 
-function parseDate(s: string, allowYear: boolean): DateKey | null {
+export function parseDate(s: string, allowYear: boolean): DateKey | null {
   const m = DATE_RE.exec(s);
   if (m === null) return null;
   if (m[2] === undefined && !allowYear) return null;
