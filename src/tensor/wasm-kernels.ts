@@ -11,7 +11,7 @@
 // buffer, so typed-array views are re-derived from memory.buffer after anything that may grow it.
 import type { Data } from './dtype.js';
 import { jsKernels } from './js-kernels.js';
-import type { Kernels, Resident } from './kernels.js';
+import type { Kernels, Resident, StepPlan } from './kernels.js';
 import { GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64, GEMM_WASM_SHARED_BASE64, GEMM_WASM_SHARED_RELAXED_BASE64 } from './wasm-gemm.js';
 import { THREAD_MIN_WORK, ThreadPool, type ThreadOptions } from './wasm-threads.js';
 
@@ -328,6 +328,156 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   }
   const allF32 = (...xs: Data[]): boolean => xs.every((x) => x instanceof Float32Array);
 
+  // ---- whole-sequence loops (Kernels.lstmSequence …): the walk's buffers are laid out in the
+  // arena once, copied in before the loop and out after it; inside, every step is pack_a of its
+  // previous states + one gemm_packed against W_hh's resident packing + one cell kernel call, on
+  // byte offsets (nothing in the loop allocates, so no offset moves).
+  /** Byte offsets of consecutive blocks of the given float counts, in one arena block. */
+  function layout(...floats: number[]): number[] {
+    let total = 0;
+    for (const n of floats) total += roundUp(4 * n);
+    let p = arena(total);
+    return floats.map((n) => { const q = p; p += roundUp(4 * n); return q; });
+  }
+  const put = (src: Data, p: number, n: number): void => { view().set((src as Float32Array).subarray(0, n), p >> 2); };
+  const get = (dst: Data, p: number, n: number): void => { (dst as Float32Array).set(view().subarray(p >> 2, (p >> 2) + n)); };
+  /** C (+)= rows of A (row stride ars floats) · packed B, via pack_a into scratch. */
+  function stepGemm(M: number, N: number, K: number, pa: number, ars: number, pb: number, pc: number, ldc: number, acc: number, scratch: number): void {
+    ex.pack_a(M, K, pa, ars, 1, scratch);
+    if (pool !== null && M * N * K >= THREAD_MIN_WORK && pool.ready() > 1) pool.gemm(ex, M, N, K, scratch, pb, 0, pc, ldc, acc);
+    else ex.gemm_packed(M, N, K, scratch, pb, 0, pc, ldc, acc);
+  }
+  /** Adds rows [n, Bt) of the [B,H] block at byte offset p to G (h0's or c0's gradient). */
+  function addRows(Gd: Data | null, p: number, n: number, Bt: number, H: number): void {
+    if (Gd === null || Bt <= n) return;
+    const m = view(), q = p >> 2;
+    for (let i = n * H; i < Bt * H; i++) Gd[i] += m[q + i]!;
+  }
+  /** W_hh [G,H] packed as the B operand of h·W_hhᵀ (transposed) or of da·W_hh, or null (too big to keep). */
+  function packedW(W: Data, w: Resident, G: number, H: number, transposed: boolean): Entry | null {
+    return transposed ? residentPacked(w, false, W as Float32Array, 0, 1, H, H, G, null)
+      : residentPacked(w, false, W as Float32Array, 0, H, 1, G, H, null);
+  }
+
+  function lstmSequence(sp: StepPlan, A: Data, W: Data, w: Resident, H0: Data, C0: Data, C: Data, TC: Data, Y: Data): boolean {
+    if (!allF32(A, W, H0, C0, C, TC, Y)) return false;
+    const { T, B, H, rs, plan } = sp, G = 4 * H, R = A.length / G;
+    const eb = packedW(W, w, G, H, true);
+    if (eb === null) return false;
+    const [pA, pC, pTC, pY, pH0, pC0, scr] = layout(R * G, R * H, R * H, R * H, B * H, B * H, ex.packed_a_floats(B, H));
+    put(A, pA!, R * G); put(H0, pH0!, B * H); put(C0, pC0!, B * H);
+    for (let s = 0; s < T; s++) {
+      const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+      if (n > 0) {
+        stepGemm(n, G, H, pY! + 4 * pr * H, rs * H, eb.off, pA! + 4 * r0 * G, rs * G, 1, scr!);
+        ex.lstm_cell(n, H, pA! + 4 * r0 * G, rs * G, pC! + 4 * pr * H, rs * H, pC! + 4 * r0 * H, rs * H,
+          pTC! + 4 * r0 * H, rs * H, pY! + 4 * r0 * H, rs * H);
+      }
+      if (Bt > n) {
+        stepGemm(Bt - n, G, H, pH0! + 4 * n * H, H, eb.off, pA! + 4 * r1 * G, rs * G, 1, scr!);
+        ex.lstm_cell(Bt - n, H, pA! + 4 * r1 * G, rs * G, pC0! + 4 * n * H, H, pC! + 4 * r1 * H, rs * H,
+          pTC! + 4 * r1 * H, rs * H, pY! + 4 * r1 * H, rs * H);
+      }
+    }
+    get(A, pA!, R * G); get(C, pC!, R * H); get(TC, pTC!, R * H); get(Y, pY!, R * H);
+    return true;
+  }
+
+  function lstmSequenceBackward(
+    sp: StepPlan, A: Data, TC: Data, C: Data, C0: Data, GY: Data, W: Data, w: Resident,
+    DC: Data, DA: Data, GH0: Data | null, GC0: Data | null,
+  ): boolean {
+    if (!allF32(A, TC, C, C0, GY, W, DC, DA)) return false;
+    const { T, B, H, rs, plan } = sp, G = 4 * H, R = A.length / G;
+    const eb = packedW(W, w, G, H, false);
+    if (eb === null) return false;
+    const [pA, pTC, pC, pC0, pGY, pDA, pDC, pdh, pnext, scr] =
+      layout(R * G, R * H, R * H, B * H, R * H, R * G, B * H, B * H, B * H, ex.packed_a_floats(B, G));
+    put(A, pA!, R * G); put(TC, pTC!, R * H); put(C, pC!, R * H); put(C0, pC0!, B * H); put(GY, pGY!, R * H);
+    put(DC, pDC!, B * H);
+    // both carries start at zero: rows a packed walk has not reached yet are read as zero carries
+    view().fill(0, pdh! >> 2, (pdh! >> 2) + B * H);
+    view().fill(0, pnext! >> 2, (pnext! >> 2) + B * H);
+    let dh = pdh!, next = pnext!;
+    for (let s = T - 1; s >= 0; s--) {
+      const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+      if (n > 0) {
+        ex.lstm_cell_backward(n, H, pA! + 4 * r0 * G, rs * G, pTC! + 4 * r0 * H, rs * H, pC! + 4 * pr * H, rs * H,
+          pGY! + 4 * r0 * H, rs * H, dh, H, pDC!, H, pDA! + 4 * r0 * G, rs * G);
+      }
+      if (Bt > n) {
+        ex.lstm_cell_backward(Bt - n, H, pA! + 4 * r1 * G, rs * G, pTC! + 4 * r1 * H, rs * H, pC0! + 4 * n * H, H,
+          pGY! + 4 * r1 * H, rs * H, dh + 4 * n * H, H, pDC! + 4 * n * H, H, pDA! + 4 * r1 * G, rs * G);
+      }
+      stepGemm(Bt, H, G, pDA! + 4 * r0 * G, rs * G, eb.off, next, H, 0, scr!);
+      addRows(GH0, next, n, Bt, H);
+      addRows(GC0, pDC!, n, Bt, H);
+      const tmp = dh; dh = next; next = tmp;
+    }
+    get(DA, pDA!, R * G); get(DC, pDC!, B * H);
+    return true;
+  }
+
+  function gruSequence(sp: StepPlan, A: Data, W: Data, w: Resident, BHH: Data | null, H0: Data, VN: Data, Y: Data): boolean {
+    if (!allF32(A, W, H0, VN, Y) || (BHH !== null && !allF32(BHH))) return false;
+    const { T, B, H, rs, plan } = sp, G = 3 * H, R = A.length / G;
+    const eb = packedW(W, w, G, H, true);
+    if (eb === null) return false;
+    const [pA, pVN, pY, pH0, pV, pBias, scr] = layout(R * G, R * H, R * H, B * H, B * G, BHH ? B * G : 0, ex.packed_a_floats(B, H));
+    put(A, pA!, R * G); put(H0, pH0!, B * H);
+    if (BHH) { const m = view(); for (let b = 0; b < B; b++) m.set(BHH as Float32Array, (pBias! >> 2) + b * G); }
+    const acc = BHH ? 1 : 0;
+    for (let s = 0; s < T; s++) {
+      const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+      if (BHH) view().copyWithin(pV! >> 2, pBias! >> 2, (pBias! >> 2) + Bt * G);
+      if (n > 0) {
+        stepGemm(n, G, H, pY! + 4 * pr * H, rs * H, eb.off, pV!, G, acc, scr!);
+        ex.gru_cell(n, H, pA! + 4 * r0 * G, rs * G, pV!, G, pY! + 4 * pr * H, rs * H, pVN! + 4 * r0 * H, rs * H,
+          pY! + 4 * r0 * H, rs * H);
+      }
+      if (Bt > n) {
+        stepGemm(Bt - n, G, H, pH0! + 4 * n * H, H, eb.off, pV! + 4 * n * G, G, acc, scr!);
+        ex.gru_cell(Bt - n, H, pA! + 4 * r1 * G, rs * G, pV! + 4 * n * G, G, pH0! + 4 * n * H, H, pVN! + 4 * r1 * H, rs * H,
+          pY! + 4 * r1 * H, rs * H);
+      }
+    }
+    get(A, pA!, R * G); get(VN, pVN!, R * H); get(Y, pY!, R * H);
+    return true;
+  }
+
+  function gruSequenceBackward(
+    sp: StepPlan, A: Data, Y: Data, H0: Data, VN: Data, GY: Data, W: Data, w: Resident,
+    DU: Data, DV: Data, GH0: Data | null,
+  ): boolean {
+    if (!allF32(A, Y, H0, VN, GY, W, DU, DV)) return false;
+    const { T, B, H, rs, plan } = sp, G = 3 * H, R = A.length / G;
+    const eb = packedW(W, w, G, H, false);
+    if (eb === null) return false;
+    const [pA, pY, pH0, pVN, pGY, pDU, pDV, pdh, pnext, scr] =
+      layout(R * G, R * H, B * H, R * H, R * H, R * G, R * G, B * H, B * H, ex.packed_a_floats(B, G));
+    put(A, pA!, R * G); put(Y, pY!, R * H); put(H0, pH0!, B * H); put(VN, pVN!, R * H); put(GY, pGY!, R * H);
+    // both carries start at zero: rows a packed walk has not reached yet are read as zero carries
+    view().fill(0, pdh! >> 2, (pdh! >> 2) + B * H);
+    view().fill(0, pnext! >> 2, (pnext! >> 2) + B * H);
+    let dh = pdh!, next = pnext!;
+    for (let s = T - 1; s >= 0; s--) {
+      const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
+      if (n > 0) {
+        ex.gru_cell_backward(n, H, pA! + 4 * r0 * G, rs * G, pY! + 4 * pr * H, rs * H, pVN! + 4 * r0 * H, rs * H,
+          pGY! + 4 * r0 * H, rs * H, dh, H, pDU! + 4 * r0 * G, rs * G, pDV! + 4 * r0 * G, rs * G, next, H);
+      }
+      if (Bt > n) {
+        ex.gru_cell_backward(Bt - n, H, pA! + 4 * r1 * G, rs * G, pH0! + 4 * n * H, H, pVN! + 4 * r1 * H, rs * H,
+          pGY! + 4 * r1 * H, rs * H, dh + 4 * n * H, H, pDU! + 4 * r1 * G, rs * G, pDV! + 4 * r1 * G, rs * G, next + 4 * n * H, H);
+      }
+      stepGemm(Bt, H, G, pDV! + 4 * r0 * G, rs * G, eb.off, next, H, 1, scr!);
+      addRows(GH0, next, n, Bt, H);
+      const tmp = dh; dh = next; next = tmp;
+    }
+    get(DU, pDU!, R * G); get(DV, pDV!, R * G);
+    return true;
+  }
+
   const kernels: WasmKernels = {
     relaxed,
     threads: () => pool?.ready() ?? 1,
@@ -374,6 +524,10 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       cells(rows, [[Y, yOff, yrs, cols, IN], [GY, gyOff, gyrs, cols, IN], [DH, dhOff, dhrs, cols, IN], [DZ, dzOff, dzrs, cols, OUT]],
         (p) => ex.tanh_backward(rows * cols, p[0]!, p[1]!, p[2]!, p[3]!));
     },
+    lstmSequence,
+    lstmSequenceBackward,
+    gruSequence,
+    gruSequenceBackward,
     setBlocking(kc, mc, nc) { ex.set_blocking(kc, mc, nc); },
     residentStats() { return { entries: lru.size, bytes: residentBytes, packs, hits, evictions }; },
   };
