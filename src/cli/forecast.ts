@@ -19,6 +19,7 @@ import { checkMemory } from '../memory.js';
 import { checkReportDir, readTextFile, REPORT_FORMAT, checkOutputFile, writeFileAtomic, writeOutputFile } from './fs.js';
 import { choiceOption, countOrFraction, floatOption, intOption, listOption, nonNegative } from './options.js';
 import { progressBar } from './progress.js';
+import { dataFiles, isPanelRun, runPanelForecast, runPanelTrain, type PanelForecastFlags, type PanelTrainFlags } from './global.js';
 
 type Out = (s: string) => void;
 export interface CliIO {
@@ -333,7 +334,11 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     program.command('train').description('train one model (plus the persistence baseline) on a CSV series'),
     { epochs: 20 },
   )))
-    .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works)')
+    .requiredOption('--data <file>', 'CSV with a date column and numeric columns (FRED format works); repeated: one series per file, one global model across them', dataFiles)
+    .option('--id-column <name>', 'long-format CSV: this column names the series of each row; trains one global model across the series (per-series scalers), scored per series and pooled')
+    .option('--future-column <names>', 'columns known in the future (e.g. a planned promotion): the model reads them at the step it predicts (a global model; forecasts need their future values, --future)', listOption)
+    .option('--calendar <features>', `known-future calendar features from the dates, as sin/cos of the cycle: ${forecast.CALENDAR_FEATURES.join(', ')} (a global model)`, listOption)
+    .option('--future <file>', 'the future values of --future-column columns: the same layout (id column, date, the columns), the rows after each series\' end')
     .option('--column <names>', 'input column(s), comma-separated or repeated; the first is the target unless --target names another. Several columns = multivariate input: mlp/rnn read and predict every column (each scaled on its own, fitted on the training span), ar and persistence use the target only; metrics are for the target (default: the only/first numeric column)', listOption)
     .option('--target <name>', 'the column to forecast, one of --column (default: the first); without --column it is used alone')
     .requiredOption('--model <name>', TRAIN_MODELS.join(', '), choiceOption('model', TRAIN_MODELS))
@@ -341,6 +346,8 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--save <dir>', 'write the trained model directory here')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
     .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: TrainModel; fill?: data.FillMode; save?: string; out: string }) => {
+      // several series or known-future covariates: one global model (src/cli/global.ts)
+      if (isPanelRun(o as unknown as PanelTrainFlags)) return runPanelTrain(o as unknown as PanelTrainFlags, io);
       // refuse a bad --save or --out before any training, and check the sizes against the memory cap
       if (o.save) checkModelTarget(o.save, '--save');
       checkReportDir(resolve(o.out), REPORT_FILES, '--out');
@@ -387,7 +394,8 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
   program.command('forecast')
     .description('forecast past the end of a CSV series with a saved model directory')
     .requiredOption('--model <dir>', 'model directory written by `rnnkit train --save`')
-    .requiredOption('--data <file>', 'CSV with the series (the same columns the model was trained on)')
+    .requiredOption('--data <file>', 'CSV with the series (the same columns the model was trained on); a global model: the long-format CSV, or one file per series (repeated)', dataFiles)
+    .option('--future <file>', 'a global model with future columns: their values at the forecast dates (id column, date, the columns)')
     .option('--column <names>', 'the CSV columns to read in place of the saved ones, in the saved order (default: the columns in the model config)', listOption)
     .option('--fill <mode>', 'ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--steps <n>', 'steps past the end', intOption('steps'), 12)
@@ -398,6 +406,8 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
       if (o.csv) checkOutputFile(o.csv, { option: '--csv', force: o.force });
       const saved = loadModel(o.model, { source: o.model });
       if (saved.kind !== 'forecaster') throw new CliError(`--model ${o.model}: a ${saved.kind} directory, not a forecaster (use \`rnnkit lm generate\`)`);
+      if (saved.panel) return runPanelForecast(saved, o as unknown as PanelForecastFlags, io);
+      if (Array.isArray(o.data)) throw new CliError(`--data given ${(o.data as string[]).length} times: the model in ${o.model} forecasts one series (one file)`);
       const { model, scalers, columns, target, inputs } = saved;
       if (o.column && o.column.length !== columns.length) {
         throw new CliError(`--column: the model in ${o.model} was trained on ${columns.length} column${columns.length === 1 ? '' : 's'} (${columns.join(', ')}); got ${o.column.length} (${o.column.join(', ')})`);

@@ -11,3 +11,4 @@ export { nextDates } from './dates.js';
 export { seqDataIterRandom, seqDataIterSequential, lmBatches, minCorpusLength, type LmBatch, type LmIterator, type LmIteratorOptions } from './lm.js';
 export { addingProblem, copyTask, copyTaskBaseline, ADDING_BASELINE_MSE, type AddingProblem, type CopyTask, type CopyTaskOptions, type SyntheticOptions } from './synthetic.js';
 export { movingShapes, movingShapesDirections, type MovingShapesOptions } from './moving-shapes.js';
+export { parsePanelCsv, type PanelTable } from './panel.js';

@@ -212,6 +212,8 @@ export interface PanelSeries {
   dates?: readonly string[];
   /** Known-future covariates by name: as long as `values`, plus any future rows (the values at the forecast dates). */
   future?: Readonly<Record<string, readonly number[]>>;
+  /** The dates of the future rows, for their calendar features (default: continued from `dates` by nextDates). */
+  futureDates?: readonly string[];
 }
 
 export interface GlobalExperimentOptions {
@@ -296,7 +298,9 @@ export function panelFuture(p: PanelSeries, columns: readonly string[], calendar
   });
   if (calendar.length === 0) return user;
   if (!p.dates || p.dates.length !== p.values.length) throw new ValueError(`series '${p.id}': calendar features need one date per value`);
-  const dates = length > p.dates.length ? [...p.dates, ...nextDates(p.dates, length - p.dates.length)] : p.dates.slice(0, length);
+  const extra = length - p.dates.length;
+  const ahead = extra <= 0 ? [] : p.futureDates && p.futureDates.length >= extra ? p.futureDates.slice(0, extra) : nextDates(p.dates, extra);
+  const dates = [...p.dates.slice(0, length), ...ahead];
   return [...user, ...calendarFeatures(dates, calendar, `series '${p.id}'`)];
 }
 

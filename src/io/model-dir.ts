@@ -28,6 +28,8 @@ import type { WordTokenizer } from '../text/lm-tokenize.js';
 import { classifierFromConfig, classifierToConfig, type SavedClassifier } from './classifier-config.js';
 import { lmFromConfig, lmToConfig } from './lm-config.js';
 import { loadSafetensorsBytes, saveSafetensorsBytes } from './tensors.js';
+import { GLOBAL_CELLS, GlobalForecaster, type GlobalCell, type SeriesScalers } from '../forecast/global.js';
+import { checkCalendar, type CalendarFeature } from '../forecast/calendar.js';
 
 export const MODEL_FORMAT = 'rnnkit-model';
 export const MODEL_VERSION = 2;
@@ -62,6 +64,31 @@ export interface SavedForecaster {
   /** Held-out test metrics and how training ended (diverged, kept epoch…), as reported. */
   test?: Record<string, number>;
   training?: Record<string, unknown>;
+  /**
+   * A global model over several series (absent: a one-series model, as before). Then `model` only
+   * names it (its methods refuse: use `panel.model`), `inputs` are [target, ...futureColumns] and
+   * `scalers` is empty: each series has its own, in `panel.scalers`.
+   */
+  panel?: SavedPanel;
+}
+
+/** What `forecast` needs of a global model: the net, its known-future inputs, and the scalers of every series by id. */
+export interface SavedPanel {
+  model: GlobalForecaster;
+  /** The long-format CSV's id column; null when each series came from its own file (ids = file names). */
+  idColumn: string | null;
+  ids: string[];
+  /** User columns known in the future, read at the step predicted (after the target, in this order). */
+  futureColumns: string[];
+  calendar: CalendarFeature[];
+  /** By id (a prototype-free object): the target's scaler and one per future column. */
+  scalers: Record<string, SeriesScalers>;
+}
+
+/** The `model` of a SavedForecaster with a panel: a name whose series methods say where the model is. */
+export function panelModelView(g: GlobalForecaster): Forecaster {
+  const refuse = (): never => { throw new ValueError(`${g.name}: a global (many-series) model; forecast each series through SavedForecaster.panel`); };
+  return { name: g.name, fit: refuse, predictOneStep: refuse, forecast: refuse, toJSON: () => g.toJSON() };
 }
 
 export interface SavedLanguageModel {
@@ -119,6 +146,7 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
     files.set('config.json', JSON.stringify({ format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'classifier', weights, ...config }, null, 2) + '\n');
     return files;
   }
+  if (m.panel) return panelToFiles(m, m.panel, files, random);
   const name = m.model.name as ForecasterModelName;
   if (!(FORECASTER_MODELS as readonly string[]).includes(name)) throw new ValueError(`saveModel: cannot save a '${name}' forecaster (supported: ${FORECASTER_MODELS.join(', ')})`);
   if (m.scalers.length !== m.inputs.length) throw new ValueError(`saveModel: ${m.inputs.length} inputs but ${m.scalers.length} scalers`);
@@ -141,6 +169,29 @@ export function modelToFiles(m: SavedModel, random: () => number = Math.random):
     columns: m.columns, target: m.target, inputs: m.inputs, scalers: m.scalers.map((s) => s.toJSON()), fill: m.fill,
     // absent when there are none, so a model without transforms is the same file older rnnkit wrote
     ...(m.transforms && m.transforms.length > 0 ? { transforms: m.transforms } : {}),
+    ...(m.trainedOn ? { trainedOn: m.trainedOn } : {}), ...(m.test ? { test: m.test } : {}), ...(m.training ? { training: m.training } : {}),
+  };
+  files.set('config.json', JSON.stringify(config, null, 2) + '\n');
+  return files;
+}
+
+function panelToFiles(m: SavedForecaster, p: SavedPanel, files: ModelFiles, random: () => number): ModelFiles {
+  const g = p.model, o = g.opts;
+  if (m.inputs.length !== 1 + p.futureColumns.length || m.inputs[0] !== m.target || p.futureColumns.some((c, i) => m.inputs[i + 1] !== c)) {
+    throw new ValueError(`saveModel: a panel model's inputs must be [target, ...futureColumns], got ${JSON.stringify(m.inputs)}`);
+  }
+  const missing = p.ids.find((id) => !Object.prototype.hasOwnProperty.call(p.scalers, id));
+  if (missing !== undefined) throw new ValueError(`saveModel: no scalers for series '${missing}'`);
+  const weights = weightsName(random);
+  files.set(weights, saveSafetensorsBytes(g.model.stateDict() as Record<string, Tensor>, { format: MODEL_FORMAT, model: g.name }));
+  const config = {
+    format: MODEL_FORMAT, version: MODEL_VERSION, kind: 'forecaster', model: g.name, weights,
+    options: { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, futureSize: o.futureSize, ...(o.dropout ? { dropout: o.dropout } : {}) },
+    columns: m.columns, target: m.target, inputs: m.inputs, scalers: [], fill: m.fill,
+    panel: {
+      idColumn: p.idColumn, ids: p.ids, futureColumns: p.futureColumns, calendar: p.calendar,
+      scalers: Object.fromEntries(p.ids.map((id) => [id, { target: p.scalers[id]!.target.toJSON(), future: p.scalers[id]!.future.map((x) => x.toJSON()) }])),
+    },
     ...(m.trainedOn ? { trainedOn: m.trainedOn } : {}), ...(m.test ? { test: m.test } : {}), ...(m.training ? { training: m.training } : {}),
   };
   files.set('config.json', JSON.stringify(config, null, 2) + '\n');
@@ -291,6 +342,7 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
     f.fail('inputs', `distinct columns, the target ${JSON.stringify(target)} first`, inputs);
   }
   if (model !== 'mlp' && model !== 'rnn' && model !== 'lstm' && model !== 'gru' && inputs.length !== 1) f.fail('inputs', `[${JSON.stringify(target)}] for an ${model} model`, inputs);
+  if (!legacy && c.panel !== undefined) return panelFromConfig(f, read, source, weights, model, columns, target, inputs);
   const scalers = legacyOrScalers(f, inputs, legacy);
   const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
   const out: SavedForecaster = { kind: 'forecaster', model: null as unknown as Forecaster, columns, target, inputs, scalers, fill };
@@ -363,6 +415,72 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
       break;
     }
   }
+  return out;
+}
+
+/** A global model's config (the "panel" object); every field checked before the weights are read. */
+function panelFromConfig(f: Fields, read: ModelReader, source: string, weights: string | null, model: ForecasterModelName, columns: string[], target: string, inputs: string[]): SavedForecaster {
+  const c = f.o;
+  if (!(GLOBAL_CELLS as readonly string[]).includes(model)) f.fail('model', `one of ${GLOBAL_CELLS.join(', ')} for a panel model`, model);
+  const pf = new Fields(`${f.where} "panel"`, f.object('panel')!);
+  const idColumn = pf.o.idColumn === null ? null : pf.str('idColumn', 10_000);
+  const ids = pf.strings('ids', 1, LIMITS.columns);
+  if (new Set(ids).size !== ids.length) pf.fail('ids', 'distinct series ids', ids);
+  const futureColumns = pf.strings('futureColumns', 0, LIMITS.columns);
+  if (inputs.length !== futureColumns.length + 1 || futureColumns.some((x, i) => inputs[i + 1] !== x)) f.fail('inputs', `[${JSON.stringify(target)}, ...panel.futureColumns]`, inputs);
+  const calendar = pf.strings('calendar', 0, 3);
+  try { checkCalendar(calendar, 'calendar'); } catch (e) { pf.fail('calendar', `calendar features (${(e as Error).message})`, calendar); }
+  const byId = pf.object('scalers')!;
+  const scalers: Record<string, SeriesScalers> = Object.create(null);
+  for (const id of ids) {
+    const e = Object.prototype.hasOwnProperty.call(byId, id) ? byId[id] : undefined;
+    const bad = (why: string): never => pf.fail('scalers', `per-series scalers { target, future: [${futureColumns.length}] } for every id (${why})`, id);
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) bad(`series ${JSON.stringify(id)} has none`);
+    const { target: t, future: fu } = e as { target?: unknown; future?: unknown };
+    if (!Array.isArray(fu) || fu.length !== futureColumns.length) bad(`series ${JSON.stringify(id)}: future must list ${futureColumns.length}`);
+    try {
+      scalers[id] = { target: scalerFromJSON(t), future: (fu as unknown[]).map((x) => scalerFromJSON(x)) };
+    } catch (err) {
+      bad(`series ${JSON.stringify(id)}: ${(err as Error).message}`);
+    }
+  }
+  const o = new Fields(`${f.where} "options"`, f.object('options')!);
+  const seqLen = o.int('seqLen', 1, LIMITS.seqLen), hidden = o.int('hidden', 1, LIMITS.hidden);
+  const layers = model === 'mlp' && o.o.layers === undefined ? 1 : o.int('layers', 1, LIMITS.layers);
+  const futureSize = o.int('futureSize', 0, LIMITS.inputSize);
+  if (futureSize !== futureColumns.length + 2 * calendar.length) o.fail('futureSize', `${futureColumns.length + 2 * calendar.length} (the future columns, and 2 per calendar feature)`, futureSize);
+  const dropout = o.o.dropout === undefined ? 0 : (o.o.dropout as number);
+  if (typeof dropout !== 'number' || !(dropout >= 0 && dropout < 1)) o.fail('dropout', 'a number in [0, 1)', dropout);
+  const cell = model as GlobalCell;
+  const params = forecasterParameters(cell, seqLen, hidden, layers, 1 + futureSize, 1);
+  checkMemory(`${f.where}: a global ${cell} with seqLen ${seqLen}, hidden ${hidden}, layers ${layers} (${params} parameters)`, params * 4 * 2);
+  if (weights === null) f.fail('weights', `the weights file of the ${cell} model`, null);
+  const size = read.size(weights);
+  if (size < params * 4) throw new ValueError(`${source}/${weights}: ${formatBytes(size)} is too small for the ${params} float32 parameters that config.json describes (${formatBytes(params * 4)})`);
+  const g = new GlobalForecaster(cell, { seqLen, hidden, layers, futureSize, dropout });
+  const tensors = loadSafetensorsBytes(checkedWeights(read, weights, source), `${source}/${weights}`).tensors;
+  for (const [k, t] of Object.entries(tensors)) {
+    if (!t.data.every(Number.isFinite)) throw new ValueError(`${source}/${weights}: tensor "${k}" holds non-finite values (NaN or ±Inf); refusing a model that cannot forecast`);
+  }
+  try {
+    g.model.loadStateDict(tensors);
+  } catch (e) {
+    throw new ValueError(`${source}/${weights}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
+  const out: SavedForecaster = {
+    kind: 'forecaster', model: panelModelView(g), columns, target, inputs, scalers: [], fill,
+    panel: { model: g, idColumn, ids, futureColumns, calendar: calendar as CalendarFeature[], scalers },
+  };
+  const trainedOn = f.object('trainedOn', true);
+  if (trainedOn) {
+    const t = new Fields(`${f.where} "trainedOn"`, trainedOn);
+    out.trainedOn = { points: t.int('points', 0, Number.MAX_SAFE_INTEGER), first: t.str('first', 100), last: t.str('last', 100) };
+  }
+  const test = f.object('test', true);
+  if (test) out.test = Object.fromEntries(Object.entries(test).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+  const training = f.object('training', true);
+  if (training) out.training = training;
   return out;
 }
 
