@@ -37,13 +37,19 @@ export type MultiBackwardFn = (grads: readonly (Data | null)[], acc: Accum) => v
  * `record`/`recordMulti`, grad or no grad, with the op's attributes; null otherwise (one check).
  */
 export type TraceHook = (op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Readonly<Record<string, unknown>> | undefined) => void;
-let traceHook: TraceHook | null = null;
+// Exported (a live binding) so that ops build their attrs only while tracing: `traceHook && { dim }`.
+export let traceHook: TraceHook | null = null;
 
 /** @internal sets (or clears, with null) the trace hook; returns the previous one */
 export function setTraceHook(h: TraceHook | null): TraceHook | null {
   const prev = traceHook;
   traceHook = h;
   return prev;
+}
+
+/** @internal shows the trace hook an op that records no gradient (comparisons, argmax, detach) */
+export function traceOnly(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs?: Readonly<Record<string, unknown>>): void {
+  traceHook?.(op, inputs, outputs, attrs);
 }
 
 /** True when an op on these inputs must be recorded. */
@@ -54,8 +60,8 @@ export function needsGrad(...inputs: readonly Tensor[]): boolean {
 }
 
 /** Attaches the op to `out` when any input requires grad; returns `out`. */
-export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, attrs?: Readonly<Record<string, unknown>>): Tensor {
-  if (traceHook !== null) traceHook(op, inputs, [out], attrs);
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], backward: BackwardFn, attrs?: Readonly<Record<string, unknown>> | null): Tensor {
+  if (traceHook !== null) traceHook(op, inputs, [out], attrs ?? undefined);
   if (needsGrad(...inputs)) out._setGradFn(op, inputs, (grads, acc) => backward(grads[0]!, acc), [out]);
   return out;
 }
@@ -64,8 +70,8 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], backw
  * Attaches one op with several outputs, as one node, when any input requires grad; returns
  * `outputs`. Its backward runs once per backward pass and gets one gradient per output.
  */
-export function recordMulti<T extends readonly Tensor[]>(outputs: T, op: string, inputs: readonly Tensor[], backward: MultiBackwardFn, attrs?: Readonly<Record<string, unknown>>): T {
-  if (traceHook !== null) traceHook(op, inputs, outputs, attrs);
+export function recordMulti<T extends readonly Tensor[]>(outputs: T, op: string, inputs: readonly Tensor[], backward: MultiBackwardFn, attrs?: Readonly<Record<string, unknown>> | null): T {
+  if (traceHook !== null) traceHook(op, inputs, outputs, attrs ?? undefined);
   if (needsGrad(...inputs)) for (const out of outputs) out._setGradFn(op, inputs, backward, outputs);
   return outputs;
 }

@@ -3,7 +3,7 @@
 // own backward (one scatter instead of a one-hot product), and cross entropy is log-softmax
 // followed by it, as in PyTorch.
 // Legend: N batch (any leading dims), I in_features, O out_features, V vocabulary, E embedding dim.
-import { record } from '../autograd/engine.js';
+import { record, traceHook } from '../autograd/engine.js';
 import * as E from '../autograd/ops/elementwise.js';
 import { matmul } from '../autograd/ops/matmul.js';
 import { mean, sum } from '../autograd/ops/reduce.js';
@@ -220,5 +220,5 @@ export function embedding(indices: Tensor | ArrayLike<number>, weight: Tensor, o
       if (r === pad) continue;
       for (let j = 0; j < Ed; j++) gw[r * Ed + j] += g[k * Ed + j]!;
     }
-  }, { indices: indices instanceof Tensor ? indices : null, rows, shape: lead });
+  }, traceHook && { indices: indices instanceof Tensor ? indices : null, rows, shape: lead });
 }

@@ -204,9 +204,9 @@ export function traceModel(model: Module, args: readonly unknown[], opts: Export
     if (suspended > 0) return;
     const where = path.length > 0 ? path[path.length - 1]! : rootName;
     const ins = inputs.map((t) => st.val(t));
-    // an embedding's indices are not an autograd input, but a graph input may feed them
-    const idx = op === 'embedding' ? (attrs?.indices as Tensor | null | undefined) ?? null : null;
-    const fromInputs = idx !== null && vals.get(idx)?.isConst === false;
+    // tensors in attrs (an embedding's indices, where's condition) are no autograd inputs, but a
+    // graph input may feed them
+    const fromInputs = Object.values(attrs ?? {}).some((v) => v instanceof Tensor && vals.get(v)?.isConst === false);
     if (!fromInputs && ins.every((v) => v.isConst)) {
       // nothing from the graph inputs reaches it: fold to the traced value
       for (const o of outputs) if (!vals.has(o)) st.val(o);

@@ -3,7 +3,7 @@
 // run time (Shape/Gather/Concat, or -1 in Reshape) instead of baked in from the trace.
 import type { Tensor } from '../tensor/tensor.js';
 import { Graph, OpUnsupported, type SymDim, type Val, aI, aIs } from './graph.js';
-import type { TraceState } from './export.js';
+import { elemOf, type TraceState } from './export.js';
 import { ElemType } from './proto.js';
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER; // Slice clamps any end past the dim
@@ -122,6 +122,43 @@ export function emitOp(st: TraceState, op: string, ins: Val[], inputs: readonly 
       def(name, all ? [] : keep ? a.sym.map((s, k) => (axes.includes(k) ? null : s)) : a.sym.filter((_, k) => !axes.includes(k)));
       return;
     }
+    case 'eq': case 'ne': case 'lt': case 'le': case 'gt': case 'ge': {
+      const onnx = { eq: 'Equal', ne: 'Equal', lt: 'Less', le: 'LessOrEqual', gt: 'Greater', ge: 'GreaterOrEqual' }[op]!;
+      let b = g.one(onnx, [a.name, ins[1]!.name]);
+      if (op === 'ne') b = g.one('Not', [b]);
+      def(g.one('Cast', [b], [aI('to', elemOf(out))]), broadcastSym(ins, out.shape));
+      return;
+    }
+    case 'where':
+    case 'maskedFill': {
+      const c = st.val((op === 'where' ? attrs.cond : attrs.mask) as Tensor);
+      const cond = g.one('Cast', [c.name], [aI('to', ElemType.BOOL)]);
+      const inp = op === 'where' ? [cond, a.name, ins[1]!.name] : [cond, g.scalar(attrs.value as number, a.elem), a.name];
+      def(g.one('Where', inp), broadcastSym([c, ...ins], out.shape));
+      return;
+    }
+    case 'argmax':
+    case 'argmin': {
+      const onnx = op === 'argmax' ? 'ArgMax' : 'ArgMin';
+      const keep = attrs.keepdim ? 1 : 0;
+      let name: string, sym: SymDim[];
+      if (attrs.dim === undefined) {
+        // the flat index: over the values in row-major order (ties: the first, as rnnkit)
+        const flat = g.one('Reshape', [a.name, g.ints([-1])]);
+        name = g.one(onnx, [flat], [aI('axis', 0), aI('keepdims', 0), aI('select_last_index', 0)]);
+        if (keep) name = g.one('Reshape', [name, g.ints(a.shape.map(() => 1))]);
+        sym = out.shape.map(() => null);
+      } else {
+        const d = attrs.dim as number;
+        name = g.one(onnx, [a.name], [aI('axis', d), aI('keepdims', keep), aI('select_last_index', 0)]);
+        sym = keep ? a.sym.map((s, k) => (k === d ? null : s)) : a.sym.filter((_, k) => k !== d);
+      }
+      def(g.one('Cast', [name], [aI('to', elemOf(out))]), sym);
+      return;
+    }
+    case 'detach':
+      def(g.one('Identity', [a.name]), a.sym);
+      return;
     case 'embedding': {
       // weight [V,E] rows picked by the indices → [...S,E]
       const idxT = attrs.indices as Tensor | null;

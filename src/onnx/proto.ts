@@ -12,7 +12,7 @@ function modelProto(): protobuf.Type {
 }
 
 /** ONNX TensorProto.DataType values used here. */
-export const ElemType = { FLOAT: 1, INT64: 7, DOUBLE: 11 } as const;
+export const ElemType = { FLOAT: 1, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
 /** ONNX AttributeProto.AttributeType values used here. */
 export const AttrType = { FLOAT: 1, INT: 2, STRING: 3, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
 

@@ -4,7 +4,7 @@
 // The methods are the user-facing entry points of the differentiable ops in src/autograd/ops/,
 // where each op's forward and backward sit side by side.
 import type { MultiBackwardFn } from '../autograd/engine.js';
-import { runBackward } from '../autograd/engine.js';
+import { runBackward, traceHook, traceOnly } from '../autograd/engine.js';
 import * as C from '../autograd/ops/compare.js';
 import * as E from '../autograd/ops/elementwise.js';
 import * as IX from '../autograd/ops/index-ops.js';
@@ -161,6 +161,7 @@ export class Tensor {
   detach(): Tensor {
     const out = new Tensor(this.data, this.shape);
     out._versionBox = this._sharedVersionBox();
+    if (traceHook !== null) traceOnly('detach', [this], [out]);
     return out;
   }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Embedding, Linear, LSTM, Module, ReLU, Sequential } from '../../src/nn/index.js';
 import { logSoftmax, softmax } from '../../src/nn/functional.js';
-import { cumsum, manualSeed, noGrad, randn, tensor } from '../../src/index.js';
+import { argmax, argmin, cumsum, eq, gt, le, manualSeed, ne, noGrad, randn, tensor, where } from '../../src/index.js';
 import { SequenceClassifier } from '../../src/models/classifier.js';
 import { lstmSequence } from '../../src/autograd/ops/lstm.js';
 import { decodeModel, exportModel } from '../../src/onnx/index.js';
@@ -89,6 +89,31 @@ describe('ONNX export of whole models', () => {
     const x = randn([9, 6]);
     const got = await runOrt(bytes, { input_0: feedOf(x) });
     expect(maxAbsDiff(got.output_0!.data, noGrad(() => net.forward(x)).data)).toBeLessThan(1e-5);
+  });
+
+  it('comparisons, where, maskedFill, argmax/argmin and detach (ops that record no gradient are traced too)', async () => {
+    manualSeed(12);
+    class Picky extends Module {
+      lin = new Linear(4, 4);
+      override forward(x: Tensor): Tensor[] {
+        const y = this.lin.forward(x);
+        const m = gt(y, 0.1);
+        const z = where(m, y, y.mul(-2)).maskedFill(le(x, -0.5), -3).add(ne(y, y.detach()));
+        return [z, argmax(z, 1), argmin(z, 0, true), argmax(z).add(eq(z, z).sum())];
+      }
+    }
+    const net = new Picky();
+    const bytes = exportModel(net, [randn([3, 4])], { inputNames: ['x'], outputNames: ['z', 'amax', 'amin', 'flat'], dynamicAxes: { x: { 0: 'n' } } });
+    const x = randn([5, 4]);
+    const want = noGrad(() => net.forward(x));
+    const got = await runOrt(bytes, { x: feedOf(x) });
+    ['z', 'amax', 'amin'].forEach((k, i) => {
+      expect(got[k]!.dims).toEqual(want[i]!.shape);
+      expect(maxAbsDiff(got[k]!.data, want[i]!.data)).toBeLessThan(i === 0 ? 1e-5 : 1e-9); // indices exactly
+    });
+    // the flat argmax and the count of z == z both depend on the batch: 5 rows, not the traced 3
+    expect(got.flat!.data[0]).toBe(want[3]!.data[0]);
+    expect(want[3]!.data[0]).toBeGreaterThanOrEqual(20);
   });
 
   it('an op with no mapping is a one-line error naming the op and the module it was called in', () => {

@@ -5,7 +5,7 @@ import { GRU, LSTM, RNN } from '../../src/nn/index.js';
 import { manualSeed, randn, noGrad } from '../../src/index.js';
 import { exportModel } from '../../src/onnx/export.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
-import { feedOf, maxAbsDiff, runOrt } from './helpers.js';
+import { type Feed, feedOf, maxAbsDiff, runOrt } from './helpers.js';
 
 type Kind = 'rnn-tanh' | 'rnn-relu' | 'lstm' | 'gru';
 const cases: { kind: Kind; numLayers: number; bidirectional: boolean; batchFirst: boolean; states: boolean }[] = [];
@@ -36,7 +36,7 @@ describe('ONNX export of recurrent layers', () => {
     for (const [B, T] of [[2, 4], [3, 7], [1, 1]] as const) {
       const x = input(B, T), h0 = state(B), c0 = state(B);
       const want = noGrad(() => (m.forward as (...a: unknown[]) => [Tensor, Tensor | [Tensor, Tensor]])(...args(x, h0, c0)));
-      const feed = states ? (isLstm ? { x: feedOf(x), h0: feedOf(h0), c0: feedOf(c0) } : { x: feedOf(x), h0: feedOf(h0) }) : { x: feedOf(x) };
+      const feed: Feed = states ? (isLstm ? { x: feedOf(x), h0: feedOf(h0), c0: feedOf(c0) } : { x: feedOf(x), h0: feedOf(h0) }) : { x: feedOf(x) };
       const got = await runOrt(bytes, feed);
       expect(got.y!.dims).toEqual(want[0].shape);
       expect(maxAbsDiff(got.y!.data, want[0].data)).toBeLessThan(1e-5);

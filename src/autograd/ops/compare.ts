@@ -5,7 +5,7 @@
 import { promote } from '../../tensor/dtype.js';
 import { broadcastShapes, fmtShape, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook, traceOnly } from '../engine.js';
 import { asTensor, broadcastMap, make } from './util.js';
 import { ValueError } from '../../errors.js';
 
@@ -19,6 +19,7 @@ function compare(op: string, test: Cmp, a: Tensor, bIn: Tensor | number): Tensor
   const ma = broadcastMap(a.shape, shape), mb = broadcastMap(b.shape, shape);
   const x = a.data, y = b.data, o = out.data;
   for (let i = 0; i < o.length; i++) o[i] = test(x[ma === null ? i : ma[i]!]!, y[mb === null ? i : mb[i]!]!) ? 1 : 0;
+  if (traceHook !== null) traceOnly(op, [a, b], [out]);
   return out;
 }
 
@@ -46,7 +47,7 @@ export function where(cond: Tensor, aIn: Tensor | number, bIn: Tensor | number):
     for (let i = 0; i < g.length; i++) {
       if (c[ic(i)] !== 0) { if (ga) ga[ia(i)] += g[i]!; } else if (gb) gb[ib(i)] += g[i]!;
     }
-  });
+  }, traceHook && { cond });
 }
 
 /** A copy of `a` with `value` where `mask` (broadcast to a's shape) is non-zero. */
@@ -62,5 +63,5 @@ export function maskedFill(a: Tensor, mask: Tensor, value: number): Tensor {
   return record(out, 'maskedFill', [a], (g, acc) => {
     const ga = acc(a)!;
     for (let i = 0; i < g.length; i++) if (m[mm === null ? i : mm[i]!] === 0) ga[i] += g[i]!;
-  });
+  }, traceHook && { mask, value });
 }

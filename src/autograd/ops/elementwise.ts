@@ -4,7 +4,7 @@ import { promote } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { broadcastShapes } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook } from '../engine.js';
 import { accumulateBroadcast, asTensor, broadcastMap, make } from './util.js';
 
 type BinOp = 'add' | 'sub' | 'mul' | 'div' | 'pow';
@@ -160,5 +160,5 @@ export function clamp(a: Tensor, min: number | null, max: number | null): Tensor
   return record(out, 'clamp', [a], (g, acc) => {
     const ga = acc(a)!;
     for (let i = 0; i < g.length; i++) if (x[i]! >= lo && x[i]! <= hi) ga[i] += g[i]!;
-  }, { min: lo, max: hi });
+  }, traceHook && { min: lo, max: hi });
 }

@@ -5,7 +5,7 @@
 // NaN counts as larger than every number (PyTorch's order for max, argmax, sort and topk).
 import { fmtShape, normDim, numel, stridesOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook, traceOnly } from '../engine.js';
 import { asTensor, make, stridedIndexMap } from './util.js';
 import { ValueError } from '../../errors.js';
 
@@ -41,11 +41,13 @@ function argExtreme(a: Tensor, dim: number | undefined, keepdim: boolean, larges
   if (dim === undefined) {
     const out = make(a.dtype, keepdim ? a.shape.map(() => 1) : []);
     out.data[0] = pick(a.data, 0, a.data.length, 1, largest);
+    if (traceHook !== null) traceOnly(op, [a], [out], { keepdim });
     return out;
   }
   const { d, D, outer, inner } = lanes(a, dim, op);
   const out = make(a.dtype, keepdim ? a.shape.map((s, i) => (i === d ? 1 : s)) : a.shape.filter((_, i) => i !== d));
   for (let q = 0; q < outer; q++) for (let i = 0; i < inner; i++) out.data[q * inner + i] = pick(a.data, q * D * inner + i, D, inner, largest);
+  if (traceHook !== null) traceOnly(op, [a], [out], { dim: d, keepdim });
   return out;
 }
 
@@ -73,7 +75,7 @@ function extremeDim(a: Tensor, dim: number, keepdim: boolean, largest: boolean):
   record(values, op, [a], (g, acc) => {
     const ga = acc(a)!;
     for (let j = 0; j < g.length; j++) ga[src[j]!] += g[j]!;
-  }, { dim: d, keepdim });
+  }, traceHook && { dim: d, keepdim });
   return [values, indices];
 }
 

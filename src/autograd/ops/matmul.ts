@@ -6,7 +6,7 @@ import { promote } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { broadcastShapes, fmtShape } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook } from '../engine.js';
 import { broadcastMap, make } from './util.js';
 import { reshape } from './shape.js';
 import { ValueError } from '../../errors.js';
@@ -63,7 +63,7 @@ export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {
         else gemm(N, K, M, g, og, 1, N, A, oa, ars, acs, gb, ob, K, true);
       }
     }
-  }, { transA, transB });
+  }, traceHook && { transA, transB });
 }
 
 function squeezeAt(t: Tensor, dim: number): Tensor {

@@ -2,7 +2,7 @@
 // set to 1, so the broadcast map that serves elementwise ops also maps input → output index.
 import { normDim } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook } from '../engine.js';
 import { broadcastMap, make } from './util.js';
 import { ValueError } from '../../errors.js';
 
@@ -53,7 +53,7 @@ function reduceSum(a: Tensor, dims: Dims, keepdim: boolean, op: 'sum' | 'mean'):
     } else {
       for (let i = 0; i < ga.length; i++) ga[i] += g[map[i]!]! * scale;
     }
-  }, { reduced, keepdim });
+  }, traceHook && { reduced, keepdim });
 }
 
 export function sum(a: Tensor, dims?: Dims, keepdim = false): Tensor {

@@ -4,7 +4,7 @@ import type { DType } from '../../tensor/dtype.js';
 import { alloc, promote } from '../../tensor/dtype.js';
 import { fmtShape, normDim, numel, sameShape, stridesOf } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook } from '../engine.js';
 import { make, stridedIndexMap } from './util.js';
 import { ValueError } from '../../errors.js';
 
@@ -32,7 +32,7 @@ export function reshape(a: Tensor, shape: readonly number[]): Tensor {
   return record(out, 'reshape', [a], (g, acc) => {
     const ga = acc(a)!;
     for (let i = 0; i < g.length; i++) ga[i] += g[i]!;
-  }, { shape });
+  }, traceHook && { shape });
 }
 
 export function clone(a: Tensor): Tensor {
@@ -50,7 +50,7 @@ export function toDtype(a: Tensor, dtype: DType): Tensor {
   return record(out, 'to', [a], (g, acc) => {
     const ga = acc(a)!;
     for (let i = 0; i < g.length; i++) ga[i] += g[i]!;
-  }, { dtype });
+  }, traceHook && { dtype });
 }
 
 export function squeeze(a: Tensor, dim?: number): Tensor {
@@ -82,7 +82,7 @@ export function permute(a: Tensor, dims: readonly number[]): Tensor {
   return record(out, 'permute', [a], (g, acc) => {
     const ga = acc(a)!;
     for (let i = 0; i < n; i++) ga[map[i]!] += g[i]!;
-  }, { dims: p });
+  }, traceHook && { dims: p });
 }
 
 export function transpose(a: Tensor, dim0: number, dim1: number): Tensor {
@@ -116,7 +116,7 @@ function gather(a: Tensor, d: number, idx: ArrayLike<number>, op: string): Tenso
         for (let i = 0; i < inner; i++) ga[src + i] += g[dst + i]!;
       }
     }
-  }, { dim: d, index: idx });
+  }, traceHook && { dim: d, index: idx });
 }
 
 export function select(a: Tensor, dim: number, index: number): Tensor {
@@ -192,7 +192,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
         for (let i = 0; i < Dt * inner; i++) gt[src + i] += g[dst + i]!;
       }
     });
-  }, { dim: d });
+  }, traceHook && { dim: d });
 }
 
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {

@@ -2,7 +2,7 @@
 // Backward from the saved output: softmax  dx = y ⊙ (g − Σ g⊙y);  log-softmax  dx = g − eʸ Σ g.
 import { normDim, numel } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { record } from '../engine.js';
+import { record, traceHook } from '../engine.js';
 import { make } from './util.js';
 
 function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
@@ -42,7 +42,7 @@ function softmaxImpl(a: Tensor, dim: number, log: boolean): Tensor {
         }
       }
     }
-  }, { dim: d });
+  }, traceHook && { dim: d });
 }
 
 export const softmax = (a: Tensor, dim: number): Tensor => softmaxImpl(a, dim, false);
