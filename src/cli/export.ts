@@ -163,17 +163,10 @@ function checkOnnxOut(out: string): void {
   if (!ours) throw new CliError(`--out ${out}: the file exists and is not an ONNX model rnnkit wrote; refusing to overwrite it`);
 }
 
-/** src/onnx/saved.ts, by a variable so that this file compiles while that one is being written. */
-const ONNX_MODULE = '../onnx/saved.js';
-
-interface OnnxExporter {
-  exportSavedModel(saved: SavedModel, opts?: { opset?: number }): { bytes: Uint8Array; inputNames: string[]; outputNames: string[]; description: string };
-}
-
 async function exportOnnx(saved: SavedModel, o: ExportFlags, io: ExportCliIO): Promise<void> {
   checkOnnxOut(o.out);
   // loaded only here: protobufjs and the ONNX schema are not needed by any other command
-  const onnx = (await import(ONNX_MODULE)) as OnnxExporter;
+  const onnx = await import('../onnx/saved.js');
   const r = onnx.exportSavedModel(saved, o.opset === undefined ? {} : { opset: o.opset });
   writeFileAtomic(o.out, r.bytes);
   if (o.json) io.stdout(JSON.stringify({ format: 'onnx', model: resolve(o.model), kind: saved.kind, out: resolve(o.out), bytes: r.bytes.byteLength, inputs: r.inputNames, outputs: r.outputNames, description: r.description }) + '\n');
