@@ -24,6 +24,10 @@ export type ClsToWorker =
   /** 64 pixels in [0, 1], row-major: the drawing pad. */
   | { type: 'cls-classify'; pixels: number[]; seq: number }
   | { type: 'cls-sample'; index: number }
+  /** Save answers with a 'file' (the classifier as the CLI saves it, in one safetensors file). */
+  | { type: 'cls-save' }
+  /** One .safetensors model file, or a CLI model directory's config.json and weights file. */
+  | { type: 'cls-open'; files: { name: string; bytes: Uint8Array }[] }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'reset' };
@@ -49,6 +53,8 @@ export interface ClsStateMsg {
   seed: number;
   /** Milliseconds of training so far in this run (worker clock). */
   trainMs: number;
+  /** Set when the model came from a file: its name and architecture. */
+  loaded?: { name: string; cell: ClsCell; hidden: number; bidirectional: boolean; pool: ClsPool };
 }
 
 export interface ClsProbsMsg {
@@ -74,6 +80,7 @@ export type ClsFromWorker =
   | ClsStateMsg
   | ClsProbsMsg
   | ClsSampleMsg
+  | { type: 'file'; name: string; bytes: Uint8Array }
   | { type: 'error'; message: string }
   | { type: 'paused' }
   | { type: 'resumed' }

@@ -5,6 +5,7 @@ import type uPlot from 'uplot';
 import { COLORS, diverging, drawMatrix, lineChart, sequential } from './charts.js';
 import type { ClsCell, ClsConfig, ClsFromWorker, ClsPool, ClsProbsMsg, ClsStateMsg, ClsToWorker } from './cls-protocol.js';
 import { throttled, fmt, num, Runner } from './runner.js';
+import { chosenFiles, download } from './files.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const N = 8; // the pad is N×N, as the digits
@@ -90,7 +91,15 @@ export function classifierTab(): void {
   const runner = new Runner<ClsToWorker, ClsFromWorker>({ train: $('cls-train'), pause: $('cls-pause'), reset: $('cls-reset') }, status, error, (m) => {
     if (m.type === 'cls-state') {
       state = m;
-      if (m.epoch === 0) {
+      if (m.loaded) {
+        const l = m.loaded;
+        ($('cls-cell') as HTMLSelectElement).value = l.cell;
+        ($('cls-hidden') as HTMLInputElement).value = String(l.hidden);
+        $<HTMLInputElement>('cls-bidir').checked = l.bidirectional;
+        ($('cls-pool') as HTMLSelectElement).value = l.pool;
+        history.epoch = []; history.train = []; history.test = [];
+        runner.setStatus(`loaded ${l.name} · test accuracy ${(100 * m.testAccuracy).toFixed(1)} %`);
+      } else if (m.epoch === 0) {
         history.epoch = []; history.train = []; history.test = [];
         runner.setStatus(`epoch 0 · loss – (untrained) · test accuracy ${(100 * m.testAccuracy).toFixed(1)} %`);
       }
@@ -115,6 +124,9 @@ export function classifierTab(): void {
       classify();
       $('cls-sample').setAttribute('aria-description', `test digit ${m.index} is a ${m.label}`);
       probsCaption.dataset.label = String(m.label);
+    } else if (m.type === 'file') {
+      download(m.bytes, m.name);
+      runner.setStatus(`saved ${m.name} (${m.bytes.length.toLocaleString('en')} bytes)`);
     } else if (m.type === 'reset') runner.stopped();
   }, new Worker(new URL('./cls-worker.ts', import.meta.url), { type: 'module' }));
 
@@ -219,6 +231,16 @@ export function classifierTab(): void {
   function showSeeds(c: ClsConfig): void {
     seeds.textContent = `seed ${c.seed} (weights: manualSeed(${c.seed}); batch order: Generator(${c.seed}); shifts: Generator(${c.seed + 1000}))`;
   }
+
+  $('cls-save').addEventListener('click', () => runner.send({ type: 'cls-save' }));
+  $('cls-open').addEventListener('change', (e) => {
+    void chosenFiles(e.target as HTMLInputElement).then((files) => {
+      if (files.length === 0) return;
+      runner.clearError();
+      runner.stopped();
+      runner.send({ type: 'cls-open', files });
+    });
+  });
 
   const setup = runner.bindForm({
     form: $('cls-form'), reset: $('cls-reset'), config, showSeeds,

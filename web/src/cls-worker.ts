@@ -4,7 +4,7 @@
 // train.trainClassifier call: that call is synchronous, so Pause and Reset could not land until it
 // returned. Every epoch ends with train.evaluateClassifier on the held-out half (the confusion matrix).
 // Legend: N samples, T = 8 rows, F = 8 pixels, H hidden, D directions, C = 10 classes.
-import { data, Generator, manualSeed, models, nn, noGrad, optim, Tensor, train } from 'rnnkit';
+import { data, Generator, io, manualSeed, models, nn, noGrad, optim, Tensor, train } from 'rnnkit';
 import type { ClsConfig, ClsEpochRecord, ClsFromWorker, ClsStateMsg, ClsToWorker } from './cls-protocol.js';
 import { POST_MS, RunControl } from './run-control.js';
 
@@ -125,6 +125,33 @@ function classify(m: Cls, pixels: readonly number[], seq: number): void {
   });
 }
 
+/** The classifier as the CLI saves it (`rnnkit classify train --save`), in one safetensors file. */
+function saveCls(m: Cls): Uint8Array {
+  return io.modelToSafetensors({
+    kind: 'classifier', model: m.model, classes: Array.from({ length: C }, (_, c) => String(c)), input: { features: F, steps: T },
+    test: { accuracy: train.evaluateClassifier(m.model, digits.test).accuracy }, training: { source: 'rnnkit playground', epochs: m.epoch, seed: m.cfg.seed },
+  });
+}
+
+/** A digits classifier from one .safetensors file or a CLI model directory's files; its settings replace the form's. */
+function openCls(files: { name: string; bytes: Uint8Array }[], cfg: ClsConfig): Cls {
+  const name = files.map((f) => f.name).join(' + ');
+  let saved: io.SavedModel;
+  if (files.length === 1 && files[0]!.name.endsWith('.safetensors')) saved = io.modelFromSafetensors(files[0]!.bytes, { source: files[0]!.name });
+  else if (files.some((f) => f.name === 'config.json')) saved = io.modelFromFiles(io.filesReader(new Map(files.map((f) => [f.name, f.bytes])), 'model directory'));
+  else throw new Error(`choose one .safetensors model file, or a model directory's config.json together with its weights-….safetensors file (got ${name})`);
+  if (saved.kind !== 'classifier') throw new Error(`${name}: a ${saved.kind}, not a classifier`);
+  const a = saved.model.arch;
+  if (a.inputSize !== F || a.numClasses !== C || a.embedding) throw new Error(`${name}: a classifier of ${a.numClasses} classes reading ${a.inputSize} features a step; this tab needs 10 classes of 8-pixel rows`);
+  const c: ClsConfig = { ...cfg, cell: a.cell as ClsConfig['cell'], hidden: a.hiddenSize, bidirectional: a.bidirectional, pool: a.pool as ClsConfig['pool'] };
+  const m = build(c);
+  m.model = saved.model;
+  m.opt = new optim.AdamW([...m.model.parameters()], { lr: c.lr, weightDecay: c.weightDecay });
+  m.schedule = new optim.CosineAnnealingLR(m.opt, { tMax: c.epochs });
+  m.epoch = c.epochs; // trained out: Train starts a fresh model
+  return m;
+}
+
 async function handle(msg: ClsToWorker): Promise<void> {
   switch (msg.type) {
     case 'pause':
@@ -154,6 +181,18 @@ async function handle(msg: ClsToWorker): Promise<void> {
       const c = msg.config, old = cls?.cfg;
       if (!cls || !old || JSON.stringify(old) !== JSON.stringify(c) || cls.epoch >= old.epochs) cls = build(c);
       await trainCls(cls, id);
+      return;
+    }
+    case 'cls-save':
+      if (!cls) throw new Error('nothing to save yet');
+      post({ type: 'file', name: `rnnkit-digits-${cls.cfg.cell}${cls.cfg.hidden}${cls.cfg.bidirectional ? '-bi' : ''}-epoch${cls.epoch}.safetensors`, bytes: saveCls(cls) });
+      return;
+    case 'cls-open': {
+      control.start();
+      if (!cls) throw new Error('the tab is not ready yet');
+      cls = openCls(msg.files, cls.cfg);
+      const a = cls.cfg;
+      post({ ...state(cls, []), loaded: { name: msg.files.map((f) => f.name).join(' + '), cell: a.cell, hidden: a.hidden, bidirectional: a.bidirectional, pool: a.pool } });
       return;
     }
     case 'cls-classify':

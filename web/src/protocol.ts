@@ -1,8 +1,11 @@
 // The messages between the page and its training worker (one worker instance per tab, one script).
 // Legend: n series length, T time steps, H hidden units.
 
-export type TsModel = 'rnn' | 'lstm' | 'gru' | 'mlp' | 'ar' | 'persistence';
-export const TS_MODELS: readonly TsModel[] = ['rnn', 'lstm', 'gru', 'mlp', 'ar', 'persistence'];
+export type TsModel = 'rnn' | 'lstm' | 'gru' | 'mlp' | 'ar' | 'persistence' | 'output-recurrent';
+export const TS_MODELS: readonly TsModel[] = ['rnn', 'lstm', 'gru', 'mlp', 'ar', 'persistence', 'output-recurrent'];
+/** What the output-recurrent model is fed back in training (train.TrainingMode). */
+export type TsMode = 'teacher-forcing' | 'free-running' | 'scheduled-sampling';
+export const TS_MODES: readonly TsMode[] = ['teacher-forcing', 'free-running', 'scheduled-sampling'];
 
 export interface TsConfig {
   model: TsModel;
@@ -21,6 +24,11 @@ export interface TsConfig {
   arP: number;
   /** Clip the gradient norm to this (0: no clipping). */
   clip: number;
+  /** Steps forecast past the end of the series (recursive). */
+  horizon: number;
+  /** Output-recurrent model: the training mode, and the lags p of the fed-back delay vector (z_t, …, z_{t−p+1}). */
+  mode: TsMode;
+  lags: number;
 }
 
 export type InInit = 'default' | 'orthogonal' | 'irnn';
@@ -38,6 +46,8 @@ export interface InConfig {
   seed: number;
   /** Which training sequence the views show. */
   sample: number;
+  /** The output step t whose connectivity ‖∂o_t/∂x_k‖ is shown (1 … T). */
+  connStep: number;
 }
 
 export type ToWorker =
@@ -49,9 +59,34 @@ export type ToWorker =
   | { type: 'in-sample'; sample: number }
   | { type: 'in-clip'; clip: boolean; clipNorm: number }
   | { type: 'in-radius'; radius: number }
+  | { type: 'in-step'; step: number }
+  /** Save: the worker answers with a 'file'. Open: one .safetensors file, or a model directory's files. */
+  | { type: 'ts-save' }
+  | { type: 'ts-open'; files: UploadedFile[]; test: number; horizon: number }
+  | { type: 'in-save' }
+  | { type: 'in-open'; files: UploadedFile[] }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'reset' };
+
+export interface UploadedFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** A file for the page to download. */
+export interface FileMsg {
+  type: 'file';
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** The numeric kernels the worker's tensor ops run on. */
+export interface KernelsMsg {
+  type: 'kernels';
+  simd: boolean;
+  name: string;
+}
 
 export interface SeriesMsg {
   type: 'series';
@@ -75,6 +110,18 @@ export interface TsEpochMsg {
   /** First index of the test span; predicted[i] is the one-step prediction of values[testStart + i]. */
   testStart: number;
   predicted: number[];
+  multi: MultiStep;
+}
+
+/** Multi-step forecasts, original units (see worker.ts). */
+export interface MultiStep {
+  /** rollout[i]: the recursive (free-running) prediction of values[testStart + i] from the test origin, fed its own outputs. */
+  rollout: number[];
+  /** future[h]: h + 1 steps past the end of the series, recursive from the last observation. */
+  future: number[];
+  /** Test RMSE of the one-step (fed the truth: teacher-forced) and the recursive predictions; their difference is the exposure-bias gap. */
+  rmseOneStep: number;
+  rmseRollout: number;
 }
 
 export interface TsDoneMsg {
@@ -83,7 +130,12 @@ export interface TsDoneMsg {
   summary: string;
   testStart: number;
   predicted: number[];
+  multi: MultiStep;
   closedForm: boolean;
+  /** False for a model no CLI command reads (the output-recurrent one). */
+  saveable: boolean;
+  /** Set when the model came from a file: the form's settings that describe it. */
+  loaded?: { model: TsModel; seqLen?: number; hidden?: number; layers?: number; arP?: number };
 }
 
 export interface InStateMsg {
@@ -105,6 +157,17 @@ export interface InStateMsg {
   marked: [number, number];
   target: number;
   seed: number;
+  /** RNNbow: ‖term k of ∂L/∂W_hh‖ for k = 1 … T (the term through step k's use of W_hh), and ‖∂L/∂W_hh‖. */
+  contrib: number[];
+  contribTotal: number;
+  /** Distill connectivity: ‖∂o_t/∂x_k‖ for k = 1 … T, t = connStep; o_t's value. */
+  conn: number[];
+  connStep: number;
+  connValue: number;
+  /** x_k of the chosen sample: [value, marker]. */
+  inputs: [number, number][];
+  /** Set when the model came from a file: its configuration. */
+  loaded?: InConfig;
 }
 
 export type FromWorker =
@@ -112,6 +175,8 @@ export type FromWorker =
   | TsEpochMsg
   | TsDoneMsg
   | InStateMsg
+  | FileMsg
+  | KernelsMsg
   | { type: 'error'; message: string }
   | { type: 'paused' }
   | { type: 'resumed' }

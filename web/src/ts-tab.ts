@@ -2,7 +2,8 @@
 // worker; its one-line error is shown here), a forecaster, live losses and actual vs predicted.
 import type uPlot from 'uplot';
 import { COLORS, lineChart } from './charts.js';
-import { TS_MODELS, type FromWorker, type TsConfig, type TsModel } from './protocol.js';
+import { download, chosenFiles } from './files.js';
+import { TS_MODELS, TS_MODES, type FromWorker, type MultiStep, type TsConfig, type TsMode, type TsModel } from './protocol.js';
 import { throttled, fmt, num, Runner } from './runner.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -12,25 +13,50 @@ export function timeSeriesTab(): void {
   let series = { source: 'gs10' as 'gs10' | 'csv', name: '', dates: [] as string[], values: [] as number[] };
   const radio = (v: 'gs10' | 'csv') => document.querySelector<HTMLInputElement>(`input[name="ts-source"][value="${v}"]`)!;
   let loss = { epoch: [] as number[], train: [] as number[], val: [] as (number | null)[] };
-  let pred: { testStart: number; predicted: number[] } | null = null;
+  let pred: { testStart: number; predicted: number[]; multi: MultiStep } | null = null;
+  const gap = $('ts-gap'), kernelsInfo = $('ts-kernels'), save = $<HTMLButtonElement>('ts-save');
 
   const lossChart: uPlot = lineChart($('ts-loss-chart'), {
     xLabel: 'epoch', yLabel: 'MSE (scaled)', log: true,
     lines: [{ label: 'train', stroke: COLORS.train }, { label: 'validation', stroke: COLORS.val, dash: [6, 4] }],
   });
   const predChart: uPlot = lineChart($('ts-pred-chart'), {
-    xLabel: 'date', yLabel: 'value', height: 260,
-    lines: [{ label: 'actual', stroke: COLORS.actual }, { label: 'predicted (one step ahead)', stroke: COLORS.predicted, dash: [6, 3] }],
+    xLabel: 'date', yLabel: 'value', height: 280,
+    lines: [
+      { label: 'actual', stroke: COLORS.actual },
+      { label: 'one step ahead (fed the truth: teacher-forced)', stroke: COLORS.predicted, dash: [6, 3] },
+      { label: 'recursive from the test origin (fed its own outputs: free running)', stroke: COLORS.train, dash: [2, 3] },
+      { label: 'forecast past the end (recursive)', stroke: COLORS.grad },
+    ],
     band: () => (pred ? [pred.testStart - 0.5, series.values.length - 0.5] : null),
-    xValues: (v) => series.dates[Math.round(v)]?.slice(0, 10).replace(/^(\d{4}-\d\d)-01$/, '$1') ?? '',
+    xValues: (v) => {
+      const i = Math.round(v), n = series.values.length;
+      return i >= n ? `+${i - n + 1}` : series.dates[i]?.slice(0, 10).replace(/^(\d{4}-\d\d)-01$/, '$1') ?? '';
+    },
   });
 
   const drawLoss = throttled(() => lossChart.setData([loss.epoch, loss.train, loss.val.map((v) => v ?? null)] as uPlot.AlignedData));
   const drawPred = throttled(() => {
-    const n = series.values.length;
-    const p: (number | null)[] = new Array<number | null>(n).fill(null);
-    if (pred) pred.predicted.forEach((v, i) => (p[pred!.testStart + i] = v));
-    predChart.setData([series.values.map((_, i) => i), series.values, p] as uPlot.AlignedData);
+    const n = series.values.length, H = pred?.multi.future.length ?? 0;
+    const col = () => new Array<number | null>(n + H).fill(null);
+    const actual = col(), p = col(), roll = col(), future = col();
+    series.values.forEach((v, i) => (actual[i] = v));
+    if (pred) {
+      const { testStart: b, multi } = pred;
+      pred.predicted.forEach((v, i) => (p[b + i] = v));
+      // both recursive lines start at the last observation before them, so they read as continuations
+      roll[b - 1] = series.values[b - 1]!;
+      multi.rollout.forEach((v, i) => (roll[b + i] = v));
+      if (H > 0) future[n - 1] = series.values[n - 1]!;
+      multi.future.forEach((v, i) => (future[n + i] = v));
+      const g = multi.rmseRollout - multi.rmseOneStep;
+      gap.textContent = `Test span: one-step (teacher-forced) RMSE ${fmt(multi.rmseOneStep)} · free-running from the origin RMSE ${fmt(multi.rmseRollout)} · exposure-bias gap ${g >= 0 ? '+' : ''}${fmt(g)}`;
+      gap.dataset.oneStep = String(multi.rmseOneStep);
+      gap.dataset.rollout = String(multi.rmseRollout);
+      gap.dataset.future = JSON.stringify(multi.future);
+      $('ts-pred-chart').setAttribute('aria-label', `Actual versus predicted chart: the series (${n} points), the one-step predictions (fed the true previous values) and the recursive free-running predictions over the ${n - b} held-out test points from the test origin, and a ${H}-step recursive forecast past the end; exposure-bias gap ${fmt(g)} (free-running RMSE minus one-step RMSE)`);
+    } else gap.textContent = '';
+    predChart.setData([actual.map((_, i) => i), actual, p, roll, future] as uPlot.AlignedData);
   });
 
   const runner = new Runner({ train: $('ts-train'), pause: $('ts-pause'), reset: $('ts-reset') }, status, error, (m: FromWorker) => {
@@ -50,16 +76,35 @@ export function timeSeriesTab(): void {
           loss.train.push(r.train);
           loss.val.push(r.val);
         }
-        pred = { testStart: m.testStart, predicted: m.predicted };
+        pred = { testStart: m.testStart, predicted: m.predicted, multi: m.multi };
         const r = m.records[m.records.length - 1]!;
         runner.setStatus(`epoch ${r.epoch} · loss ${fmt(r.train)}${r.val === null ? '' : ` · val ${fmt(r.val)}`}`);
         drawLoss();
         drawPred();
         return;
       case 'ts-done':
-        pred = { testStart: m.testStart, predicted: m.predicted };
+        pred = { testStart: m.testStart, predicted: m.predicted, multi: m.multi };
         summary.textContent = m.summary;
-        if (m.closedForm) runner.setStatus(`fitted in closed form (no epochs) · ${m.summary.split(' · ').slice(1).join(' · ')}`);
+        // the final numbers, at once (the chart and the gap line redraw throttled)
+        summary.dataset.oneStep = String(m.multi.rmseOneStep);
+        summary.dataset.rollout = String(m.multi.rmseRollout);
+        summary.dataset.future = JSON.stringify(m.multi.future);
+        save.disabled = !m.saveable;
+        save.title = m.saveable ? '' : 'The output-recurrent model has no CLI model kind, so it is not saved';
+        if (m.loaded) {
+          const set = (id: string, v: number | string | undefined) => {
+            if (v !== undefined) ($(id) as HTMLInputElement).value = String(v);
+          };
+          set('ts-model', m.loaded.model);
+          set('ts-seqlen', m.loaded.seqLen);
+          set('ts-hidden', m.loaded.hidden);
+          set('ts-layers', m.loaded.layers);
+          set('ts-arp', m.loaded.arP);
+          loss = { epoch: [], train: [], val: [] };
+          drawLoss();
+        }
+        if (m.loaded) runner.setStatus(`loaded · ${m.summary.split(' · ').slice(1).join(' · ')}`);
+        else if (m.closedForm) runner.setStatus(`fitted in closed form (no epochs) · ${m.summary.split(' · ').slice(1).join(' · ')}`);
         else runner.setStatus(`${status.textContent ?? ''} · done`);
         runner.stopped();
         drawPred();
@@ -67,6 +112,14 @@ export function timeSeriesTab(): void {
       case 'error':
         // a refused file leaves the loaded series in place, and the radio says which it is
         radio(series.source).checked = true;
+        return;
+      case 'file':
+        download(m.bytes, m.name);
+        runner.setStatus(`saved ${m.name} (${m.bytes.length.toLocaleString('en')} bytes)`);
+        return;
+      case 'kernels':
+        kernelsInfo.textContent = `Numeric kernels: ${m.name}`;
+        kernelsInfo.dataset.simd = String(m.simd);
         return;
       case 'reset':
         clear();
@@ -80,6 +133,8 @@ export function timeSeriesTab(): void {
     loss = { epoch: [], train: [], val: [] };
     pred = null;
     summary.textContent = '';
+    for (const k of ['oneStep', 'rollout', 'future']) delete summary.dataset[k];
+    save.disabled = true;
     drawLoss();
     drawPred();
   }
@@ -90,8 +145,10 @@ export function timeSeriesTab(): void {
     const c: TsConfig = {
       model, seqLen: num('ts-seqlen'), hidden: num('ts-hidden'), layers: num('ts-layers'), epochs: num('ts-epochs'), lr: num('ts-lr'),
       batchSize: num('ts-batch'), seed: num('ts-seed'), test: num('ts-test'), val: num('ts-val'), arP: num('ts-arp'), clip: num('ts-clip'),
+      horizon: num('ts-horizon'), mode: ($('ts-mode') as HTMLSelectElement).value as TsMode, lags: num('ts-lags'),
     };
-    for (const k of ['seqLen', 'hidden', 'layers', 'epochs', 'batchSize', 'test', 'arP'] as const) {
+    if (!TS_MODES.includes(c.mode)) return `unknown training mode ${c.mode}`;
+    for (const k of ['seqLen', 'hidden', 'layers', 'epochs', 'batchSize', 'test', 'arP', 'horizon', 'lags'] as const) {
       if (!Number.isInteger(c[k]) || c[k] < 1) return `${k} must be a positive integer, got ${String(c[k])}`;
     }
     if (!Number.isInteger(c.val) || c.val < 0) return `validation points must be an integer ≥ 0, got ${c.val}`;
@@ -109,8 +166,20 @@ export function timeSeriesTab(): void {
     clear();
     seeds.textContent = `seed ${c.seed} (weights and batch order) · split: last ${c.test} points test, ${c.val} before them validation · scaler fitted on the training span only`;
     runner.started();
-    runner.setStatus(c.model === 'ar' || c.model === 'persistence' ? 'fitting …' : `epoch 0 · training ${c.model.toUpperCase()} …`);
+    runner.setStatus(c.model === 'ar' || c.model === 'persistence' ? 'fitting …' : `epoch 0 · training ${c.model === 'output-recurrent' ? `the output-recurrent RNN (${c.mode.replace('-', ' ')})` : c.model.toUpperCase()} …`);
     runner.send({ type: 'ts-train', config: c });
+  });
+  save.addEventListener('click', () => runner.send({ type: 'ts-save' }));
+  $('ts-open').addEventListener('change', (e) => {
+    void chosenFiles(e.target as HTMLInputElement).then((files) => {
+      if (files.length === 0) return;
+      runner.clearError();
+      runner.stopped();
+      clear();
+      runner.setStatus(`opening ${files.map((f) => f.name).join(' + ')} …`);
+      const test = num('ts-test'), horizon = num('ts-horizon');
+      runner.send({ type: 'ts-open', files, test: Number.isInteger(test) && test > 0 ? test : 12, horizon: Number.isInteger(horizon) && horizon > 0 ? horizon : 12 });
+    });
   });
   $('ts-reset').addEventListener('click', () => {
     runner.stopped();
