@@ -42,6 +42,7 @@ import { fit, NonFiniteError, type FitOptions, type FitResult, type Trainable } 
 import { RecurrentNet, TUTORIAL_DEFAULTS } from '../models/neural.js';
 import { calendarFeatures, calendarNames, checkCalendar, type CalendarFeature } from './calendar.js';
 import { runExperiment } from './experiment.js';
+import { backtest, backtestPlan, type Retrain } from './backtest.js';
 import { maseScale, metrics, type Metrics } from './metrics.js';
 import type { EpochRecord, Forecaster } from './types.js';
 
@@ -360,4 +361,132 @@ export function runGlobalExperiment(panel: readonly PanelSeries[], model: Global
     models[b.name] = { name: b.name, perSeries: rows, pooled: pooledMetrics(actual, rows.map((r) => r.predictions), scales) };
   }
   return { ids, splits, scalers, inputs: ['target', ...columns, ...calendarNames(calendar)], history, models };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rolling-origin backtest of a global model
+
+export interface GlobalBacktestOptions extends Omit<GlobalExperimentOptions, 'val' | 'forecastSteps'> {
+  /** Steps forecast from each origin (default 1). */
+  horizon?: number;
+  stride?: number;
+  retrain?: Retrain;
+  /** Called after each fit of the global model. */
+  onFit?: (done: number, total: number) => void;
+}
+
+export interface GlobalBacktestSeries {
+  id: string;
+  /** Forecast origins of this series (positions of each forecast's first value). */
+  origins: number[];
+  /** forecasts[k][h − 1], original scale. */
+  forecasts: number[][];
+  /** Errors of the scored last points (step H). */
+  metrics: Metrics;
+  /** Errors per step ahead h = 1 … H. */
+  perHorizon: Metrics[];
+}
+
+export interface GlobalBacktestModel {
+  name: string;
+  perSeries: GlobalBacktestSeries[];
+  /** The last points of every series pooled (see the header's definitions). */
+  pooled: PooledMetrics;
+  /** Pooled per step ahead. */
+  pooledPerHorizon: PooledMetrics[];
+  fits: number;
+}
+
+export interface GlobalBacktestResult {
+  ids: string[];
+  horizon: number;
+  refitAt: number[];
+  models: Record<string, GlobalBacktestModel>;
+}
+
+/**
+ * Every series' origins lie among its last `test` points (backtestPlan, per series: the same count
+ * of origins for every series). At a refit the global model and every series' scalers are fitted
+ * on each series' data before its k-th origin; each series then forecasts H steps recursively
+ * from its own origin, reading the true future covariates (known in advance by definition). The
+ * baselines are backtested on each series alone (backtest.ts). MASE's Q_s is series s's in-sample
+ * seasonal-naive MAE before its first origin.
+ */
+export function backtestGlobal(panel: readonly PanelSeries[], make: () => GlobalForecaster, opts: GlobalBacktestOptions): GlobalBacktestResult {
+  if (panel.length === 0) throw new ValueError('backtestGlobal: no series');
+  const ids = panel.map((p) => p.id);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup !== undefined) throw new ValueError(`backtestGlobal: series id '${dup}' appears twice`);
+  const columns = opts.futureColumns ?? [], calendar = opts.calendar ?? [];
+  checkCalendar(calendar);
+  const H = opts.horizon ?? 1, season = opts.season ?? 1;
+  const plans = panel.map((p) => {
+    const i = p.values.findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new ValueError(`series '${p.id}': value ${i + 1} is ${p.values[i]}; fill missing values first`);
+    try {
+      return backtestPlan(p.values.length, { test: opts.test, horizon: H, stride: opts.stride, retrain: opts.retrain });
+    } catch (e) {
+      throw new ValueError(`series '${p.id}': ${(e as Error).message}`);
+    }
+  });
+  const K = plans[0]!.origins.length, refitAt = plans[0]!.refitAt;
+  const odd = plans.findIndex((pl) => pl.origins.length !== K);
+  if (odd >= 0) throw new ValueError(`series '${ids[odd]}' has ${plans[odd]!.origins.length} forecast origins, '${ids[0]}' ${K}: give a test count, not a fraction, for series of different lengths`);
+  const raws = panel.map((p) => panelFuture(p, columns, calendar, p.values.length));
+  const scales = panel.map((p, s) => maseScale(p.values.slice(0, plans[s]!.origins[0]!), season));
+  const forecasts: number[][][] = panel.map(() => []);
+  let model: GlobalForecaster | null = null, scalers: SeriesScalers[] = [], fits = 0;
+  const refit = new Set(refitAt);
+  for (let k = 0; k < K; k++) {
+    const where = `backtest (global, origin ${k + 1} of ${K})`;
+    try {
+      if (model === null || refit.has(k)) {
+        scalers = panel.map((p, s) => {
+          const o = plans[s]!.origins[k]!;
+          return { target: makeScaler(opts.scaler ?? 'standard').fit(p.values.slice(0, o)), future: raws[s]!.slice(0, columns.length).map((c) => makeScaler(opts.scaler ?? 'standard').fit(c.slice(0, o))) };
+        });
+        model = make();
+        if (model.opts.futureSize !== columns.length + 2 * calendar.length) throw new ValueError(`the model reads ${model.opts.futureSize} future covariates, the options give ${columns.length + 2 * calendar.length}`);
+        model.fit(panel.map((p, s) => scaledSpan(p, raws[s]!, scalers[s]!, columns.length, plans[s]!.origins[k]!, 0)));
+        fits++;
+        opts.onFit?.(fits, refitAt.length);
+      }
+      panel.forEach((p, s) => {
+        const o = plans[s]!.origins[k]!;
+        const zf = model!.forecast(scaledSpan(p, raws[s]!, scalers[s]!, columns.length, o, H), H);
+        forecasts[s]!.push(scalers[s]!.target.inverseTransform(zf));
+      });
+    } catch (e) {
+      if (e instanceof ValueError) throw new ValueError(`${where}: ${e.message}`);
+      throw e;
+    }
+  }
+  const models: Record<string, GlobalBacktestModel> = Object.create(null);
+  const summarize = (name: string, fc: number[][][], nfits: number): GlobalBacktestModel => {
+    const perSeries = panel.map((p, s) => {
+      const origins = plans[s]!.origins, mo = { insample: p.values.slice(0, origins[0]!), season };
+      const at = (h: number) => metrics(origins.map((o) => p.values[o + h - 1]!), fc[s]!.map((f) => f[h - 1]!), mo);
+      return { id: p.id, origins, forecasts: fc[s]!, metrics: at(H), perHorizon: Array.from({ length: H }, (_, j) => at(j + 1)) };
+    });
+    const pooledAt = (h: number) => pooledMetrics(panel.map((p, s) => plans[s]!.origins.map((o) => p.values[o + h - 1]!)), fc.map((f) => f.map((x) => x[h - 1]!)), scales);
+    return { name, perSeries, pooled: pooledAt(H), pooledPerHorizon: Array.from({ length: H }, (_, j) => pooledAt(j + 1)), fits: nfits };
+  };
+  const name = model!.name;
+  models[name] = summarize(name, forecasts, fits);
+  for (const b of opts.baselines ?? []) {
+    if (b.name in models) throw new ValueError(`backtestGlobal: model name '${b.name}' is used twice`);
+    let n = 0;
+    const fc = panel.map((p) => {
+      const r = backtest(p.values, [{ name: b.name, make: b.make }], { test: opts.test, horizon: H, stride: opts.stride, retrain: opts.retrain, season }).models[b.name]!;
+      n = r.fits;
+      return r.forecasts;
+    });
+    models[b.name] = summarize(b.name, fc, n);
+  }
+  return { ids, horizon: H, refitAt, models };
+}
+
+/** Series s up to its origin o (targets) with its future covariates up to o + ahead, scaled with `sc`. */
+function scaledSpan(p: PanelSeries, raw: readonly (readonly number[])[], sc: SeriesScalers, user: number, o: number, ahead: number): ScaledSeries {
+  return { z: sc.target.transform(p.values.slice(0, o)), f: raw.map((c, j) => (j < user ? sc.future[j]!.transform(c.slice(0, o + ahead)) : c.slice(0, o + ahead))) };
 }

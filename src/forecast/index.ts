@@ -20,7 +20,7 @@ export {
   CALENDAR_FEATURES, calendarFeatures, calendarIndex, calendarNames, checkCalendar, parseCalendarDate, type CalendarFeature,
 } from './calendar.js';
 export {
-  GlobalForecaster, GLOBAL_CELLS, globalWindows, panelFuture, pooledMetrics, runGlobalExperiment,
+  GlobalForecaster, GLOBAL_CELLS, backtestGlobal, type GlobalBacktestOptions, type GlobalBacktestResult, type GlobalBacktestModel, type GlobalBacktestSeries, globalWindows, panelFuture, pooledMetrics, runGlobalExperiment,
   type GlobalCell, type GlobalOptions, type GlobalWindow, type ScaledSeries, type PanelSeries, type GlobalExperimentOptions,
   type GlobalExperimentResult, type GlobalModelResult, type SeriesResult, type SeriesScalers, type PooledMetrics,
 } from './global.js';

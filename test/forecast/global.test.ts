@@ -3,7 +3,8 @@
 // persistence, and a known-future column that the model uses.
 import { describe, expect, it } from 'vitest';
 import { calendarFeatures, calendarIndex, parseCalendarDate } from '../../src/forecast/calendar.js';
-import { GlobalForecaster, globalWindows, pooledMetrics, runGlobalExperiment, type PanelSeries } from '../../src/forecast/global.js';
+import { backtestGlobal, GlobalForecaster, globalWindows, pooledMetrics, runGlobalExperiment, type PanelSeries } from '../../src/forecast/global.js';
+import { StandardScaler } from '../../src/data/scaler.js';
 import { maseScale } from '../../src/forecast/metrics.js';
 import { PersistenceForecaster } from '../../src/models/persistence.js';
 import { ARForecaster } from '../../src/models/ar.js';
@@ -144,4 +145,47 @@ describe('a global model on a seeded panel', () => {
     expect(() => runGlobalExperiment(panel, new GlobalForecaster('gru', { ...opts, epochs: 1, futureSize: 1 }), { test: 10, futureColumns: ['promo'], forecastSteps: 4 }))
       .toThrow("series '0': future column 'promo' has 83 values, but 84 are needed (its values at the 4 forecast dates too)");
   }, 30_000);
+});
+
+describe('backtestGlobal', () => {
+  const panel: PanelSeries[] = [
+    { id: 'a', values: [1, 3, 2, 4, 3, 5, 4, 6, 5, 7, 6, 8], future: { x: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1] } },
+    { id: 'b', values: [50, 40, 60, 45, 65, 50, 70, 55, 75, 60], future: { x: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0] } },
+  ];
+  const make = () => new GlobalForecaster('mlp', { seqLen: 2, hidden: 3, epochs: 2, futureSize: 1, seed: 1 });
+  const r = backtestGlobal(panel, make, { test: 4, horizon: 2, retrain: 2, futureColumns: ['x'], baselines: [{ name: 'persistence', make: () => new PersistenceForecaster() }] });
+
+  it('origins per series, refits on the data before each series\' origin, forecasts equal a refit by hand', () => {
+    expect(r.models.mlp!.perSeries.map((s) => s.origins)).toEqual([[8, 9, 10], [6, 7, 8]]);
+    expect(r.refitAt).toEqual([0, 2]);
+    expect(r.models.mlp!.fits).toBe(2);
+    // origin k = 2 (a refit): scalers and the model fitted on a[0..10), b[0..8)
+    const sc = panel.map((p, s) => ({ t: new StandardScaler().fit(p.values.slice(0, [10, 8][s]!)), x: new StandardScaler().fit(p.future!.x!.slice(0, [10, 8][s]!)) }));
+    const m = make();
+    m.fit(panel.map((p, s) => ({ z: sc[s]!.t.transform(p.values.slice(0, [10, 8][s]!)), f: [sc[s]!.x.transform(p.future!.x!.slice(0, [10, 8][s]!))] })));
+    panel.forEach((p, s) => {
+      const o = [10, 8][s]!;
+      const f = sc[s]!.t.inverseTransform(m.forecast({ z: sc[s]!.t.transform(p.values.slice(0, o)), f: [sc[s]!.x.transform(p.future!.x!.slice(0, o + 2))] }, 2));
+      expect(r.models.mlp!.perSeries[s]!.forecasts[2]).toEqual(f);
+    });
+  });
+
+  it('per-series and pooled errors of the last points equal their definitions (persistence by hand)', () => {
+    const p = r.models.persistence!;
+    expect(p.perSeries[0]!.forecasts).toEqual([[6, 6], [5, 5], [7, 7]]);
+    // a: last points y9, y10, y11 = 7, 6, 8 against y7, y8, y9 = 6, 5, 7; b: y7, y8, y9 = 55, 75, 60 against y5, y6, y7 = 50, 70, 55
+    expect(p.perSeries[0]!.metrics.mae).toBe(1);
+    expect(p.perSeries[1]!.forecasts.map((f) => f[1])).toEqual([50, 70, 55]);
+    expect(p.perSeries[1]!.metrics.mae).toBeCloseTo(5, 12);
+    const qa = maseScale(panel[0]!.values.slice(0, 8)), qb = maseScale(panel[1]!.values.slice(0, 6));
+    expect(p.pooled.mase).toBeCloseTo((3 / qa + 15 / qb) / 6, 12);
+    expect(p.pooled.rmse).toBeCloseTo(Math.sqrt((3 + 75) / 6), 12);
+    expect(p.pooledPerHorizon[1]).toEqual(p.pooled);
+    const g = r.models.mlp!;
+    expect(g.pooled).toEqual(pooledMetrics([[7, 6, 8], [55, 75, 60]], g.perSeries.map((s) => s.forecasts.map((f) => f[1]!)), [qa, qb]));
+  });
+
+  it('series whose origin counts differ (a fractional test span) are refused in one line', () => {
+    expect(() => backtestGlobal(panel, make, { test: 0.4, horizon: 1, futureColumns: ['x'] })).toThrow(/give a test count, not a fraction/);
+  });
 });
