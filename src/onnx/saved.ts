@@ -89,7 +89,11 @@ export function exportSavedModel(saved: SavedModel, opts: { opset?: number } = {
       return `${col}: ${how}`;
     });
     const transforms = saved.transforms && saved.transforms.length > 0 ? ` The target's transforms (${saved.transforms.map((t) => (t as { kind?: string }).kind ?? 'transform').join(', ')}) come before its scaler.` : '';
-    const scaleNote = `Scale each input column as ${scaling.join('; ')}; invert the target's scaling on the output.${transforms}`;
+    const n = f as { head?: string; levels?: readonly number[] | null; outputSteps?: number; perStep?: number };
+    const headNote = n.head === undefined || (n.head === 'point' && n.outputSteps === 1)
+      ? 'Its last dim holds the next value of each input column.'
+      : `Its last dim holds ${n.outputSteps} step(s) ahead × ${n.perStep} value(s) each, step-major (${n.head === 'gaussian' ? 'μ and log σ² of the target' : n.head === 'quantile' ? `the target's quantiles at ${(n.levels ?? []).join(', ')}, to be sorted` : 'the target'}).`;
+    const scaleNote = `${headNote} Scale each input column as ${scaling.join('; ')}; invert the target's scaling on the output.${transforms}`;
     if (f instanceof MLPForecaster) {
       const L = f.opts.seqLen, C = saved.inputs.length;
       const [W] = traceSizes(f.model, 1, [L * C]);
@@ -98,7 +102,7 @@ export function exportSavedModel(saved: SavedModel, opts: { opset?: number } = {
       const K = f.outputSize;
       return {
         bytes, inputNames: ['x'], outputNames: ['y'],
-        description: `mlp forecaster. Input x [windows, ${L * C}] float32: the last ${L} scaled values of each of the ${C} column(s) ${saved.inputs.join(', ')}, time-major (step 1's columns, then step 2's, …). Output y [windows, ${K}]: the next step's scaled forecast. ${scaleNote}`,
+        description: `mlp forecaster. Input x [windows, ${L * C}] float32: the last ${L} scaled values of each of the ${C} column(s) ${saved.inputs.join(', ')}, step-major (step 1's columns, then step 2's, …). Output y [windows, ${K}]: the next step's scaled forecast. ${scaleNote}`,
       };
     }
     const net = (f as { model?: unknown }).model;
@@ -110,7 +114,7 @@ export function exportSavedModel(saved: SavedModel, opts: { opset?: number } = {
       const K = net.linear.outFeatures;
       return {
         bytes, inputNames: ['x'], outputNames: ['y'],
-        description: `${name} forecaster. Input x [windows, steps, ${C}] float32: scaled windows of the column(s) ${saved.inputs.join(', ')} (trained on ${L} steps). Output y [windows, steps, ${K}]: at every step the scaled forecast of the next step; the forecast is y[:, -1, :]. ${scaleNote}`,
+        description: `${name} forecaster. Input x [windows, steps, ${C}] float32: scaled windows of the column(s) ${saved.inputs.join(', ')} (trained on ${L} steps). Output y [windows, steps, ${K}]; the forecast is the last step's, y[:, -1, :]${(f as { outputSteps?: number }).outputSteps === 1 ? ' (every step holds the scaled forecast of the step after it)' : ''}. ${scaleNote}`,
       };
     }
     throw new ValueError(`ONNX export: the '${name}' forecaster has no network to export (only mlp, rnn, lstm and gru forecasters do); use --format pytorch or its saved coefficients`);

@@ -30,6 +30,16 @@ describe('exportSavedModel', () => {
     expect(maxAbsDiff(got.y!.data, noGrad(() => f.model.eval().forward(x)).data)).toBeLessThan(1e-5);
   });
 
+  it('an lstm forecaster with a quantile head over 2 steps: y [W,T,2·3], the layout in the description', async () => {
+    const f = new LSTMForecaster({ seqLen: 5, hidden: 4, seed: 3, quantiles: [0.1, 0.5, 0.9], outputSteps: 2 });
+    const e = exportSavedModel(forecaster(f));
+    expect(e.description).toMatch(/Output y \[windows, steps, 6\]; the forecast is the last step's, y\[:, -1, :\]\. Its last dim holds 2 step\(s\) ahead × 3 value\(s\) each, step-major \(the target's quantiles at 0\.1, 0\.5, 0\.9, to be sorted\)/);
+    const x = randn([2, 5, 1]);
+    const got = await runOrt(e.bytes, { x: feedOf(x) });
+    expect(got.y!.dims).toEqual([2, 5, 6]);
+    expect(maxAbsDiff(got.y!.data, noGrad(() => f.model.eval().forward(x)).data)).toBeLessThan(1e-5);
+  });
+
   it('an mlp forecaster: x [W,L·C] → y [W,K]', async () => {
     const f = new MLPForecaster({ seqLen: 4, hidden: 6, seed: 2 });
     const e = exportSavedModel(forecaster(f));
