@@ -14,6 +14,7 @@ import { CliError } from './errors.js';
 import { checkModelSize, checkProbabilistic, makeModel, MODEL_NAMES, type ModelFlags, type ModelName, quantilesOption, transformOptions, transformSpecs } from './forecast.js';
 
 import { checkReportDir, readTextFile, REPORT_FORMAT, writeFileAtomic } from './fs.js';
+import { dataFiles, isPanelRun, runPanelBacktest, type PanelBacktestFlags } from './global.js';
 import { choiceOption, countOrFraction, intOption, listOption, networkOptions } from './options.js';
 
 export interface CliIO {
@@ -71,7 +72,11 @@ const bandLabel = (lv: readonly number[]) => `${Number(((lv.at(-1)! - lv[0]!) * 
 export function registerBacktestCommand(program: Command, io: CliIO): void {
   transformOptions(networkOptions(program.command('backtest')
     .description('rolling-origin backtest: refit before each origin in the test span, forecast --horizon steps, score the last point of each forecast')
-    .requiredOption('--data <file>', 'CSV with a date column and a numeric column (FRED format works)')
+    .requiredOption('--data <file>', 'CSV with a date column and a numeric column (FRED format works); repeated: one series per file, one global model across them', dataFiles)
+    .option('--id-column <name>', 'long-format CSV: this column names the series of each row; backtests one global network across the series (per-series scalers), scored per series and pooled')
+    .option('--future-column <names>', 'columns known in the future, read at the step predicted (a global network)', listOption)
+    .option('--calendar <features>', 'known-future calendar features from the dates (sin/cos): month, quarter, weekday (a global network)', listOption)
+    .option('--target <name>', 'a global network: the column to forecast (default: the first that is not a future column)')
     .option('--column <name>', 'the column to forecast (default: the only/first numeric column)')
     .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .requiredOption('--model <names>', `models, comma-separated or repeated: ${MODEL_NAMES.join(', ')}`, listOption)
@@ -90,6 +95,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     .option('--json', 'print one JSON object on stdout')
     .option('-q, --quiet', 'no progress bars'))
     .action(async (o: BacktestFlags) => {
+      if (isPanelRun(o as unknown as PanelBacktestFlags)) return runPanelBacktest({ ...(o as unknown as PanelBacktestFlags), models: [...new Set(o.model)] }, io);
       const names = [...new Set(o.model)];
       for (const n of names) if (!(MODEL_NAMES as readonly string[]).includes(n)) throw new CliError(`--model must be among ${MODEL_NAMES.join(', ')}; got '${n}'`);
       const modelNames = names as ModelName[];

@@ -241,3 +241,62 @@ export function runPanelForecast(saved: SavedForecaster, o: PanelForecastFlags, 
   io.stdout(`global ${p.model.name} forecast of ${saved.target} for ${series.length} series, ${o.steps} steps past each series' end (free-running${p.futureColumns.length + p.calendar.length > 0 ? `; known-future inputs ${[...p.futureColumns, ...p.calendar].join(', ')}` : ''})\n\n`);
   io.stdout(plot.metricsTable(['series', 'date', 'forecast'], Object.entries(out).flatMap(([id, rows]) => rows.map((r) => [id, r.date, r.value ?? NaN]))) + '\n');
 }
+
+/** The flags of a panel run of `backtest`. */
+export interface PanelBacktestFlags extends Omit<PanelTrainFlags, 'val' | 'steps' | 'save'> {
+  horizon: number;
+  stride: number;
+  retrain: forecast.Retrain;
+  out: string;
+  models: string[];
+}
+
+/** `rnnkit backtest` across series: one global network (refitted at the origins) beside persistence and AR per series. */
+export function runPanelBacktest(o: PanelBacktestFlags, io: CliIO): void {
+  const nets = o.models.filter((m) => GLOBAL.has(m));
+  if (nets.length !== 1) throw new CliError(`--model: a backtest across series takes one of mlp, rnn, lstm, gru (persistence and AR run per series beside it); got ${o.models.join(', ')}`);
+  const net = nets[0]!;
+  for (const [flag, v] of [['--quantiles', o.quantiles], ['--likelihood', o.likelihood], ['--output-steps', o.outputSteps], ['--difference', o.difference], ['--seasonal-difference', o.seasonalDifference], ['--log', o.log], ['--detrend', o.detrend]] as const) {
+    if (v !== undefined && v !== false) throw new CliError(`${flag} is not available for a model across series yet (--id-column, several --data, --future-column, --calendar)`);
+  }
+  const calendar = o.calendar ?? [];
+  try { forecast.checkCalendar(calendar, '--calendar'); } catch (e) { throw new CliError((e as Error).message); }
+  const futureColumns = [...new Set(o.futureColumn ?? [])];
+  const files = Array.isArray(o.data) ? o.data : [o.data];
+  const idColumn = o.idColumn ?? null;
+  const col = o.column as string | string[] | undefined; // backtest's --column is one name
+  const { series, target } = readPanel(files, idColumn, o.target ?? (typeof col === 'string' ? col : col?.[0]), futureColumns, o.fill);
+  const F = futureColumns.length + 2 * calendar.length;
+  const baselines = o.models.filter((m) => m !== net);
+  for (const b of baselines) if (b !== 'persistence' && b !== 'ar' && b !== 'drift' && b !== 'seasonal-naive') throw new CliError(`--model ${b}: across series only one network runs; the others must be persistence, ar, drift or seasonal-naive`);
+  const make = (b: string) => (b === 'ar' ? new models.ARForecaster({ p: o.seqLen }) : b === 'drift' ? new models.DriftForecaster() : b === 'seasonal-naive' ? new models.SeasonalNaiveForecaster({ m: o.season }) : new models.PersistenceForecaster());
+  const res = forecast.backtestGlobal(series, () => new forecast.GlobalForecaster(net as forecast.GlobalCell, {
+    futureSize: F, seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, dropout: o.dropout, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed,
+  }), {
+    test: o.test, horizon: o.horizon, stride: o.stride, retrain: o.retrain, scaler: o.scaler, season: o.season, calendar, futureColumns,
+    baselines: baselines.map((b) => ({ name: b, make: () => make(b) })),
+  });
+  const ms = Object.values(res.models);
+  const H = res.horizon;
+  const mj = (x: { rmse: number; mae: number; mase: number }) => ({ rmse: r6(x.rmse), mae: r6(x.mae), mase: r6(x.mase) });
+  const summary = {
+    dataset: files, idColumn, target, ids: res.ids, futureColumns, calendar, horizon: H, stride: o.stride, retrain: o.retrain, season: o.season,
+    models: Object.fromEntries(ms.map((m) => [m.name, {
+      pooled: { ...mj(m.pooled), points: m.pooled.n }, pooledPerHorizon: m.pooledPerHorizon.map((x, j) => ({ h: j + 1, ...mj(x) })), fits: m.fits,
+      perSeries: Object.fromEntries(m.perSeries.map((s) => [s.id, { ...mj(s.metrics), smape: r6(s.metrics.smape), perHorizon: s.perHorizon.map((x, j) => ({ h: j + 1, ...mj(x) })), forecasts: s.forecasts.map((f) => f.map(r6)) }])),
+    }])),
+  };
+  if (o.json) {
+    io.stdout(JSON.stringify(summary) + '\n');
+    return;
+  }
+  const K = ms[0]!.perSeries[0]!.origins.length;
+  io.stdout(`${files.join(', ')}: ${res.ids.length} series (${idColumn ? `by ${idColumn}` : 'one per file'}), target ${target}; one global ${net}${F > 0 ? ` reading ${['target', ...futureColumns, ...forecast.calendarNames(calendar as forecast.CalendarFeature[])].join(', ')}` : ''}\n`);
+  io.stdout(`horizon ${H}, stride ${o.stride}, retrain ${o.retrain}: ${K} origins per series, scoring the step-${H} forecast from each\n\n`);
+  io.stdout('per series:\n');
+  io.stdout(plot.metricsTable(['series', 'model', 'RMSE', 'MAE', `MASE (m=${o.season})`, 'fits'], res.ids.flatMap((id, i) => ms.map((m) => [id, m.name, m.perSeries[i]!.metrics.rmse, m.perSeries[i]!.metrics.mae, m.perSeries[i]!.metrics.mase, m.fits]))) + '\n\n');
+  io.stdout(`pooled over all series (${ms[0]!.pooled.n} points; MASE: each error scaled by its own series):\n`);
+  io.stdout(plot.metricsTable(['model', 'RMSE', 'MAE', 'MASE'], ms.map((m) => [m.name, m.pooled.rmse, m.pooled.mae, m.pooled.mase])) + '\n\n');
+  io.stdout('pooled MASE by step ahead:\n');
+  io.stdout(plot.metricsTable(['h', ...ms.map((m) => m.name)], Array.from({ length: H }, (_, j) => [j + 1, ...ms.map((m) => m.pooledPerHorizon[j]!.mase)])) + '\n');
+}

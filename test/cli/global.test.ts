@@ -109,6 +109,33 @@ describe('rnnkit train --id-column', () => {
     expect(j.forecast.a).toHaveLength(2);
   }, 60_000);
 
+  it('backtest --id-column: the global network refitted at the origins, persistence per series, pooled by hand', async () => {
+    const r = await rnnkit('backtest', '--data', LONG, '--id-column', 'store', '--future-column', 'promo', '--calendar', 'month', '--model', 'mlp,persistence',
+      '--seq-len', '3', '--hidden', '4', '--epochs', '2', '--test', '6', '--horizon', '2', '--retrain', 'never', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.ids).toEqual(['a', 'b', 'c']);
+    expect(j.models.mlp.fits).toBe(1);
+    // persistence from origins 30 … 34, scoring step 2: y[o+1] against y[o−1]; MASE scaled on y[0..30)
+    let sc = 0, ae = 0;
+    for (const id of ['a', 'b', 'c']) {
+      const y = sales[id]!, q = maseScale(y.slice(0, 30));
+      for (let o = 30; o <= 34; o++) { const e = Math.abs(y[o + 1]! - y[o - 1]!); ae += e; sc += e / q; }
+    }
+    expect(j.models.persistence.pooled.points).toBe(15);
+    expect(j.models.persistence.pooled.mae).toBeCloseTo(ae / 15, 4);
+    expect(j.models.persistence.pooled.mase).toBeCloseTo(sc / 15, 5);
+    expect(j.models.mlp.perSeries.b.forecasts).toHaveLength(5);
+    const h = await rnnkit('backtest', '--data', LONG, '--id-column', 'store', '--model', 'gru,ar', '--seq-len', '3', '--hidden', '4', '--epochs', '1', '--test', '4', '--retrain', 'never');
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('horizon 1, stride 1, retrain never: 4 origins per series, scoring the step-1 forecast from each');
+    expect(h.stdout).toMatch(/pooled over all series \(12 points/);
+    const bad = await rnnkit('backtest', '--data', LONG, '--id-column', 'store', '--model', 'mlp,gru');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/a backtest across series takes one of mlp, rnn, lstm, gru/);
+  }, 60_000);
+
   for (const [what, args, msg] of [
     ['a model that is not a network', ['--model', 'ar'], /--model ar: a model across series is mlp, rnn, lstm or gru/],
     ['an unknown calendar feature', ['--calendar', 'hour'], /--calendar: unknown calendar feature 'hour' \(choose from month, quarter, weekday\)/],
