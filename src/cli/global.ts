@@ -11,6 +11,7 @@ import type { SavedForecaster } from '../io/model-dir.js';
 import { checkModelTarget, saveModel } from '../io/model-files.js';
 import { CliError } from './errors.js';
 import { readTextFile, writeOutputFile } from './fs.js';
+import { progressBar } from './progress.js';
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -136,13 +137,20 @@ export async function runPanelTrain(o: PanelTrainFlags, io: CliIO): Promise<void
     steps = futureSteps;
   }
   const F = futureColumns.length + 2 * calendar.length;
+  const bar = progressBar(o.model, !o.quiet && !o.json);
   const net = new forecast.GlobalForecaster(o.model as forecast.GlobalCell, {
     futureSize: F, seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, dropout: o.dropout, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed,
+    callbacks: { onProgress: bar.onProgress },
   });
-  const res = forecast.runGlobalExperiment(series, net, {
-    test: o.test, val: o.val, scaler: o.scaler, season: o.season, calendar, futureColumns, forecastSteps: steps,
-    baselines: [{ name: 'persistence', make: () => new models.PersistenceForecaster() }, { name: 'ar', make: () => new models.ARForecaster({ p: o.seqLen }) }],
-  });
+  let res: forecast.GlobalExperimentResult;
+  try {
+    res = forecast.runGlobalExperiment(series, net, {
+      test: o.test, val: o.val, scaler: o.scaler, season: o.season, calendar, futureColumns, forecastSteps: steps,
+      baselines: [{ name: 'persistence', make: () => new models.PersistenceForecaster() }, { name: 'ar', make: () => new models.ARForecaster({ p: o.seqLen }) }],
+    });
+  } finally {
+    bar.stop();
+  }
   const ms = Object.values(res.models);
   const forecastDates = (s: forecast.PanelSeries) => (s.futureDates && s.futureDates.length >= steps ? s.futureDates.slice(0, steps) : data.nextDates(s.dates!, steps));
   let saved: string | null = null;
@@ -270,12 +278,21 @@ export function runPanelBacktest(o: PanelBacktestFlags, io: CliIO): void {
   const baselines = o.models.filter((m) => m !== net);
   for (const b of baselines) if (b !== 'persistence' && b !== 'ar' && b !== 'drift' && b !== 'seasonal-naive') throw new CliError(`--model ${b}: across series only one network runs; the others must be persistence, ar, drift or seasonal-naive`);
   const make = (b: string) => (b === 'ar' ? new models.ARForecaster({ p: o.seqLen }) : b === 'drift' ? new models.DriftForecaster() : b === 'seasonal-naive' ? new models.SeasonalNaiveForecaster({ m: o.season }) : new models.PersistenceForecaster());
-  const res = forecast.backtestGlobal(series, () => new forecast.GlobalForecaster(net as forecast.GlobalCell, {
-    futureSize: F, seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, dropout: o.dropout, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed,
-  }), {
-    test: o.test, horizon: o.horizon, stride: o.stride, retrain: o.retrain, scaler: o.scaler, season: o.season, calendar, futureColumns,
-    baselines: baselines.map((b) => ({ name: b, make: () => make(b) })),
-  });
+  // one bar per fit of the network (a fit counter would need the total first: backtestPlan's refits)
+  let bar = progressBar(`${net} fit 1`, !o.quiet && !o.json);
+  let res: forecast.GlobalBacktestResult;
+  try {
+    res = forecast.backtestGlobal(series, () => new forecast.GlobalForecaster(net as forecast.GlobalCell, {
+      futureSize: F, seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, dropout: o.dropout, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed,
+      callbacks: { onProgress: (e) => bar.onProgress(e) },
+    }), {
+      test: o.test, horizon: o.horizon, stride: o.stride, retrain: o.retrain, scaler: o.scaler, season: o.season, calendar, futureColumns,
+      baselines: baselines.map((b) => ({ name: b, make: () => make(b) })),
+      onFit: (done, total) => { bar.stop(); if (done < total) bar = progressBar(`${net} fit ${done + 1}/${total}`, !o.quiet && !o.json); },
+    });
+  } finally {
+    bar.stop();
+  }
   const ms = Object.values(res.models);
   const H = res.horizon;
   const mj = (x: { rmse: number; mae: number; mase: number }) => ({ rmse: r6(x.rmse), mae: r6(x.mae), mase: r6(x.mase) });
