@@ -19,6 +19,8 @@ import { checkMemory } from '../memory.js';
 import { checkReportDir, readTextFile, REPORT_FORMAT, checkOutputFile, writeFileAtomic, writeOutputFile } from './fs.js';
 import { choiceOption, countOrFraction, floatOption, intOption, listOption, nonNegative } from './options.js';
 import { progressBar } from './progress.js';
+import { downsampleNote, downsampleSeries, lttb, type ChartSeries } from '../plot/lttb.js';
+import { runStreamTrain, STREAM_BYTES, wantsStream } from './train-stream.js';
 import { dataFiles, isPanelRun, runPanelForecast, runPanelTrain, type PanelForecastFlags, type PanelTrainFlags } from './global.js';
 
 type Out = (s: string) => void;
@@ -155,7 +157,7 @@ function runModels(input: Inputs, names: ModelName[], f: ModelFlags): { res: for
 }
 
 /** The files a report writes; results.json carries the marker that makes the folder ours. */
-const REPORT_FILES = ['loss.svg', 'loss.png', 'forecast.svg', 'forecast.png', 'report.html', 'results.json'];
+export const REPORT_FILES = ['loss.svg', 'loss.png', 'forecast.svg', 'forecast.png', 'report.html', 'results.json'];
 
 /**
  * Refuses sizes that would not fit in memory before anything is read or built: the parameters
@@ -173,10 +175,17 @@ interface Report {
 }
 
 /** Writes loss curves and actual-vs-predicted (SVG and PNG), report.html and results.json into dir. */
-async function writeReport(dir: string, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, steps: number, summary: object): Promise<Report> {
+/** Most points a chart draws of a series (more are downsampled with LTTB: a 1M-point SVG is 15 MB). */
+export const CHART_POINTS = 2000;
+
+/** `sampled`: the series already downsampled (a streamed run keeps only those points of `values`). */
+export async function writeReport(dir: string, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, steps: number, summary: object, sampled?: ChartSeries): Promise<Report> {
   checkReportDir(dir, REPORT_FILES, '--out');
   const testStart = res.split.test[0];
-  const testDates = dates.slice(testStart);
+  const chart = sampled ?? downsampleSeries(dates, values, CHART_POINTS);
+  const tIdx = dates.length - testStart > CHART_POINTS ? lttb(values.slice(testStart), CHART_POINTS) : null;
+  const thin = <T,>(a: readonly T[]): T[] => (tIdx ? tIdx.map((i) => a[i]!) : [...a]);
+  const testDates = thin(dates.slice(testStart));
   const future = data.nextDates(dates, steps);
   const histories = Object.fromEntries(Object.entries(res.models).filter(([, m]) => m.history.train.length > 0).map(([k, m]) => [k, { train: m.history.train, val: m.history.val.some((v) => v !== null) ? m.history.val : null }]));
   const colors = plot.modelColors(Object.keys(res.models));
@@ -186,15 +195,15 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   const lossSvg = trainedByEpochs ? await plot.renderSvg(plot.lossCurvesSpec(histories, { colors, title: `${title}: loss per epoch (per element${res.scaler.kind === 'none' ? '' : ', scaled units'})`, logScale: true })) : null;
   const avpSvg = await plot.renderSvg(plot.actualVsPredictedSpec({
     colors,
-    title: `${title}: test-span one-step predictions and ${steps}-step forecast`,
-    dates, actual: values, testStart: dates[testStart],
-    predictions: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: testDates, values: m.predictions }])),
+    title: `${title}: test-span one-step predictions and ${steps}-step forecast${chart.downsampled || tIdx ? ' (downsampled, LTTB)' : ''}`,
+    dates: chart.dates, actual: chart.values, testStart: dates[testStart],
+    predictions: Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: testDates, values: thin(m.predictions) }])),
     forecast: steps > 0 ? Object.fromEntries(Object.entries(res.models).map(([k, m]) => [k, { dates: future, values: m.forecast }])) : undefined,
     bands: Object.fromEntries(Object.entries(res.models).filter(([, m]) => m.intervals).map(([k, m]) => {
       const iv = m.intervals!, lv = iv.levels, Q = lv.length;
       const label = `${Number((100 * (lv[Q - 1]! - lv[0]!)).toFixed(4))}% (q${lv[0]}–q${lv[Q - 1]})`;
       return [k, [
-        { dates: testDates, lower: iv.predictions[0]!, upper: iv.predictions[Q - 1]!, label: `one-step ${label}` },
+        { dates: testDates, lower: thin(iv.predictions[0]!), upper: thin(iv.predictions[Q - 1]!), label: `one-step ${label}` },
         ...(steps > 0 ? [{ dates: future, lower: iv.forecast[0]!, upper: iv.forecast[Q - 1]!, label: `forecast ${label}` }] : []),
       ]];
     })),
@@ -213,6 +222,8 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
     notes: [
       'Test predictions are one-step-ahead: each uses the true values before it (statsmodels AutoReg dynamic=False). The forecast past the end is free-running: each prediction is fed back.',
       ...(res.split.val[1] > res.split.val[0] ? ['The tutorial printed its training-set loss as "validation"; here the validation loss is measured on a held-out span before the test span.'] : []),
+      ...(chart.downsampled ? [downsampleNote(chart)] : []),
+      ...(tIdx ? [`The test span is downsampled the same way: ${tIdx.length} of its ${dates.length - testStart} points.`] : []),
       ...(res.columns.length > 1 ? [`Inputs: ${Object.values(res.models).map((m) => `${m.name} ${m.inputs.join(', ')}`).join('; ')}. Multivariate models predict every column; metrics and plots are for the target ${res.columns[0]}.`] : []),
     ],
   });
@@ -232,7 +243,7 @@ async function writeReport(dir: string, title: string, dates: string[], values: 
   return { files };
 }
 
-function summarize(res: forecast.ExperimentResult, dates: string[], steps: number) {
+export function summarize(res: forecast.ExperimentResult, dates: string[], steps: number) {
   const future = data.nextDates(dates, steps);
   const r6 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x);
   return {
@@ -264,7 +275,7 @@ function summarize(res: forecast.ExperimentResult, dates: string[], steps: numbe
   };
 }
 
-function printHuman(io: CliIO, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, files: Record<string, string>): void {
+export function printHuman(io: CliIO, title: string, dates: string[], values: number[], res: forecast.ExperimentResult, files: Record<string, string>): void {
   const withIntervals = Object.values(res.models).filter((m) => m.intervals);
   const rows = Object.values(res.models).map((m) => [m.name, m.test.rmse, m.test.mae, m.test.mape, m.test.smape, m.test.mase, ...(withIntervals.length > 0 ? (m.intervals ? [m.test.coverage!, m.test.width!, m.test.pinball!] : ['', '', '']) : [])]);
   const [t0, t1] = res.split.test;
@@ -345,9 +356,12 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--save <dir>', 'write the trained model directory here')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
-    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: TrainModel; fill?: data.FillMode; save?: string; out: string }) => {
+    .option('--stream', `read the CSV row by row in two passes, in memory that does not grow with the file (--model ar, one column; the default for such a run on a file of ${STREAM_BYTES / 2 ** 20} MiB or more)`)
+    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: TrainModel; fill?: data.FillMode; save?: string; out: string; stream?: boolean }) => {
       // several series or known-future covariates: one global model (src/cli/global.ts)
       if (isPanelRun(o as unknown as PanelTrainFlags)) return runPanelTrain(o as unknown as PanelTrainFlags, io);
+      // a file too large to hold, or --stream: src/cli/train-stream.ts (issue 14)
+      if (wantsStream(o)) return runStreamTrain(o, io);
       // refuse a bad --save or --out before any training, and check the sizes against the memory cap
       if (o.save) checkModelTarget(o.save, '--save');
       checkReportDir(resolve(o.out), REPORT_FILES, '--out');

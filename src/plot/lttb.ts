@@ -114,3 +114,25 @@ export function lttb(y: ArrayLike<number>, threshold: number, x?: ArrayLike<numb
   for (let i = 0; i < y.length; i++) s.push(x ? x[i]! : i, y[i]!, undefined);
   return s.finish().indices;
 }
+
+/** A series for a chart, and what was done to it. */
+export interface ChartSeries {
+  dates: string[];
+  values: number[];
+  /** The series' full length. */
+  total: number;
+  /** Whether LTTB dropped points. */
+  downsampled: boolean;
+}
+
+/** At most `max` points of (dates, values) for a chart, chosen by LTTB over the point index. */
+export function downsampleSeries(dates: readonly string[], values: readonly number[], max: number): ChartSeries {
+  if (values.length <= max) return { dates: [...dates], values: [...values], total: values.length, downsampled: false };
+  const idx = lttb(values, max);
+  return { dates: idx.map((i) => dates[i]!), values: idx.map((i) => values[i]!), total: values.length, downsampled: true };
+}
+
+/** The line a chart or report shows under a downsampled series. */
+export function downsampleNote(s: ChartSeries, what = 'the series'): string {
+  return `Downsampled for the chart: ${what} shows ${s.values.length} of its ${s.total} points, chosen by Largest-Triangle-Three-Buckets (LTTB), which keeps peaks and troughs; metrics and results.json use every point.`;
+}
