@@ -265,6 +265,9 @@ export function traceModel(model: Module, args: readonly unknown[], opts: Export
   if (bad) throw new ValueError(bad.error!);
   const needed = new Set(nodes.flatMap((n) => n.input));
   const initializer = [...g.inits.values()].filter((t) => needed.has(t.name));
+  // protobuf caps a message at 2 GiB; ONNX's external-data format is not written here
+  const weightBytes = initializer.reduce((n, t) => n + t.raw_data.byteLength, 0);
+  if (weightBytes > 2 ** 31 - 2 ** 24) throw new ValueError(`ONNX export: the weights take ${weightBytes} bytes, more than one ONNX file holds (2 GiB); external data files are not supported`);
 
   const dimsOf = (shape: readonly number[], sym: readonly SymDim[], forced?: Readonly<Record<number, string>>) =>
     shape.map((s, k) => (forced?.[k] !== undefined ? { dim_param: forced[k] } : sym[k] ? { dim_param: symName(sym[k]!) } : { dim_value: s }));
