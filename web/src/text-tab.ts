@@ -25,10 +25,10 @@ export function textTab(): void {
     xLabel: 'epoch', yLabel: 'perplexity', height: 200, log: true,
     lines: [{ label: 'training', stroke: COLORS.train }, { label: 'held-out', stroke: COLORS.val, dash: [6, 4] }],
   });
-  const drawCharts = throttled(() => {
-    lossChart.setData([loss.step, loss.loss] as uPlot.AlignedData);
-    pplChart.setData([ppl.epoch, ppl.train, ppl.val] as uPlot.AlignedData);
-  });
+  // each chart redraws only when its data changed: the perplexity chart once an epoch, so a frame
+  // during training draws one chart (a frame's work is one main-thread task)
+  const drawLoss = throttled(() => lossChart.setData([loss.step, loss.loss] as uPlot.AlignedData));
+  const drawPpl = throttled(() => pplChart.setData([ppl.epoch, ppl.train, ppl.val] as uPlot.AlignedData));
 
   // ---- the pipeline: each input, debounced, goes to the worker; only the newest answer is drawn
   let seq = 0;
@@ -134,8 +134,11 @@ export function textTab(): void {
       runner.setStatus(`epoch ${m.epoch} · loss ${fmt(m.loss)} · held-out perplexity ${fmt(m.valPerplexity)}${m.done ? ` · done in ${(m.trainMs / 1000).toFixed(1)} s` : ''}`);
       if (m.done && runner.running) runner.stopped();
     }
-    $('lm-ppl-chart').setAttribute('aria-label', `Perplexity chart: training perplexity and held-out perplexity per epoch, log scale; held-out ${fmt(epoch0Val)} untrained, ${fmt(m.valPerplexity)} at epoch ${m.epoch}`);
-    drawCharts();
+    if (m.step === 0 || m.steps.length > 0) drawLoss();
+    if (m.step === 0 || m.epochs.length > 0) {
+      $('lm-ppl-chart').setAttribute('aria-label', `Perplexity chart: training perplexity and held-out perplexity per epoch, log scale; held-out ${fmt(epoch0Val)} untrained, ${fmt(m.valPerplexity)} at epoch ${m.epoch}`);
+      drawPpl();
+    }
   }
 
   function onSample(m: LmSampleMsg): void {
