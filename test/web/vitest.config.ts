@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     include: ['test/web/**/*.web.ts'],
     testTimeout: 240_000,
-    hookTimeout: 240_000,
+    // each file's beforeAll builds web/dist: minutes on a loaded 2-core machine (tab 3's worker is 4 MB to minify)
+    hookTimeout: 600_000,
     pool: 'forks',
     // one file at a time: each builds web/dist (emptying it) and times the page's main thread
     fileParallelism: false,
