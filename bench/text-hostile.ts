@@ -2,10 +2,12 @@
 // text built to trip backtracking regexes and super-linear segmenters, and the throughput of the
 // slowest step per case. Every step must be linear; the target is 1 MB cleaned and tokenized in
 // under 1 s: clean's time plus each tokenizer's, per MB (UTF-8), in the 'clean+tok' column (the
-// worst tokenizer mode). Seconds are wall-clock; `cpuSeconds` in --json is the process's CPU time
-// (all its threads: JIT and GC included), the steadier figure on a shared machine.
+// worst tokenizer mode). Each step is timed in wall-clock seconds and in the process's CPU seconds
+// (process.cpuUsage: all its threads, JIT and GC included), the steadier figure on a shared
+// machine; the table gives both per step (wall/cpu) and both clean+tok figures ('cpu s/MB' is
+// clean's CPU seconds plus the slowest tokenizer mode's, per MB).
 //   npx tsx bench/text-hostile.ts [--size CHARS] [--only name,name] [--repeat N] [--json]
-// Each step runs N times (3 by default), each a first read, and the median is reported.
+// Each step runs N times (5 by default), each a first read, and the median is reported.
 // Also run by `npm run bench:text` (bench/text.ts). Each input is built from a seeded generator,
 // so every run reads the same text; sizes are UTF-16 code units (1,000,000 by default).
 import { readFileSync } from 'node:fs';
@@ -121,6 +123,8 @@ export interface HostileResult {
   cpuSeconds: Record<string, number>;
   /** clean's seconds plus the slowest tokenizer mode's, per MB. */
   cleanTokPerMB: number;
+  /** The same in CPU seconds. */
+  cleanTokCpuPerMB: number;
   worstStep: string;
   worstMBps: number;
 }
@@ -132,7 +136,8 @@ export async function runHostile(options: { size?: number; only?: string[]; json
   const log = (s: string) => { if (!options.json) console.log(s); };
   const results: HostileResult[] = [];
   log(`\nHostile inputs, one line each, seconds per step (${(options.size ?? 1_000_000).toLocaleString('en-US')} UTF-16 code units); then ordinary text, 1 MB read line by line`);
-  log(`${'case'.padEnd(32)}${STEPS.map(([l]) => l.padStart(9)).join('')}  clean+tok s/MB   worst MB/s`);
+  log(`${'case'.padEnd(32)}${STEPS.map(([l]) => l.padStart(11)).join('')}  clean+tok s/MB  cpu s/MB   worst MB/s`);
+  log(`${''.padEnd(32)}${STEPS.map(() => 'wall/cpu'.padStart(11)).join('')}`);
   for (const c of [...hostileCases(options.size), ...ordinaryCases()]) {
     if (options.only && !options.only.some((o) => c.name.includes(o))) continue;
     const lines = c.lines ? c.text.split('\n') : [c.text];
@@ -143,7 +148,7 @@ export async function runHostile(options: { size?: number; only?: string[]; json
     for (const [label, run] of STEPS) {
       const wall: number[] = [];
       const cpu: number[] = [];
-      for (let r = 0; r < (options.repeat ?? 3); r++) {
+      for (let r = 0; r < (options.repeat ?? 5); r++) {
         // A first read each time: the English tokenizer's caches of runs and lemmas start empty
         // (wink-nlp's own lexicon, used for lemmas, cannot be emptied).
         clearRunCache();
@@ -159,13 +164,18 @@ export async function runHostile(options: { size?: number; only?: string[]; json
       cpuSeconds[label] = median(cpu);
     }
     const worstStep = Object.keys(seconds).reduce((a, b) => (seconds[b] > seconds[a] ? b : a));
-    const cleanTokPerMB = (seconds.clean + Math.max(...STEPS.filter(([l]) => l !== 'clean').map(([l]) => seconds[l]))) / megabytes;
-    const r = { name: c.name, megabytes, seconds, cpuSeconds, cleanTokPerMB, worstStep, worstMBps: megabytes / seconds[worstStep] };
+    const perMB = (s: Record<string, number>) => (s.clean + Math.max(...STEPS.filter(([l]) => l !== 'clean').map(([l]) => s[l]))) / megabytes;
+    const cleanTokPerMB = perMB(seconds);
+    const cleanTokCpuPerMB = perMB(cpuSeconds);
+    const r = { name: c.name, megabytes, seconds, cpuSeconds, cleanTokPerMB, cleanTokCpuPerMB, worstStep, worstMBps: megabytes / seconds[worstStep] };
     results.push(r);
-    log(`${c.name.padEnd(32)}${STEPS.map(([l]) => seconds[l].toFixed(2).padStart(9)).join('')}  ${cleanTokPerMB.toFixed(2).padStart(14)}   ${r.worstMBps.toFixed(2).padStart(6)} (${worstStep}, ${megabytes.toFixed(2)} MB)`);
+    const cell = (l: string) => `${seconds[l].toFixed(2)}/${cpuSeconds[l].toFixed(2)}`.padStart(11);
+    log(`${c.name.padEnd(32)}${STEPS.map(([l]) => cell(l)).join('')}  ${cleanTokPerMB.toFixed(2).padStart(14)}  ${cleanTokCpuPerMB.toFixed(2).padStart(8)}   ${r.worstMBps.toFixed(2).padStart(6)} (${worstStep}, ${megabytes.toFixed(2)} MB)`);
   }
   const worst = results.reduce((a, b) => (b.seconds[b.worstStep] > a.seconds[a.worstStep] ? b : a), results[0]);
   if (worst) log(`worst: ${worst.name}, ${worst.worstStep}: ${worst.seconds[worst.worstStep].toFixed(2)} s (${worst.worstMBps.toFixed(2)} MB/s)`);
+  const worstCpu = results.reduce((a, b) => (b.cleanTokCpuPerMB > a.cleanTokCpuPerMB ? b : a), results[0]);
+  if (worstCpu) log(`worst clean+tok in CPU seconds: ${worstCpu.name}: ${worstCpu.cleanTokCpuPerMB.toFixed(2)} CPU s/MB (wall ${worstCpu.cleanTokPerMB.toFixed(2)} s/MB)`);
   return results;
 }
 
