@@ -14,7 +14,7 @@
 // length — every ordinary word, number, e-mail address and most URLs — are read exactly as before.
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { isModelLexeme, lexTokens } from './wink-lexer.js';
+import { isModelLexeme, lexTokens, TokenBuffer } from './wink-lexer.js';
 
 type Nlp = ReturnType<typeof winkNLP>;
 let tokenizer: Nlp | undefined;
@@ -34,12 +34,19 @@ export interface WinkToken {
   attached: boolean;
 }
 
+/** Where tokens go, in order: `attached` when nothing separates a token from the previous one. */
+export interface TokenSink {
+  push(text: string, attached: boolean, lemma: string): void;
+}
+
 /**
  * Tokenize English text with wink-nlp: contractions split (were/n't), U.S., e-mail, 3.5, emails kept whole.
  * `withLemmas` also tags parts of speech and fills `lemma` (were → be); otherwise `lemma` is the text.
  */
 export function winkTokens(raw: string, withLemmas = false): WinkToken[] {
-  return readPieces(raw, (piece, attached, out) => readInto(piece, attached, withLemmas, out));
+  const out = tokenObjects();
+  readPieces(raw, (piece, attached, buf) => readInto(piece, attached, withLemmas, buf), out);
+  return out.tokens;
 }
 
 /**
@@ -47,7 +54,9 @@ export function winkTokens(raw: string, withLemmas = false): WinkToken[] {
  * (wink-lexer.ts): 5-10x faster, and independent of what was read before. `lemma` is the text.
  */
 export function englishTokens(raw: string): WinkToken[] {
-  return readPieces(raw, (piece, attachedStart, out) => lexTokens(piece, attachedStart, out));
+  const out = tokenObjects();
+  englishInto(raw, false, out);
+  return out.tokens;
 }
 
 /**
@@ -59,23 +68,38 @@ export function englishTokens(raw: string): WinkToken[] {
  * to wink rather than pay for the check.
  */
 export function englishLemmaTokens(raw: string): WinkToken[] {
-  return readPieces(raw, (piece, attachedStart, out, cut) => {
-    if (!cut) return readInto(piece, attachedStart, true, out);
-    const mark = out.length;
-    const seen = { expansion: false };
-    lexTokens(piece, attachedStart, out, seen);
-    if (!seen.expansion) {
-      let i = mark;
-      for (; i < out.length; i++) {
-        const lemma = contextFreeLemma(out[i].text);
-        if (lemma === undefined) break;
-        out[i].lemma = lemma;
-      }
-      if (i === out.length) return;
+  const out = tokenObjects();
+  englishInto(raw, true, out);
+  return out.tokens;
+}
+
+/** englishTokens (`withLemmas` false) or englishLemmaTokens, pushed to `sink`: no object per token. */
+export function englishInto(raw: string, withLemmas: boolean, sink: TokenSink): void {
+  readPieces(raw, withLemmas ? lemmaPiece : lexPiece, sink);
+}
+
+const lexPiece: PieceReader = (piece, attachedStart, out) => lexTokens(piece, attachedStart, out);
+
+const lemmaPiece: PieceReader = (piece, attachedStart, out, cut) => {
+  if (!cut) return readInto(piece, attachedStart, true, out);
+  const seen = { expansion: false };
+  lexTokens(piece, attachedStart, out, seen);
+  if (!seen.expansion) {
+    let i = 0;
+    for (; i < out.length; i++) {
+      const lemma = contextFreeLemma(out.texts[i]);
+      if (lemma === undefined) break;
+      out.lemmas[i] = lemma;
     }
-    out.length = mark;
-    readInto(piece, attachedStart, true, out);
-  });
+    if (i === out.length) return;
+  }
+  out.clear();
+  readInto(piece, attachedStart, true, out);
+};
+
+function tokenObjects(): TokenSink & { tokens: WinkToken[] } {
+  const tokens: WinkToken[] = [];
+  return { tokens, push: (text, attached, lemma) => void tokens.push({ text, lemma, attached }) };
 }
 
 // wink-nlp's lemma of a token (its.lemma): a contraction's expansion has a fixed lemma; a word with
@@ -130,31 +154,41 @@ function unchangedByTagging(normal: string): boolean {
   return lemmatizeAs(normal, 'ADJ', sayYes) === normal && lemmatizeAs(normal, 'NOUN', sayYes) === normal && lemmatizeAs(normal, 'VERB', sayYes) === normal;
 }
 
-/** `cut`: the text had a run longer than MAX_RUN, so it comes in pieces. */
-type PieceReader = (piece: string, attachedStart: boolean, out: WinkToken[], cut: boolean) => void;
+/** `cut`: the text had a run longer than MAX_RUN, so it comes in pieces. `out` starts empty. */
+type PieceReader = (piece: string, attachedStart: boolean, out: TokenBuffer, cut: boolean) => void;
 
-function readPieces(raw: string, read: PieceReader): WinkToken[] {
-  const out: WinkToken[] = [];
+// The tokens of one piece, before they go to the sink (lemma mode may read a piece twice). Reused:
+// a piece of a cut run has at most MAX_RUN tokens, so hostile text never grows it; a long text
+// without long runs is one piece, and a buffer grown for it is let go afterwards.
+const pieceTokens = new TokenBuffer();
+
+function readPieces(raw: string, read: PieceReader, sink: TokenSink): void {
   const text = raw.replace(RE_OTHER_SPACE, ' ');
+  const readPiece = (piece: string, attachedStart: boolean, cut: boolean) => {
+    const b = pieceTokens;
+    b.clear();
+    read(piece, attachedStart, b, cut);
+    for (let i = 0; i < b.length; i++) sink.push(b.texts[i], b.attached[i], b.lemmas[i]);
+  };
   if (text.length <= MAX_RUN) {
-    read(text, false, out, false); // no run to cut
-    return out;
+    readPiece(text, false, false); // no run to cut
+  } else {
+    const cuts = cutLongRuns(text);
+    let from = 0;
+    for (const cut of cuts) {
+      readPiece(text.slice(from, cut), from > 0, true);
+      from = cut;
+    }
+    readPiece(text.slice(from), from > 0, cuts.length > 0);
   }
-  const cuts = cutLongRuns(text);
-  let from = 0;
-  for (const cut of cuts) {
-    read(text.slice(from, cut), from > 0, out, true);
-    from = cut;
-  }
-  read(text.slice(from), from > 0, out, cuts.length > 0);
-  return out;
+  pieceTokens.clear();
 }
 
 // wink splits on spaces, no-break spaces, tabs and line breaks (its `splitter` helper); other
 // whitespace (U+3000, U+2028, \v, \f, …) would end up inside tokens, so it becomes a space first.
 const RE_OTHER_SPACE = /[^\S \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]/g;
 
-function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: WinkToken[]): void {
+function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: TokenBuffer): void {
   const n = getNlp(withLemmas);
   const its = n.its;
   const doc = n.readDoc(text);
@@ -169,7 +203,7 @@ function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out
       afterSpace = true;
       continue;
     }
-    out.push({ text: texts[i], lemma: lemmas[i], attached: !afterSpace && spaces[i] === '' });
+    out.push(texts[i], !afterSpace && spaces[i] === '', lemmas[i]);
     afterSpace = false;
   }
 }

@@ -1,7 +1,7 @@
 // tokenize: English words (wink-nlp), characters, and Chinese words (jieba-wasm or Intl.Segmenter),
 // with mixed Chinese/English text split into script runs so each run goes to the right tokenizer.
 import { segmentChineseRuns, type Segmenter } from './segment.js';
-import { englishLemmaTokens, englishTokens, type WinkToken } from './english.js';
+import { englishInto, type TokenSink } from './english.js';
 import { ValueError } from '../errors.js';
 
 export type Lang = 'en' | 'zh' | 'auto';
@@ -80,13 +80,16 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     // Each English part is tokenized on its own (no token or hyphen/clitic join crosses a part).
     // By wink-nlp's rules in englishTokens (wink-lexer.ts: no per-call cost, and a part's tokens
     // depend on that part alone); lemmas from wink's part-of-speech tagger where the context can
-    // change them (englishLemmaTokens).
-    const english = parts.filter((p): p is string => typeof p === 'string');
-    const wink = english.map(options.lemma === true ? englishLemmaTokens : englishTokens);
-    let k = 0;
+    // change them (englishLemmaTokens). Parts are read in order, after the Chinese runs, as wink
+    // learns from what it reads (lemma mode).
+    const joiner = new Joiner(options, tokens);
     for (const p of parts) {
-      if (typeof p === 'string') pushEnglish(wink[k++], options, tokens);
-      else for (const w of p) tokens.push(w);
+      if (typeof p === 'string') {
+        englishInto(p, options.lemma === true, joiner);
+        joiner.end();
+      } else {
+        for (const w of p) tokens.push(w);
+      }
     }
   }
   if (options.punctuation === false) tokens = tokens.filter((t) => !RE_PUNCT_ONLY.test(t));
@@ -129,39 +132,81 @@ function pushEnglishPart(text: string, parts: Part[]): void {
   if (text.trim() !== '') parts.push(text);
 }
 
-function pushEnglish(wt: WinkToken[], o: TokenizeOptions, out: string[]): void {
-  const useLemma = o.lemma === true;
-  const keepClitics = o.contractions === 'keep';
-  const joinHyphens = (o.hyphens ?? 'keep') === 'keep';
-  let i = 0;
-  while (i < wt.length) {
-    let surface = wt[i].text;
-    let lemma = wt[i].lemma;
-    let j = i + 1;
-    for (;;) {
-      // word-word (no spaces between) joined through '-' tokens, e.g. state - of - the - art.
-      if (joinHyphens && j + 1 < wt.length && wt[j].text === '-' && wt[j].attached && wt[j + 1].attached && isWordy(surface) && isWordy(wt[j + 1].text)) {
-        surface += '-' + wt[j + 1].text;
-        lemma += '-' + wt[j + 1].lemma;
-        j += 2;
-        continue;
+/**
+ * English tokens as they come, re-joined and pushed to `out`: word-word (no spaces between)
+ * through '-' tokens (state - of - the - art → state-of-the-art) unless hyphens are split, and
+ * clitics to their word when contractions are kept. A token at a time, so a part's tokens are never
+ * all held at once: deciding a join needs at most the open group and one '-' after it.
+ */
+class Joiner implements TokenSink {
+  private readonly useLemma: boolean;
+  private readonly keepClitics: boolean;
+  private readonly joinHyphens: boolean;
+  /** The open group (surface and lemma), if any. */
+  private surface: string | undefined;
+  private lemma = '';
+  /** An attached '-' after a wordy open group: joins if the next token is attached and wordy. */
+  private hyphen: string | undefined;
+
+  constructor(o: TokenizeOptions, private readonly out: string[]) {
+    this.useLemma = o.lemma === true;
+    this.keepClitics = o.contractions === 'keep';
+    this.joinHyphens = (o.hyphens ?? 'keep') === 'keep';
+  }
+
+  push(text: string, attached: boolean, lemma: string): void {
+    if (this.hyphen !== undefined) {
+      const hyphenLemma = this.hyphen;
+      this.hyphen = undefined;
+      if (attached && isWordy(text)) {
+        this.surface += '-' + text;
+        this.lemma += '-' + lemma;
+        return;
       }
-      if (keepClitics && j < wt.length && wt[j].attached && isClitic(wt[j].text)) {
-        surface += wt[j].text;
-        lemma += ' ' + wt[j].lemma;
-        j += 1;
-        continue;
-      }
-      break;
+      this.emit();
+      this.surface = '-';
+      this.lemma = hyphenLemma;
     }
-    if (useLemma) {
-      for (const piece of lemma.split(' ')) out.push(piece);
-    } else if (!joinHyphens && surface.length > 1 && surface.includes('-') && isWordy(surface)) {
+    if (this.surface !== undefined) {
+      if (this.joinHyphens && text === '-' && attached && isWordy(this.surface)) {
+        this.hyphen = lemma;
+        return;
+      }
+      if (this.keepClitics && attached && isClitic(text)) {
+        this.surface += text;
+        this.lemma += ' ' + lemma;
+        return;
+      }
+      this.emit();
+    }
+    this.surface = text;
+    this.lemma = lemma;
+  }
+
+  /** The end of a part: nothing joins across it. */
+  end(): void {
+    if (this.hyphen !== undefined) {
+      this.emit();
+      this.surface = '-';
+      this.lemma = this.hyphen;
+      this.hyphen = undefined;
+    }
+    if (this.surface !== undefined) this.emit();
+    this.surface = undefined;
+  }
+
+  private emit(): void {
+    const surface = this.surface as string;
+    const out = this.out;
+    if (this.useLemma) {
+      // Lemmas joined with a kept clitic hold a space; the rest need no split() array.
+      if (this.lemma.indexOf(' ') < 0) out.push(this.lemma);
+      else for (const piece of this.lemma.split(' ')) out.push(piece);
+    } else if (!this.joinHyphens && surface.length > 1 && surface.includes('-') && isWordy(surface)) {
       for (const piece of surface.split(/(-)/)) if (piece !== '') out.push(piece);
     } else {
       out.push(surface);
     }
-    i = j;
   }
 }
 

@@ -98,11 +98,31 @@ function getLexicon(): Lexicon {
   return lexicon;
 }
 
-/** A token and whether it is glued to the previous one (nothing between them). */
-export interface LexToken {
-  text: string;
-  lemma: string;
-  attached: boolean;
+/**
+ * Tokens as parallel arrays, for a buffer that is reused from call to call: token i is `texts[i]`,
+ * its lemma `lemmas[i]` (the text unless a lemmatizer filled it) and whether it is glued to the
+ * previous one, `attached[i]`; `length` tokens are valid. An object per token, or arrays grown
+ * anew for every text, cost more than cutting the tokens (a 1 MB line of punctuation is a million
+ * tokens: 0.5 of 1.1 CPU s went to allocating and collecting them).
+ */
+export class TokenBuffer {
+  readonly texts: string[] = [];
+  readonly lemmas: string[] = [];
+  readonly attached: boolean[] = [];
+  length = 0;
+
+  push(text: string, attached: boolean, lemma = text): void {
+    const n = this.length++;
+    this.texts[n] = text;
+    this.lemmas[n] = lemma;
+    this.attached[n] = attached;
+  }
+
+  /** Empty it; past `keep` slots it lets go of its arrays, and of the strings in them. */
+  clear(keep = 1 << 12): void {
+    if (this.texts.length > keep) this.texts.length = this.lemmas.length = this.attached.length = 0;
+    this.length = 0;
+  }
 }
 
 // Tokens of each whitespace-free run already read (a run's tokens depend on the run alone; english.ts
@@ -115,15 +135,22 @@ const runCache = new Map<string, string[]>();
 // wink's fixed lemmas, which lemma mode must take from wink (english.ts).
 const expandedRuns = new Set<string[]>();
 
+// wink's `splitter` helper cuts at these; a text without any is one run (no split() array).
+const RE_SPLITS = /[ \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]/;
+
 /**
  * Append the tokens of `text` to `out`, exactly as wink-nlp's tokenizer cuts them with a lexicon
  * that holds only the model's words (see the header) and as english.ts reads wink's output: line
  * breaks and tabs are dropped, and a token is `attached` when neither spaces nor a line break
  * separate it from the previous one (the first token: when `attachedStart`). No run is cut: the
- * caller bounds run lengths (english.ts). `lemma` is the text.
+ * caller bounds run lengths (english.ts). The lemma is the text.
  */
-export function lexTokens(text: string, attachedStart: boolean, out: LexToken[], seen?: { expansion: boolean }): void {
+export function lexTokens(text: string, attachedStart: boolean, out: TokenBuffer, seen?: { expansion: boolean }): void {
   const lx = getLexicon();
+  if (!RE_SPLITS.test(text)) {
+    if (text !== '') lexRun(lx, text, !attachedStart, out, seen);
+    return;
+  }
   const raw = text.split(lx.splitter);
   let afterSpace = !attachedStart;
   for (let r = 0; r < raw.length; r++) {
@@ -133,28 +160,34 @@ export function lexTokens(text: string, attachedStart: boolean, out: LexToken[],
       afterSpace = true;
       continue;
     }
-    let texts = runCache.get(t);
-    if (texts === undefined) {
-      texts = [];
-      const expanded = readRun(lx, t, texts);
-      for (let i = 0; i < texts.length; i++) if (texts[i].trim() === '') texts[i] = '';
-      if (runCache.size >= RUN_CACHE_SIZE) clearRunCache();
-      runCache.set(t, texts);
-      if (expanded) expandedRuns.add(texts);
-      if (seen && expanded) seen.expansion = true;
-    } else if (seen && expandedRuns.has(texts)) {
-      seen.expansion = true;
-    }
-    for (let i = 0; i < texts.length; i++) {
-      const s = texts[i];
-      if (s === '') {
-        afterSpace = true;
-        continue;
-      }
-      out.push({ text: s, lemma: s, attached: !afterSpace });
-      afterSpace = false;
-    }
+    afterSpace = lexRun(lx, t, afterSpace, out, seen);
   }
+}
+
+/** The tokens of one run (cached); returns whether the next token follows a break. */
+function lexRun(lx: Lexicon, t: string, afterSpace: boolean, out: TokenBuffer, seen: { expansion: boolean } | undefined): boolean {
+  let texts = runCache.get(t);
+  if (texts === undefined) {
+    texts = [];
+    const expanded = readRun(lx, t, texts);
+    for (let i = 0; i < texts.length; i++) if (texts[i].trim() === '') texts[i] = '';
+    if (runCache.size >= RUN_CACHE_SIZE) clearRunCache();
+    runCache.set(t, texts);
+    if (expanded) expandedRuns.add(texts);
+    if (seen && expanded) seen.expansion = true;
+  } else if (seen && expandedRuns.has(texts)) {
+    seen.expansion = true;
+  }
+  for (let i = 0; i < texts.length; i++) {
+    const s = texts[i];
+    if (s === '') {
+      afterSpace = true;
+      continue;
+    }
+    out.push(s, !afterSpace);
+    afterSpace = false;
+  }
+  return afterSpace;
 }
 
 /** Whether `word` is in the model's own lexicon (never a word learnt from text). */
@@ -268,56 +301,56 @@ const RE_HYPHENS = /[-–—]/g;
 const RE_PERIOD = /[.]/g;
 const RE_NUMBER = /[0-9]/;
 
-/** A token found by a regex (with the regex's category) or text still to be cut. */
-type Piece = string | [text: string, category: number];
-
 function recursive(lx: Lexicon, text: string, out: string[]): void {
   recurse(lx, text, 0, out);
 }
 
+// wink cuts the text with `match()` and `split()` into an array of pieces (the text between
+// matches, then each match), then reads them in order. Here one `exec()` loop reads them as they
+// are found: the rtc regexes have the g flag, no capture groups and no empty matches, so the exec
+// matches are split()'s separators and match()'s results, and the text between them is split()'s
+// pieces. A deeper level uses other regex objects, so this level's lastIndex survives the recursion.
 function recurse(lx: Lexicon, text: string, level: number, out: string[]): void {
   for (; level < lx.rtc.length; level++) {
     const sentence = text.trim();
-    const rule = lx.rtc[level];
-    // No match: wink's cut gives the trimmed text alone, for the next regex (search() ignores the
-    // g flag and lastIndex); this skips the arrays match() and split() would build.
-    if (sentence.search(rule[0]) < 0) {
+    const [re, cat] = lx.rtc[level];
+    re.lastIndex = 0;
+    let m = re.exec(sentence);
+    // No match: wink's cut gives the trimmed text alone, for the next regex.
+    if (m === null) {
       if (sentence === '') return;
       text = sentence;
       continue;
     }
-    for (const piece of cutUnit(lx, sentence, rule)) {
-      if (typeof piece === 'string') recurse(lx, piece, level + 1, out);
-      else if (!addIfLexeme(lx, piece[0], out)) out.push(piece[0]);
-    }
+    let from = 0;
+    do {
+      const between = sentence.slice(from, m.index).trim();
+      if (between !== '') recurse(lx, between, level + 1, out);
+      if (cat === lx.cat.word) pushWord(lx, m[0], out);
+      else addToken(lx, m[0], out);
+      from = m.index + m[0].length;
+      m = re.exec(sentence);
+    } while (m !== null);
+    const rest = sentence.slice(from).trim();
+    if (rest !== '') recurse(lx, rest, level + 1, out);
     return;
   }
   out.push(text); // the true unknown, untrimmed as in wink
 }
 
-function cutUnit(lx: Lexicon, text: string, [re, cat]: Rule): Piece[] {
-  const matches = text.match(re) ?? [];
-  const balance = text.split(re);
-  const pieces: Piece[] = [];
-  for (let i = 0; i < balance.length; i++) {
-    const t = balance[i].trim();
-    if (t) pieces.push(t);
-    if (i < matches.length) {
-      if (cat === lx.cat.word) pushWord(lx, matches[i], pieces);
-      else pieces.push([matches[i], cat]);
-    }
-  }
-  return pieces;
+/** A token a regex found: a lexeme (or its expansion) as in addIfLexeme, else as it is. */
+function addToken(lx: Lexicon, t: string, out: string[]): void {
+  if (!addIfLexeme(lx, t, out)) out.push(t);
 }
 
-function pushWord(lx: Lexicon, tkn: string, pieces: Piece[]): void {
+function pushWord(lx: Lexicon, tkn: string, out: string[]): void {
   if (lx.index.has(tkn) || RE_SHORT_FORM_DOT.test(tkn)) {
-    pieces.push([tkn, lx.cat.word]);
+    addToken(lx, tkn, out);
     return;
   }
   const periods = tkn.match(RE_PERIOD);
   if (periods === null) {
-    pushHyphenated(lx, tkn, pieces);
+    pushHyphenated(lx, tkn, out);
     return;
   }
   const words = tkn.split(RE_PERIOD);
@@ -329,7 +362,7 @@ function pushWord(lx: Lexicon, tkn: string, pieces: Piece[]): void {
     if (keeps(next) || curr === '') {
       curr = next;
     } else {
-      pushHyphenated(lx, curr, pieces);
+      pushHyphenated(lx, curr, out);
       curr = words[i];
       next = '';
     }
@@ -338,33 +371,33 @@ function pushWord(lx: Lexicon, tkn: string, pieces: Piece[]): void {
       if (keeps(next)) {
         curr = next;
       } else {
-        pushHyphenated(lx, curr, pieces);
-        pieces.push([periods[i], lx.cat.punctuation]);
+        pushHyphenated(lx, curr, out);
+        addToken(lx, periods[i], out);
         curr = '';
         next = '';
       }
     }
   }
-  if (curr !== '') pushHyphenated(lx, curr, pieces);
+  if (curr !== '') pushHyphenated(lx, curr, out);
 }
 
-function pushHyphenated(lx: Lexicon, tkn: string, pieces: Piece[]): void {
+function pushHyphenated(lx: Lexicon, tkn: string, out: string[]): void {
   if (lx.index.has(tkn) || RE_NUMBER.test(tkn)) {
-    pieces.push([tkn, lx.cat.word]);
+    addToken(lx, tkn, out);
     return;
   }
   const hyphens = tkn.match(RE_HYPHENS);
   if (hyphens === null) {
-    pieces.push([tkn, lx.cat.word]);
+    addToken(lx, tkn, out);
     return;
   }
   const words = tkn.split(RE_HYPHENS);
   if (lx.prefix[words[0]] || lx.suffix[words[words.length - 1]]) {
-    pieces.push([tkn, lx.cat.word]);
+    addToken(lx, tkn, out);
     return;
   }
   for (let i = 0; i < words.length; i++) {
-    if (words[i] !== '') pieces.push([words[i], lx.cat.word]);
-    if (i < hyphens.length) pieces.push([hyphens[i], lx.cat.punctuation]);
+    if (words[i] !== '') addToken(lx, words[i], out);
+    if (i < hyphens.length) addToken(lx, hyphens[i], out);
   }
 }

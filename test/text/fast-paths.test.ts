@@ -49,6 +49,8 @@ const longText = fc
   .array(fc.tuple(fc.oneof(fc.string({ unit, minLength: 1, maxLength: 6 }), punctRun), fc.integer({ min: 1, max: 80 })), { minLength: 1, maxLength: 8 })
   .map((pieces) => pieces.map(([p, n]) => p.repeat(n)).join('').slice(0, 3000));
 const text = fc.oneof(shortText, longText, punctRun);
+// Dense in what re-joins tokens: words, '-' and clitics with and without spaces between them.
+const joinText = fc.string({ unit: fc.constantFrom('a', 'x', 'Cat', '9', '-', '-', ' ', ' ', "'s", "n't", '.', '中'), maxLength: 16 });
 
 beforeAll(async () => {
   await initSegmenter();
@@ -65,6 +67,15 @@ describe('fast paths give what tokenize gave before them', () => {
       );
     });
   }
+
+  it('every mode: words, hyphens and clitics, with and without spaces', () => {
+    fc.assert(
+      fc.property(joinText, (s) => {
+        for (const [name, o] of MODES) expect(tokenize(s, o), name).toEqual(legacyTokenize(s, o));
+      }),
+      { numRuns: 400, examples: [['a- x'], ['a -x'], ['a-x- 9'], ["x-'s- a"], ["do n't-a"]] },
+    );
+  });
 
   // 28 cases × 9 modes on 8,000 code units each.
   for (const c of hostileCases(8000)) {
