@@ -6,7 +6,7 @@
 // WebAssembly at all (Chromium's --js-flags=--jitless: plain-JS kernels) training to epoch 2.
 // Screenshots and a report go to test/web/output/ (or $WEB_TEST_OUT). Needs /usr/bin/chromium.
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,7 +104,7 @@ describe('the playground: forecasts, gradient views, model files, no WebAssembly
   afterEach(async (ctx) => {
     // what the page said when a test failed
     if (ctx.task.result?.state === 'fail') {
-      const said = await page.evaluate(() => [...document.querySelectorAll('[role="status"], [role="alert"]')].map((e) => `${e.id}: ${e.textContent}`)).catch(() => []);
+      const said = await page.evaluate(() => Array.from(document.querySelectorAll('[role="status"], [role="alert"]')).map((e) => `${e.id}: ${e.textContent}`)).catch(() => []);
       console.log(said.join('\n'), '\nconsole errors:', consoleErrors.join('\n'));
     }
   });
@@ -113,6 +113,7 @@ describe('the playground: forecasts, gradient views, model files, no WebAssembly
     await browser?.close();
     await new Promise((r) => (server ? server.close(r) : r(null)));
     writeFileSync(join(OUT, 'extras-report.json'), JSON.stringify(report, null, 2) + '\n');
+    rmSync(DIST, { recursive: true, force: true }); // this file's own build folder
   });
 
   it('loads on the WebAssembly SIMD kernels and paints (PerformanceObserver paint entries)', async () => {
