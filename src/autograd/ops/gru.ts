@@ -68,7 +68,8 @@ export function gruSequence(
 
   if (!recorded) return out;
   return record(out, 'gruSequence', inputs, (gY, acc) => {
-    const dU = alloc(dt, TB * G), dV = alloc(dt, TB * G);
+    // reused scratch: every row is assigned by the walk and neither outlives this backward
+    const dU = workBuffer('gru.dU', dt, TB * G, false), dV = workBuffer('gru.dV', dt, TB * G, false);
     const gh0 = acc(h0);
     if (!k.gruSequenceBackward?.(steps, A, Y, H0, VN, gY, W, w, dU, dV, gh0)) {
       gruStepsBackward(k, steps, A, Y, H0, VN, gY, W, w, dU, dV, gh0);

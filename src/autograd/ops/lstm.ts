@@ -81,7 +81,8 @@ export function lstmSequence(
   // does not reach it) and starts dc from the latter.
   return recordMulti([out, cN], 'lstmSequence', inputs, ([gOut, gCN], acc) => {
     const gY = gOut ?? alloc(dt, TB * H);
-    const dA = alloc(dt, TB * G);
+    // reused scratch: every row is assigned by the walk and it does not outlive this backward
+    const dA = workBuffer('lstm.dA', dt, TB * G, false);
     // ∂L/∂c_t from the later steps; a sequence the walk has not reached yet (packed, forwards)
     // holds its ∂L/∂cN here until its last step
     const dc = alloc(dt, BH);

@@ -39,6 +39,8 @@ const scratchPool = new Map<string, Data>();
  * are live at the same time.
  */
 export function workBuffer(name: string, dtype: DType, n: number, recorded: boolean): Data {
+  // (backward passes also take their internal scratch from here with recorded = false: a backward
+  // runs to completion before the next one starts, and the scratch does not outlive it)
   if (recorded || n > MAX_SCRATCH) return alloc(dtype, n);
   const key = `${name}:${dtype}`;
   let buf = scratchPool.get(key);
@@ -157,11 +159,11 @@ export function recurrentProduct(
 /**
  * h_prev for every row, in the output's row order: h0 for a sequence's first step processed, else
  * the neighbouring step's output. One [rows,H] matrix, so the recurrent weight gradient is a single
- * product over all rows.
+ * product over all rows. The matrix is reused scratch (workBuffer): use it before the next call.
  */
 export function previousStates(l: RowLayout, H: number, Y: Data, H0: Data, dtype: DType): Data {
   const { T, rs, rowOf, reverse } = l;
-  const HP = alloc(dtype, l.rows * H);
+  const HP = workBuffer('seq.HP', dtype, l.rows * H, false); // every row is assigned below
   for (let s = 0; s < T; s++) {
     const t = reverse ? T - 1 - s : s;
     const n = fromPrevious(l, s, t), Bt = l.bt(t), off = s === 0 ? 0 : rowOf(previousStep(l, t)) * H;
