@@ -40,6 +40,8 @@ export const CASES: HandoffCase[] = [
   fc('forecaster-gru-quantile', ['--column', 'y', '--model', 'gru', '--quantiles', '0.1,0.5,0.9', '--difference', '1']),
   fc('forecaster-mlp-covariate', ['--column', 'y,x', '--model', 'mlp', '--seasonal-difference', '12', '--scaler', 'minmax']),
   fc('forecaster-ar', ['--column', 'y', '--model', 'ar', '--difference', '1'], false),
+  fc('forecaster-seasonal-naive', ['--column', 'y', '--model', 'seasonal-naive', '--season', '12', '--log'], false),
+  fc('forecaster-drift', ['--column', 'y', '--model', 'drift'], false),
   {
     name: 'lm-char-gru', data: corpus,
     train: ['lm', 'train', corpus, '--level', 'char', '--model', 'gru', '--hidden', '16', '--epochs', '2', '--seq-len', '10', '--batch-size', '4', '--quiet', '--out', join(MODELS, 'lm-char-gru')],
@@ -178,8 +180,12 @@ async function main(): Promise<void> {
   if (retrain || !existsSync(MODELS)) {
     rmSync(MODELS, { recursive: true, force: true });
     writeInputs();
+  }
+  // every model absent (all of them after --retrain) is trained; the others are kept as committed
+  const missing = CASES.filter((c) => !existsSync(join(MODELS, c.name)));
+  if (missing.length > 0) {
     const reports = mkdtempSync(join(tmpdir(), 'rnnkit-handoff-'));
-    for (const c of CASES) {
+    for (const c of missing) {
       const args = c.train[0] === 'train' ? [...c.train, '--out', join(reports, c.name)] : c.train;
       await cli(args);
       console.log(`trained ${c.name}`);

@@ -153,14 +153,29 @@ def run_ddp(name):
 def main():
     with open(os.path.join(ROOT, "reference.json")) as f:
         reference = json.load(f)
+    # --only NAME[,NAME]: rerun those cases and keep the others' results from record.json, which must
+    # have been made on the same golden files (a DDP run can time out on a machine under heavy load)
+    only = sys.argv[sys.argv.index("--only") + 1].split(",") if "--only" in sys.argv else None
     results = {}
+    if only:
+        with open(os.path.join(ROOT, "record.json")) as f:
+            old = json.load(f)
+        if old["goldenHash"] != golden_hash():
+            sys.exit("--only: record.json was made on other golden files; run every case")
+        results = {k: v for k, v in old["cases"].items() if k not in only}
     for name in sorted(reference):
+        if only and name not in only:
+            continue
         ref = reference[name]
         mod = load_export(name)
         check = {"forecaster": check_forecaster, "language-model": check_lm, "classifier": check_classifier}[ref["kind"]]
         r = {"kind": ref["kind"], "compare": check(mod, ref)}
         if os.path.exists(os.path.join(GOLDEN, name, "train_ddp.py")):
             r["ddp"] = run_ddp(name)
+            if not r["ddp"]["pass"]:  # once more: a shared machine can starve a run past its timeout
+                first = r["ddp"]
+                r["ddp"] = run_ddp(name)
+                r["ddp"]["firstAttempt"] = first
         r["pass"] = r["compare"]["pass"] and r.get("ddp", {"pass": True})["pass"]
         results[name] = r
         print(name, "pass" if r["pass"] else "FAIL", json.dumps({k: v for k, v in r["compare"].items() if k != "python"})[:300],
@@ -170,7 +185,8 @@ def main():
         "torch": torch.__version__, "python": platform.python_version(),
         "tolerance": TOL, "goldenHash": golden_hash(),
         "allPassed": all(r["pass"] for r in results.values()),
-        "cases": results,
+        "cases": {k: results[k] for k in sorted(results)},
+        **({"rerunCases": only} if only else {}),
     }
     with open(os.path.join(ROOT, "record.json"), "w") as f:
         json.dump(record, f, indent=1)

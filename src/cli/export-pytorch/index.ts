@@ -107,7 +107,8 @@ export function pytorchExport(saved: SavedModel, data: ExportData | null = null)
   const description = describeModel(saved);
   const body = saved.kind === 'forecaster' ? PYTHON_FORECASTER : saved.kind === 'language-model' ? PYTHON_LM : PYTHON_CLASSIFIER;
   const files: ExportFiles = new Map();
-  files.set('model.py', pythonHeader(description) + PYTHON_IO + body);
+  const modules = saved.kind === 'forecaster' ? ['math'] : saved.kind === 'language-model' ? ['math', 're'] : [];
+  files.set('model.py', pythonHeader(description, modules) + PYTHON_IO + body);
   if (state !== null) files.set('model.safetensors', saveSafetensorsBytes(state, { format: EXPORT_FORMAT, kind: saved.kind }));
   const trainable = state !== null && !(saved.kind === 'classifier' && saved.model.arch.perStep);
   if (trainable) files.set('train_ddp.py', TRAIN_DDP_PY);

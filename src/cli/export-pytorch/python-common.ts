@@ -7,19 +7,18 @@
 export const EXPORT_FORMAT = 'rnnkit-pytorch-export';
 export const EXPORT_VERSION = 1;
 
-/** The docstring and imports; `what` is one line naming the model. */
-export function pythonHeader(what: string): string {
-  return String.raw`"""${what}
+/** The docstring and imports; `what` is one line naming the model, `modules` what its part imports besides. */
+export function pythonHeader(what: string, modules: readonly string[] = []): string {
+  const imports = [...new Set(['ast', 'json', 'os', 'struct', ...modules])].sort().map((m) => `import ${m}`).join('\n');
+  // names from the model (columns, classes) must not end the docstring or escape out of it
+  const doc = what.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+  return String.raw`"""${doc}
 
 Exported by rnnkit (rnnkit export --format pytorch). Plain torch.nn: this file needs only torch.
 It reads config.json and model.safetensors from its own folder; see README.md.
 Parameter names are PyTorch's, exactly as rnnkit saved them, so nothing is renamed.
 """
-import json
-import math
-import os
-import re
-import struct
+${imports}
 
 import torch
 from torch import nn
@@ -118,7 +117,6 @@ def read_npy(path):
     else:
         (n,) = struct.unpack("<I", blob[8:12])
         start = 12
-    import ast
     header = ast.literal_eval(blob[start:start + n].decode("latin1"))
     if header["fortran_order"]:
         raise ValueError(path + ": Fortran-ordered arrays are not read")

@@ -75,13 +75,12 @@ def check_save_path(path):
 
 def main():
     args = parse_args()
+    check_save_path(args.save)  # in every process, so that all of them stop, not only rank 0
     # without torchrun: a world of one process
     for k, v in (("RANK", "0"), ("WORLD_SIZE", "1"), ("MASTER_ADDR", "127.0.0.1"), ("MASTER_PORT", "29500")):
         os.environ.setdefault(k, v)
     dist.init_process_group(args.backend)
     rank, world = dist.get_rank(), dist.get_world_size()
-    if rank == 0:
-        check_save_path(args.save)
     config = exported.load_config(HERE)
     net = exported.build(HERE)
     device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", 0))) if args.backend == "nccl" else torch.device("cpu")
