@@ -12,3 +12,5 @@ export { seqDataIterRandom, seqDataIterSequential, lmBatches, minCorpusLength, t
 export { addingProblem, copyTask, copyTaskBaseline, ADDING_BASELINE_MSE, type AddingProblem, type CopyTask, type CopyTaskOptions, type SyntheticOptions } from './synthetic.js';
 export { movingShapes, movingShapesDirections, type MovingShapesOptions } from './moving-shapes.js';
 export { parsePanelCsv, type PanelTable } from './panel.js';
+export { SeriesRowReader, seriesRows, type SeriesRow, type SeriesStreamInfo } from './csv-stream.js';
+export { CsvRecordReader, csvRecords, csvRecordStream, type CsvRecord } from './csv-records.js';

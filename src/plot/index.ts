@@ -11,3 +11,4 @@ export { terminalChart, bestSeriesChart, metricsTable, type TerminalChartOptions
 export { formatCell } from './format.js';
 export { accuracyCurvesSpec, confusionMatrixSpec, type AccuracyHistory, type AccuracyCurvesOptions, type ConfusionMatrixSpecOptions } from './classification.js';
 export { terminalConfusionMatrix, type TerminalConfusionOptions } from './terminal-confusion.js';
+export { lttb, LttbSampler, downsampleSeries, downsampleNote, type ChartSeries } from './lttb.js';
