@@ -14,3 +14,4 @@ export { movingShapes, movingShapesDirections, type MovingShapesOptions } from '
 export { parsePanelCsv, type PanelTable } from './panel.js';
 export { SeriesRowReader, seriesRows, type SeriesRow, type SeriesStreamInfo } from './csv-stream.js';
 export { CsvRecordReader, csvRecords, csvRecordStream, type CsvRecord } from './csv-records.js';
+export { streamWindowsNto1, shuffleBuffer, StreamDataLoader, type StreamWindow, type StreamLoaderOptions } from './stream-loader.js';
