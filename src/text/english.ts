@@ -14,7 +14,9 @@
 // length — every ordinary word, number, e-mail address and most URLs — are read exactly as before.
 import winkNLP, { type ItsFunction } from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
-import { isModelLexeme, lexTokens, TokenBuffer } from './wink-lexer.js';
+import { isModelLexeme, lexTokens, TokenBuffer, type TokenSink } from './wink-lexer.js';
+
+export type { TokenSink };
 
 type Nlp = ReturnType<typeof winkNLP>;
 let tokenizer: Nlp | undefined;
@@ -32,11 +34,6 @@ export interface WinkToken {
   lemma: string;
   /** true when no whitespace separates this token from the previous one. */
   attached: boolean;
-}
-
-/** Where tokens go, in order: `attached` when nothing separates a token from the previous one. */
-export interface TokenSink {
-  push(text: string, attached: boolean, lemma: string): void;
 }
 
 /**
@@ -80,8 +77,11 @@ export function englishInto(raw: string, withLemmas: boolean, sink: TokenSink): 
 
 const lexPiece: PieceReader = (piece, attachedStart, out) => lexTokens(piece, attachedStart, out);
 
-const lemmaPiece: PieceReader = (piece, attachedStart, out, cut) => {
-  if (!cut) return readInto(piece, attachedStart, true, out);
+// A cut piece goes to the sink only once its lemmas are known to be context-free (else wink reads it).
+const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
+  if (!cut) return readInto(piece, attachedStart, true, sink);
+  const out = pieceTokens;
+  out.clear();
   const seen = { expansion: false };
   lexTokens(piece, attachedStart, out, seen);
   if (!seen.expansion) {
@@ -91,15 +91,17 @@ const lemmaPiece: PieceReader = (piece, attachedStart, out, cut) => {
       if (lemma === undefined) break;
       out.lemmas[i] = lemma;
     }
-    if (i === out.length) return;
+    if (i === out.length) {
+      for (let k = 0; k < out.length; k++) sink.push(out.texts[k], out.attached[k], out.lemmas[k]);
+      return;
+    }
   }
-  out.clear();
-  readInto(piece, attachedStart, true, out);
+  readInto(piece, attachedStart, true, sink);
 };
 
 function tokenObjects(): TokenSink & { tokens: WinkToken[] } {
   const tokens: WinkToken[] = [];
-  return { tokens, push: (text, attached, lemma) => void tokens.push({ text, lemma, attached }) };
+  return { tokens, push: (text, attached, lemma = text) => void tokens.push({ text, lemma, attached }) };
 }
 
 // wink-nlp's lemma of a token (its.lemma): a contraction's expansion has a fixed lemma; a word with
@@ -154,41 +156,33 @@ function unchangedByTagging(normal: string): boolean {
   return lemmatizeAs(normal, 'ADJ', sayYes) === normal && lemmatizeAs(normal, 'NOUN', sayYes) === normal && lemmatizeAs(normal, 'VERB', sayYes) === normal;
 }
 
-/** `cut`: the text had a run longer than MAX_RUN, so it comes in pieces. `out` starts empty. */
-type PieceReader = (piece: string, attachedStart: boolean, out: TokenBuffer, cut: boolean) => void;
+/** `cut`: the text had a run longer than MAX_RUN, so it comes in pieces. */
+type PieceReader = (piece: string, attachedStart: boolean, sink: TokenSink, cut: boolean) => void;
 
-// The tokens of one piece, before they go to the sink (lemma mode may read a piece twice). Reused:
-// a piece of a cut run has at most MAX_RUN tokens, so hostile text never grows it; a long text
-// without long runs is one piece, and a buffer grown for it is let go afterwards.
+// The tokens of a cut piece in lemma mode, held until their lemmas are checked. Reused: a cut
+// piece has at most MAX_RUN tokens. Other pieces go straight to the sink.
 const pieceTokens = new TokenBuffer();
 
 function readPieces(raw: string, read: PieceReader, sink: TokenSink): void {
   const text = raw.replace(RE_OTHER_SPACE, ' ');
-  const readPiece = (piece: string, attachedStart: boolean, cut: boolean) => {
-    const b = pieceTokens;
-    b.clear();
-    read(piece, attachedStart, b, cut);
-    for (let i = 0; i < b.length; i++) sink.push(b.texts[i], b.attached[i], b.lemmas[i]);
-  };
   if (text.length <= MAX_RUN) {
-    readPiece(text, false, false); // no run to cut
-  } else {
-    const cuts = cutLongRuns(text);
-    let from = 0;
-    for (const cut of cuts) {
-      readPiece(text.slice(from, cut), from > 0, true);
-      from = cut;
-    }
-    readPiece(text.slice(from), from > 0, cuts.length > 0);
+    read(text, false, sink, false); // no run to cut
+    return;
   }
-  pieceTokens.clear();
+  const cuts = cutLongRuns(text);
+  let from = 0;
+  for (const cut of cuts) {
+    read(text.slice(from, cut), from > 0, sink, true);
+    from = cut;
+  }
+  read(text.slice(from), from > 0, sink, cuts.length > 0);
 }
 
 // wink splits on spaces, no-break spaces, tabs and line breaks (its `splitter` helper); other
 // whitespace (U+3000, U+2028, \v, \f, …) would end up inside tokens, so it becomes a space first.
 const RE_OTHER_SPACE = /[^\S \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]/g;
 
-function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: TokenBuffer): void {
+function readInto(text: string, attachedStart: boolean, withLemmas: boolean, out: TokenSink): void {
   const n = getNlp(withLemmas);
   const its = n.its;
   const doc = n.readDoc(text);

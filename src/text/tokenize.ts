@@ -154,7 +154,7 @@ class Joiner implements TokenSink {
     this.joinHyphens = (o.hyphens ?? 'keep') === 'keep';
   }
 
-  push(text: string, attached: boolean, lemma: string): void {
+  push(text: string, attached: boolean, lemma = text): void {
     if (this.hyphen !== undefined) {
       const hyphenLemma = this.hyphen;
       this.hyphen = undefined;

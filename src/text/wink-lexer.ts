@@ -149,7 +149,12 @@ function getLexicon(): Lexicon {
  * anew for every text, cost more than cutting the tokens (a 1 MB line of punctuation is a million
  * tokens: 0.5 of 1.1 CPU s went to allocating and collecting them).
  */
-export class TokenBuffer {
+/** Where tokens go, in order: `attached` when nothing separates a token from the previous one. */
+export interface TokenSink {
+  push(text: string, attached: boolean, lemma?: string): void;
+}
+
+export class TokenBuffer implements TokenSink {
   readonly texts: string[] = [];
   readonly lemmas: string[] = [];
   readonly attached: boolean[] = [];
@@ -189,7 +194,7 @@ const RE_SPLITS = /[ \u00a0\u2002-\u2005\u2009\u200a\u202f\u205f\n\r\t]/;
  * separate it from the previous one (the first token: when `attachedStart`). No run is cut: the
  * caller bounds run lengths (english.ts). The lemma is the text.
  */
-export function lexTokens(text: string, attachedStart: boolean, out: TokenBuffer, seen?: { expansion: boolean }): void {
+export function lexTokens(text: string, attachedStart: boolean, out: TokenSink, seen?: { expansion: boolean }): void {
   const lx = getLexicon();
   if (!RE_SPLITS.test(text)) {
     if (text !== '') lexRun(lx, text, !attachedStart, out, seen);
@@ -209,7 +214,7 @@ export function lexTokens(text: string, attachedStart: boolean, out: TokenBuffer
 }
 
 /** The tokens of one run (cached); returns whether the next token follows a break. */
-function lexRun(lx: Lexicon, t: string, afterSpace: boolean, out: TokenBuffer, seen: { expansion: boolean } | undefined): boolean {
+function lexRun(lx: Lexicon, t: string, afterSpace: boolean, out: TokenSink, seen: { expansion: boolean } | undefined): boolean {
   let texts = runCache.get(t);
   if (texts === undefined) {
     texts = [];
