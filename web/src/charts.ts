@@ -67,14 +67,8 @@ export function diverging(v: number): string {
   return t < 0 ? `rgb(${mix(33)},${mix(102)},${mix(172)})` : `rgb(${mix(178)},${mix(24)},${mix(43)})`;
 }
 
-/** hidden[t][j] as a grid: columns t, rows j. tanh states are on [−1, 1]; ReLU ones are scaled by their max. */
-export function drawHeatmap(canvas: HTMLCanvasElement, hidden: number[][], scale: number): void {
-  const T = hidden.length, H = hidden[0]?.length ?? 0;
-  const cssW = Math.max(280, canvas.parentElement?.clientWidth ?? 600);
-  const cell = Math.max(4, Math.min(28, Math.floor((cssW - 40) / Math.max(T, 1))));
-  const rowH = Math.max(6, Math.min(22, Math.floor(220 / Math.max(H, 1))));
-  const left = 36, top = 4, bottom = 18;
-  const w = left + cell * T + 4, h = top + rowH * H + bottom;
+/** Sizes a canvas to w × h CSS pixels at the screen's pixel ratio; returns its cleared 2-D context (11 px labels). */
+export function sizeCanvas(canvas: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D {
   const dpr = globalThis.devicePixelRatio || 1;
   canvas.width = w * dpr;
   canvas.height = h * dpr;
@@ -83,6 +77,19 @@ export function drawHeatmap(canvas: HTMLCanvasElement, hidden: number[][], scale
   const ctx = canvas.getContext('2d')!;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, h);
+  ctx.font = '11px system-ui, sans-serif';
+  return ctx;
+}
+
+/** hidden[t][j] as a grid: columns t, rows j. tanh states are on [−1, 1]; ReLU ones are scaled by their max. */
+export function drawHeatmap(canvas: HTMLCanvasElement, hidden: number[][], scale: number): void {
+  const T = hidden.length, H = hidden[0]?.length ?? 0;
+  const cssW = Math.max(280, canvas.parentElement?.clientWidth ?? 600);
+  const cell = Math.max(4, Math.min(28, Math.floor((cssW - 40) / Math.max(T, 1))));
+  const rowH = Math.max(6, Math.min(22, Math.floor(220 / Math.max(H, 1))));
+  const left = 36, top = 4, bottom = 18;
+  const w = left + cell * T + 4, h = top + rowH * H + bottom;
+  const ctx = sizeCanvas(canvas, w, h);
   for (let t = 0; t < T; t++) {
     for (let j = 0; j < H; j++) {
       ctx.fillStyle = diverging(hidden[t]![j]! / scale);

@@ -6,7 +6,7 @@
 // Legend: N samples, T = 8 rows, F = 8 pixels, H hidden, D directions, C = 10 classes.
 import { data, Generator, io, manualSeed, models, nn, noGrad, optim, Tensor, train } from 'rnnkit';
 import type { ClsConfig, ClsEpochRecord, ClsFromWorker, ClsStateMsg, ClsToWorker } from './cls-protocol.js';
-import { POST_MS, RunControl } from './run-control.js';
+import { handleControl, POST_MS, RunControl } from './run-control.js';
 
 const post = (m: ClsFromWorker): void => (self as unknown as { postMessage(m: ClsFromWorker): void }).postMessage(m);
 
@@ -153,23 +153,13 @@ function openCls(files: { name: string; bytes: Uint8Array }[], cfg: ClsConfig): 
 }
 
 async function handle(msg: ClsToWorker): Promise<void> {
+  const rebuild = (): void => {
+    if (!cls) return;
+    cls = build(cls.cfg);
+    post(state(cls, []));
+  };
+  if (handleControl(control, msg, post, rebuild)) return;
   switch (msg.type) {
-    case 'pause':
-      control.pause();
-      post({ type: 'paused' });
-      return;
-    case 'resume':
-      control.resume();
-      post({ type: 'resumed' });
-      return;
-    case 'reset':
-      control.start();
-      if (cls) {
-        cls = build(cls.cfg);
-        post(state(cls, []));
-      }
-      post({ type: 'reset' });
-      return;
     case 'cls-setup':
       control.start();
       cls = build(msg.config);

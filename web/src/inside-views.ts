@@ -1,19 +1,6 @@
 // Tab 2's per-step views (canvas): RNNbow-style bars of each step's term of ∂L/∂W_hh, and a
 // Distill-style connectivity strip, ‖∂o_t/∂x_k‖ over the input sequence.
-import { COLORS, sequential } from './charts.js';
-
-function setup(canvas: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D {
-  const dpr = globalThis.devicePixelRatio || 1;
-  canvas.width = w * dpr;
-  canvas.height = h * dpr;
-  canvas.style.width = `${w}px`;
-  canvas.style.height = `${h}px`;
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  ctx.font = '11px system-ui, sans-serif';
-  return ctx;
-}
+import { COLORS, sequential, sizeCanvas as setup } from './charts.js';
 
 const tick = (v: number) => (v === 0 ? '0' : v < 0.01 || v >= 1e4 ? v.toExponential(1) : String(+v.toPrecision(3)));
 

@@ -35,3 +35,32 @@ export class RunControl {
     return id === this.run;
   }
 }
+
+/** The run-control messages every tab's worker takes, and its answers. */
+export type ControlMessage = { type: 'pause' } | { type: 'resume' } | { type: 'reset' };
+export type ControlReply = { type: 'paused' } | { type: 'resumed' } | { type: 'reset' };
+
+/**
+ * Pause, Resume and Reset, the same in every worker: answers `msg` and returns true when it is one
+ * of them. On Reset the running run is cancelled, then `rebuild` makes the tab's fresh model (and
+ * posts its state), then 'reset' is posted.
+ */
+export function handleControl(control: RunControl, msg: { type: string }, post: (m: ControlReply) => void, rebuild: () => void): boolean {
+  switch (msg.type) {
+    case 'pause':
+      control.pause();
+      post({ type: 'paused' });
+      return true;
+    case 'resume':
+      control.resume();
+      post({ type: 'resumed' });
+      return true;
+    case 'reset':
+      control.start();
+      rebuild();
+      post({ type: 'reset' });
+      return true;
+    default:
+      return false;
+  }
+}

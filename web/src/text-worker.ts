@@ -9,7 +9,7 @@ import * as text from 'rnnkit/text';
 import brownCorpus from './corpora/brown-news.txt?raw';
 import tangCorpus from './corpora/tang.txt?raw';
 import type { DocStages, LmConfig, LmEpochRecord, LmStateMsg, LmStepRecord, StageOptions, StagesMsg, TextFromWorker, TextToWorker } from './text-protocol.js';
-import { POST_MS, RunControl } from './run-control.js';
+import { handleControl, POST_MS, RunControl } from './run-control.js';
 
 const post = (m: TextFromWorker): void => (self as unknown as { postMessage(m: TextFromWorker): void }).postMessage(m);
 const control = new RunControl();
@@ -199,22 +199,12 @@ function setup(cfg: LmConfig): Lm | null {
 }
 
 async function handle(msg: TextToWorker): Promise<void> {
+  if (handleControl(control, msg, post, () => {
+    if (lm) lm = setup(lm.cfg);
+  })) return;
   switch (msg.type) {
     case 'text-stages':
       post(await stages(msg.seq, msg.text, msg.options));
-      return;
-    case 'pause':
-      control.pause();
-      post({ type: 'paused' });
-      return;
-    case 'resume':
-      control.resume();
-      post({ type: 'resumed' });
-      return;
-    case 'reset':
-      control.start();
-      if (lm) lm = setup(lm.cfg);
-      post({ type: 'reset' });
       return;
     case 'lm-setup':
       control.start();

@@ -5,7 +5,7 @@
 // SharedArrayBuffer, which a static host without cross-origin isolation does not give us.
 import { data, diagnostics, forecast, Generator, io, jsKernels, kernels, models, nn, noGrad, optim, Tensor, train } from 'rnnkit';
 import { TS_MODELS, type EpochRecord, type FromWorker, type InConfig, type InStateMsg, type MultiStep, type ToWorker, type TsConfig, type TsModel, type UploadedFile } from './protocol.js';
-import { POST_MS, RunControl } from './run-control.js';
+import { handleControl, POST_MS, RunControl } from './run-control.js';
 
 type Forecaster = io.SavedForecaster['model'];
 
@@ -400,23 +400,13 @@ function scaleToRadius(m: Inside, radius: number): void {
 
 // ---- messages
 async function handle(msg: ToWorker): Promise<void> {
+  const rebuild = (): void => {
+    if (!inside) return;
+    inside = buildInside(inside.cfg);
+    post(insideState(inside));
+  };
+  if (handleControl(control, msg, post, rebuild)) return;
   switch (msg.type) {
-    case 'pause':
-      control.pause();
-      post({ type: 'paused' });
-      return;
-    case 'resume':
-      control.resume();
-      post({ type: 'resumed' });
-      return;
-    case 'reset':
-      control.start();
-      if (inside) {
-        inside = buildInside(inside.cfg);
-        post(insideState(inside));
-      }
-      post({ type: 'reset' });
-      return;
     case 'ts-load':
       if (msg.source === 'gs10') series = { source: 'gs10', ...data.gs10() };
       else loadCsv(msg.text, msg.name);
