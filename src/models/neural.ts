@@ -39,7 +39,8 @@ import { LSTM } from '../nn/lstm.js';
 import { GRU } from '../nn/gru.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type FitOptions, type FitResult, fit, NonFiniteError, type Objective, type Trainable } from '../train/fit.js';
+import { type FitOptions, type FitResult, fit, NonFiniteError, type Objective, type StreamXY, type Trainable } from '../train/fit.js';
+import { shuffleBuffer, streamWindowsNto1, type StreamWindow } from '../data/stream-loader.js';
 import { ValueError } from '../errors.js';
 
 export interface NeuralOptions {
@@ -59,6 +60,8 @@ export interface NeuralOptions {
   reduction?: 'mean' | 'sum';
   clipGradNorm?: number;
   earlyStopping?: FitOptions['earlyStopping'];
+  /** Shuffle the training windows every epoch (default true); false keeps their time order. */
+  shuffle?: boolean;
   /** Divergence threshold: an epoch's monitored loss above this × the initial one stops training (default 100). */
   divergenceFactor?: number;
   callbacks?: FitOptions['callbacks'];
@@ -234,6 +237,60 @@ abstract class NeuralForecaster implements MultivariateForecaster, Probabilistic
     this.lastFit = fit(this.model, { train: set, val: valSet }, {
       epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, optimizer: o.optimizer, reduction: o.reduction, loss: this.objective(),
       clipGradNorm: o.clipGradNorm, earlyStopping: o.earlyStopping, divergenceFactor: o.divergenceFactor, callbacks: o.callbacks, outputToTarget: set.outputToTarget,
+      shuffle: o.shuffle,
+    });
+    const h = this.lastFit.history;
+    return h.train.map((t, i) => ({ epoch: i + 1, train: t, val: h.val ? h.val[i]! : null }));
+  }
+
+  /**
+   * Trains from a series read afresh on every pass instead of held (issue 14): `train()` yields the
+   * (scaled) training span in time order, `val()` the seqLen values before the validation span and
+   * then that span. The windows and targets are those of `fit`; training windows pass through a
+   * seeded shuffle buffer of `shuffleBuffer` windows (0: time order, which with `shuffle: false`
+   * gives `fit`'s weights exactly; a buffer is a different order than fit's full permutation).
+   * Validation is evaluated in order, batch by batch. Point head, one step, one column only.
+   */
+  fitStream(train: () => Iterable<number>, val: (() => Iterable<number>) | null, opts: { trainValues: number; shuffleBuffer?: number }): EpochRecord[] {
+    const L = this.opts.seqLen, B = this.opts.batchSize;
+    if (!this.simple || this.opts.inputSize !== 1) throw new ValueError(`${this.name}: a streamed fit takes a point model of one column (no quantiles, likelihood or outputSteps)`);
+    const W = opts.trainValues - L;
+    if (W < 1) throw new ValueError(`${this.name}: the training span has ${opts.trainValues} values, need more than seqLen ${L}`);
+    const sb = opts.shuffleBuffer ?? 0;
+    if (!Number.isInteger(sb) || sb < 0) throw new ValueError(`${this.name}: shuffleBuffer must be an integer ≥ 0, got ${sb}`);
+    const every = this.everyStep;
+    const shape = (b: number) => (every ? [b, L, 1] : [b, L]);
+    // N→N targets (recurrent): step j of window x_i … x_{i+L−1} is trained on x_{i+j+1}
+    const batches = function* (windows: Iterable<StreamWindow>, nToN: boolean): IterableIterator<Tensor[]> {
+      let ws: StreamWindow[] = [];
+      const emit = (): Tensor[] => {
+        const b = ws.length, x = new Float32Array(b * L), y = new Float32Array(b * (nToN ? L : 1));
+        ws.forEach((w, r) => {
+          x.set(w.x, r * L);
+          if (nToN) {
+            y.set(w.x.subarray(1), r * L);
+            y[r * L + L - 1] = w.y;
+          } else y[r] = w.y;
+        });
+        ws = [];
+        return [new Tensor(x, shape(b)), new Tensor(y, nToN ? [b, L] : [b, 1])];
+      };
+      for (const w of windows) {
+        ws.push(w);
+        if (ws.length === B) yield emit();
+      }
+      if (ws.length > 0) yield emit();
+    };
+    const trainSet: StreamXY = {
+      batches: (gen) => batches(sb > 0 ? shuffleBuffer(streamWindowsNto1(train(), L), sb, gen) : streamWindowsNto1(train(), L), every),
+      length: Math.ceil(W / B),
+      outputToTarget: every ? (o: Tensor) => o.squeeze(-1) : undefined,
+    };
+    const valSet: StreamXY | null = val ? { batches: () => batches(streamWindowsNto1(val(), L), false), length: 0, outputToTarget: (o: Tensor) => this.lastStep(o) } : null;
+    const o = this.opts;
+    this.lastFit = fit(this.model, { train: trainSet, val: valSet }, {
+      epochs: o.epochs, batchSize: o.batchSize, lr: o.lr, seed: o.seed, optimizer: o.optimizer, reduction: o.reduction, loss: this.objective(),
+      clipGradNorm: o.clipGradNorm, earlyStopping: o.earlyStopping, divergenceFactor: o.divergenceFactor, callbacks: o.callbacks, outputToTarget: trainSet.outputToTarget,
     });
     const h = this.lastFit.history;
     return h.train.map((t, i) => ({ epoch: i + 1, train: t, val: h.val ? h.val[i]! : null }));

@@ -37,6 +37,22 @@ export interface XY {
   outputToTarget?: (out: Tensor) => Tensor;
 }
 
+/**
+ * A set that is read, not held (issue 14: a file larger than memory): every pass asks for its
+ * mini-batches [x, y] afresh. Training passes may draw from `gen` (the run's seeded generator,
+ * e.g. for a shuffle buffer); evaluation passes must keep one order.
+ */
+export interface StreamXY {
+  batches(gen: Generator): Iterable<Tensor[]>;
+  /** Batches per pass (progress reports). */
+  length: number;
+  outputToTarget?: (out: Tensor) => Tensor;
+}
+
+function isStream(d: XY | StreamXY): d is StreamXY {
+  return typeof (d as StreamXY).batches === 'function';
+}
+
 export type OptimizerName = 'adam' | 'adamw' | 'sgd';
 export type LossName = 'mse' | 'l1' | 'cross-entropy';
 
@@ -134,7 +150,7 @@ export const DEFAULT_DIVERGENCE_FLOOR = 1e-6;
  * stopping and divergence (see FitOptions.divergenceFactor) restore the weights of the epoch with
  * the lowest monitored loss, which may be the initial weights.
  */
-export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts: FitOptions): FitResult {
+export function fit(model: Trainable, data: { train: XY | StreamXY; val?: XY | StreamXY | null }, opts: FitOptions): FitResult {
   const epochs = opts.epochs;
   if (!Number.isInteger(epochs) || epochs < 1) throw new TrainingError(`fit: epochs must be a positive integer, got ${epochs}`);
   const factor = opts.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR;
@@ -143,8 +159,11 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
   if (!(floor >= 0) || !Number.isFinite(floor)) throw new TrainingError(`fit: divergenceFloor must be a finite number ≥ 0, got ${floor}`);
   const batchSize = opts.batchSize ?? 32;
   const gen = new Generator(opts.seed ?? 0);
-  const trainLengths = data.train.lengths ?? null;
-  const loader = new DataLoader(new TensorDataset(...[data.train.x, data.train.y, ...(trainLengths ? [trainLengths] : [])]), { batchSize, shuffle: opts.shuffle ?? true, generator: gen });
+  const train = data.train;
+  const trainLengths = isStream(train) ? null : train.lengths ?? null;
+  const loader: { length: number; [Symbol.iterator](): Iterator<Tensor[]> } = isStream(train)
+    ? { length: train.length, [Symbol.iterator]: () => train.batches(gen)[Symbol.iterator]() }
+    : new DataLoader(new TensorDataset(...[train.x, train.y, ...(trainLengths ? [trainLengths] : [])]), { batchSize, shuffle: opts.shuffle ?? true, generator: gen });
   if (loader.length === 0) throw new TrainingError('fit: the training set is empty');
   const opt = makeOptimizer(model, opts);
   if (opts.lrSchedule !== undefined && opts.lrSchedule !== 'constant' && opts.lrSchedule !== 'cosine') {
@@ -161,9 +180,10 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
   const monitoredSet = val ? 'validation' : 'training';
 
   // epoch 0: the initial weights are a candidate like any epoch's, so "kept the initial weights" is exact
+  const measure = (set: XY | StreamXY) => (isStream(set) ? evaluateStream(model, set, objective, gen, set.outputToTarget ?? toTarget) : evaluate(model, set, objective, set.outputToTarget ?? toTarget));
   const initialLoss = {
-    train: evaluate(model, data.train, objective, data.train.outputToTarget ?? toTarget),
-    val: val ? evaluate(model, val, objective, val.outputToTarget ?? toTarget) : null,
+    train: measure(train),
+    val: val ? measure(val) : null,
   };
   const initial = initialLoss.val ?? initialLoss.train;
   const reference = Math.max(initial, floor);
@@ -195,7 +215,7 @@ export function fit(model: Trainable, data: { train: XY; val?: XY | null }, opts
     }
     const trainLoss = sum / count;
     history.train.push(trainLoss);
-    const valLoss = val ? evaluate(model, val, objective, val.outputToTarget ?? toTarget) : null;
+    const valLoss = val ? measure(val) : null;
     if (history.val && valLoss !== null) history.val.push(valLoss);
     opts.callbacks?.onEpochEnd?.({ epoch, epochs, train: trainLoss, val: valLoss });
     schedule?.step();
@@ -279,6 +299,25 @@ export function evaluate(model: Trainable, data: XY, loss: LossName | Objective 
   const v = noGrad(() => objective.loss(toTarget(model.forward(data.x, data.lengths ?? undefined)), data.y, 'mean').item());
   model.train(wasTraining);
   return v;
+}
+
+/**
+ * Mean loss per element over a streamed set (the sum of the batches' summed losses over the
+ * elements counted): the same quantity as `evaluate`, summed batch by batch.
+ */
+export function evaluateStream(model: Trainable, data: StreamXY, loss: LossName | Objective = 'mse', gen: Generator = new Generator(0), toTarget: (o: Tensor) => Tensor = (o) => o): number {
+  const objective = typeof loss === 'string' ? lossOf(loss) : loss;
+  const wasTraining = model.training;
+  model.eval();
+  let sum = 0, count = 0;
+  noGrad(() => {
+    for (const [xb, yb] of data.batches(gen)) {
+      sum += objective.loss(toTarget(model.forward(xb!)), yb!, 'sum').item();
+      count += objective.count(yb!);
+    }
+  });
+  model.train(wasTraining);
+  return count === 0 ? NaN : sum / count;
 }
 
 function makeOptimizer(model: Module, opts: FitOptions): Optimizer<object> {
