@@ -39,7 +39,7 @@ import { noGrad } from '../autograd/grad-mode.js';
 import { Generator } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { fit, NonFiniteError, type FitOptions, type FitResult, type Trainable } from '../train/fit.js';
-import { RecurrentNet, TUTORIAL_DEFAULTS } from '../models/neural.js';
+import { type NeuralOptions, RecurrentNet, TUTORIAL_DEFAULTS } from '../models/neural.js';
 import { calendarFeatures, calendarNames, checkCalendar, type CalendarFeature } from './calendar.js';
 import { runExperiment } from './experiment.js';
 import { backtest, backtestPlan, type Retrain } from './backtest.js';
@@ -49,20 +49,12 @@ import type { EpochRecord, Forecaster } from './types.js';
 export const GLOBAL_CELLS = ['mlp', 'rnn', 'lstm', 'gru'] as const;
 export type GlobalCell = (typeof GLOBAL_CELLS)[number];
 
-export interface GlobalOptions {
+/** The single-series networks' options that a global model takes too (same meanings and defaults). */
+type SharedNeuralOptions = Pick<NeuralOptions, 'seqLen' | 'hidden' | 'layers' | 'dropout' | 'epochs' | 'lr' | 'batchSize' | 'seed' | 'reduction' | 'optimizer' | 'callbacks'>;
+
+export interface GlobalOptions extends SharedNeuralOptions {
   /** F, the known-future covariate columns read at every step (default 0). */
   futureSize?: number;
-  seqLen?: number;
-  hidden?: number;
-  layers?: number;
-  dropout?: number;
-  epochs?: number;
-  lr?: number;
-  batchSize?: number;
-  seed?: number;
-  reduction?: 'mean' | 'sum';
-  optimizer?: FitOptions['optimizer'];
-  callbacks?: FitOptions['callbacks'];
 }
 
 /** One series on the model's axis: the scaled target and its F future covariate columns (at least as long). */

@@ -347,15 +347,7 @@ function forecasterFromConfig(f: Fields, read: ModelReader, source: string, weig
   const fill = c.fill === undefined || c.fill === null ? null : f.oneOf('fill', FILL_MODES);
   const out: SavedForecaster = { kind: 'forecaster', model: null as unknown as Forecaster, columns, target, inputs, scalers, fill };
   if (c.transforms !== undefined) out.transforms = transformsOf(f);
-  const trainedOn = f.object('trainedOn', true);
-  if (trainedOn) {
-    const t = new Fields(`${f.where} "trainedOn"`, trainedOn);
-    out.trainedOn = { points: t.int('points', 0, Number.MAX_SAFE_INTEGER), first: t.str('first', 100), last: t.str('last', 100) };
-  }
-  const test = f.object('test', true);
-  if (test) out.test = Object.fromEntries(Object.entries(test).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
-  const training = f.object('training', true);
-  if (training) out.training = training;
+  readProvenance(f, out);
   const options = f.object('options')!;
   const o = new Fields(`${f.where} "options"`, options);
   switch (model) {
@@ -472,6 +464,12 @@ function panelFromConfig(f: Fields, read: ModelReader, source: string, weights: 
     kind: 'forecaster', model: panelModelView(g), columns, target, inputs, scalers: [], fill,
     panel: { model: g, idColumn, ids, futureColumns, calendar: calendar as CalendarFeature[], scalers },
   };
+  readProvenance(f, out);
+  return out;
+}
+
+/** What a forecaster was trained on and scored (optional fields of config.json), onto `out`. */
+function readProvenance(f: Fields, out: SavedForecaster): void {
   const trainedOn = f.object('trainedOn', true);
   if (trainedOn) {
     const t = new Fields(`${f.where} "trainedOn"`, trainedOn);
@@ -481,7 +479,6 @@ function panelFromConfig(f: Fields, read: ModelReader, source: string, weights: 
   if (test) out.test = Object.fromEntries(Object.entries(test).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
   const training = f.object('training', true);
   if (training) out.training = training;
-  return out;
 }
 
 /** The optional "transforms" list: at most 64 well-formed entries (see transformEntryError). */
