@@ -11,14 +11,17 @@ function reason(e: unknown): string {
   return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (e as Error).message;
 }
 
-/** The file's size in bytes; a one-line DataError when it cannot be read. */
-export function fileSize(file: string, where = 'CSV'): number {
-  let fd: number;
+function openForReading(file: string, where: string): number {
   try {
-    fd = openSync(file, 'r');
+    return openSync(file, 'r');
   } catch (e) {
     throw new DataError(`${where}: cannot read ${file}: ${reason(e)}`);
   }
+}
+
+/** The file's size in bytes; a one-line DataError when it cannot be read. */
+export function fileSize(file: string, where = 'CSV'): number {
+  const fd = openForReading(file, where);
   try {
     return fstatSync(fd).size;
   } finally {
@@ -28,12 +31,7 @@ export function fileSize(file: string, where = 'CSV'): number {
 
 /** The text of `file` in pieces; a NUL byte (a binary file) or invalid UTF-8 is a one-line error with its byte offset. */
 export function* fileTextChunks(file: string, where = 'CSV', chunkBytes = 1 << 16): Generator<string> {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (e) {
-    throw new DataError(`${where}: cannot read ${file}: ${reason(e)}`);
-  }
+  const fd = openForReading(file, where);
   try {
     if (fstatSync(fd).isDirectory()) throw new DataError(`${where}: cannot read ${file}: is a directory`);
     const buf = Buffer.allocUnsafe(chunkBytes);
