@@ -77,10 +77,14 @@ export function englishInto(raw: string, withLemmas: boolean, sink: TokenSink): 
 
 const lexPiece: PieceReader = (piece, attachedStart, out) => lexTokens(piece, attachedStart, out);
 
-// A cut piece goes to the sink only once its lemmas are known to be context-free (else wink reads it).
+// A cut piece, or a text longer than MAX_RUN read whole, goes to the sink only once its lemmas are
+// known to be context-free (else wink reads it). A text of MAX_RUN or less (a line of prose) goes
+// straight to wink, as does a long one with a bare word whose lemma tagging may change (RE_BARE_WORD:
+// 'sat' may be 'sit'), found before anything is lexed; either way the tokens and lemmas are wink's.
 const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
-  if (!cut) return readInto(piece, attachedStart, true, sink);
-  const out = pieceTokens;
+  if (!cut && (piece.length <= MAX_RUN || hasTaggedBareWord(piece))) return readInto(piece, attachedStart, true, sink);
+  // A cut piece has at most MAX_RUN tokens (a reused buffer); a long uncut text gets its own.
+  const out = cut ? pieceTokens : new TokenBuffer();
   out.clear();
   const seen = { expansion: false };
   lexTokens(piece, attachedStart, out, seen);
@@ -98,6 +102,19 @@ const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
   }
   readInto(piece, attachedStart, true, sink);
 };
+
+// A word of ASCII letters between whitespace (or the text's ends). Only a hint: whether such a
+// word is one token is wink's business; a word that fails here only sends the text to wink.
+const RE_BARE_WORD = /(?<![^ \n\r\t])[A-Za-z]+(?![^ \n\r\t])/g;
+
+/** Whether a bare word of `text` has a lemma some tagging may change (wink must read it). */
+function hasTaggedBareWord(text: string): boolean {
+  RE_BARE_WORD.lastIndex = 0;
+  for (let m = RE_BARE_WORD.exec(text); m !== null; m = RE_BARE_WORD.exec(text)) {
+    if (contextFreeLemma(m[0]) === undefined) return true;
+  }
+  return false;
+}
 
 function tokenObjects(): TokenSink & { tokens: WinkToken[] } {
   const tokens: WinkToken[] = [];
@@ -138,6 +155,10 @@ function contextFreeLemma(token: string): string | undefined {
 function readContextFreeLemma(token: string): string | null {
   const lower = token.toLowerCase();
   if (!isModelLexeme(token) && !isModelLexeme(lower)) return unchangedByTagging(lower) ? lower : null;
+  // Most words whose lemma tagging changes are caught here, without a wink document. A word this
+  // turns away (its normal could in principle be a mapped spelling that tagging leaves alone) only
+  // goes to wink's tagger: wink's lemmas are the reference either way.
+  if (!unchangedByTagging(lower)) return null;
   const n = getNlp(true);
   const its = n.its as unknown as Record<string, ItsFunction<unknown>>;
   const doc = n.readDoc(token);
