@@ -11,21 +11,27 @@
 //    complete model or the new one, never a mixture and never an absent DIR.
 //  - anything else (a file, a symlink, a device, a folder with other content and no marker) is
 //    refused with one line and left untouched.
+// Writing FILE.safetensors (a path ending in `.safetensors`): one file, the weights with config.json
+// in the header's `__metadata__` (./model-bundle.ts), written to `.<name>.rnnkit-tmp-<pid>-<hex>`
+// beside it and renamed onto it. An existing FILE is replaced only when it is one of ours (a
+// safetensors file whose metadata carries the model marker and config); a user's file, another
+// safetensors file, a directory or a symlink is refused with one line and left untouched.
 // A killed save leaves only names that are ours: temporary folders beside DIR, marked by
 // `.rnnkit-tmp` until they have become DIR (removed by the next save to DIR once their process is gone) or unreferenced weight and temp files inside DIR (removed by the
 // next save into DIR). Only one writer per directory at a time is supported.
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, rmdirSync, unlinkSync, writeSync,
+  closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, rmdirSync, unlinkSync, writeSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ValueError } from '../errors.js';
 import { checkMemory, formatBytes } from '../memory.js';
-import { modelFromSafetensors } from './model-bundle.js';
+import { CONFIG_KEY, modelFromSafetensors, modelToSafetensors } from './model-bundle.js';
 import {
   isModelConfig, type LoadModelOptions, MAX_CONFIG_BYTES, modelFromFiles, type ModelFiles, modelToFiles, referencedFiles, type SavedModel,
 } from './model-dir.js';
+import { parseHeader, readHeaderLength } from './safetensors.js';
 
 const TMP_MARK = '.rnnkit-tmp';
 const INNER_TMP = /^\.rnnkit-tmp-(\d+)-[0-9a-f]+-/;
@@ -71,6 +77,7 @@ export type SaveTarget = 'create' | 'replace';
  * before a long training run, so a refusal comes first; `saveModel` checks again.
  */
 export function checkModelTarget(dir: string, option = 'model directory'): SaveTarget {
+  if (isModelFilePath(dir)) return checkModelFileTarget(dir, option);
   const path = resolve(dir);
   const st = lstatOrNull(path);
   if (st === null) {
@@ -93,6 +100,100 @@ export function checkModelTarget(dir: string, option = 'model directory'): SaveT
   if (entries.length === 0) return 'create';
   if (ourConfig(path) === null) refuse(`a folder with other content (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}) and no rnnkit model in it`);
   return 'replace';
+}
+
+/** A save path that names one file (`*.safetensors`) rather than a model directory. */
+export function isModelFilePath(path: string): boolean {
+  return path.endsWith('.safetensors');
+}
+
+/**
+ * True when `path` is a regular file in the one-file model format: a safetensors header whose
+ * `__metadata__` has one of our format markers and a config.json with the model marker (what
+ * modelFromSafetensors reads). Reads the header only.
+ */
+function isOurModelFile(path: string, size: number): boolean {
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const prefix = Buffer.alloc(8);
+    if (readSync(fd, prefix, 0, 8, 0) !== 8) return false;
+    const headerLen = readHeaderLength(prefix, size, path);
+    const header = Buffer.alloc(headerLen);
+    if (readSync(fd, header, 0, headerLen, 8) !== headerLen) return false;
+    const { metadata } = parseHeader(header, size - 8 - headerLen, path);
+    const config = Object.prototype.hasOwnProperty.call(metadata, CONFIG_KEY) ? metadata[CONFIG_KEY]! : null;
+    // the metadata's format is ours ("rnnkit-model", or "rnnkit-lm" that a language model's weights carry) and so is the embedded config
+    return isModelConfig({ format: metadata.format }) && config !== null && config.length <= MAX_CONFIG_BYTES && isModelConfig(JSON.parse(config));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** checkModelTarget for a one-file model: 'create' (absent) or 'replace' (an rnnkit model file). */
+function checkModelFileTarget(file: string, option: string): SaveTarget {
+  const path = resolve(file);
+  const st = lstatOrNull(path);
+  if (st === null) {
+    const parent = lstatOrNull(dirname(path));
+    if (parent !== null && !parent.isDirectory()) throw new ValueError(`${option} ${file}: ${dirname(path)} is not a directory`);
+    return 'create';
+  }
+  const refuse = (what: string): never => {
+    throw new ValueError(`${option} ${file}: refusing to write there, it is ${what}; only a model file rnnkit wrote (a .safetensors file with the rnnkit model marker in its metadata) is replaced. Choose another path, or move it away yourself`);
+  };
+  if (st.isSymbolicLink()) refuse('a symbolic link');
+  if (st.isDirectory()) refuse('a directory');
+  if (!st.isFile()) refuse('not a regular file (a device, socket or pipe)');
+  if (!isOurModelFile(path, st.size)) refuse('a file that is not an rnnkit model file (no rnnkit model marker in its safetensors metadata)');
+  return 'replace';
+}
+
+/** Removes `.<name>.rnnkit-tmp-<pid>-<hex>` files beside `file` left by killed saves of a one-file model. */
+function removeStaleFileSiblings(file: string): void {
+  const parent = dirname(file);
+  const prefix = `.${basename(file)}.rnnkit-tmp-`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix)) continue;
+    const m = /^(\d+)-[0-9a-f]+$/.exec(n.slice(prefix.length));
+    if (!m || pidAlive(Number(m[1]))) continue;
+    const p = join(parent, n);
+    if (lstatOrNull(p)?.isFile()) unlinkSync(p);
+  }
+}
+
+/**
+ * Writes a one-file model (./model-bundle.ts) to `file`: a temporary file beside it, then a rename
+ * onto it. Refuses anything at `file` that is not an rnnkit model file (see checkModelFileTarget).
+ */
+function writeModelFile(file: string, bytes: Uint8Array, option: string): SaveTarget {
+  const path = resolve(file);
+  const target = checkModelFileTarget(file, option);
+  const tmp = join(dirname(path), `.${basename(path)}.rnnkit-tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    removeStaleFileSiblings(path);
+    try {
+      writeDurably(tmp, bytes);
+      renameSync(tmp, path); // onto an absent path or our own model file: atomic
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    fsyncDir(dirname(path));
+    return target;
+  } catch (e) {
+    if (e instanceof ValueError) throw e;
+    throw new ValueError(`cannot write ${option} ${file}: ${why(e)}`);
+  }
 }
 
 function pidAlive(pid: number): boolean {
@@ -216,8 +317,12 @@ export function writeModelFiles(dir: string, files: ModelFiles, option = 'model 
   }
 }
 
-/** Saves a model directory (see `checkModelTarget` for what may be replaced). */
+/**
+ * Saves a model directory, or one model file when `dir` ends in `.safetensors` (see
+ * `checkModelTarget` for what may be replaced).
+ */
 export function saveModel(dir: string, model: SavedModel, option = 'model directory'): SaveTarget {
+  if (isModelFilePath(dir)) return writeModelFile(dir, modelToSafetensors(model), option);
   return writeModelFiles(dir, modelToFiles(model), option);
 }
 
