@@ -116,7 +116,7 @@ export function registerClassifyCommands(program: Command, io: ClassifyCliIO): v
     .option('--shift <k>', 'augment images read as rows: random shifts of up to k pixels per axis', intOption('shift', 0), 0)
     .option('--patience <n>', 'early stopping: stop after n epochs without a better validation loss (needs --val)', intOption('patience'))
     .option('--seed <n>', 'seed for the initial weights, the splits and the batches', intOption('seed', 0), 0)
-    .option('--save <dir>', 'model directory to write')
+    .option('--save <path>', 'model directory to write, or one model file when the path ends in .safetensors')
     .option('--out <dir>', 'report directory (loss, accuracy and confusion charts, report.html, results.json)')
     .option('--json', 'print one JSON object on stdout')
     .option('-q, --quiet', 'no progress bar and no per-epoch lines'))

@@ -90,7 +90,7 @@ export function registerLmCommands(program: Command, io: LmCliIO): void {
     .option('--lowercase', 'lower-case the text first')
     .option('--lang <lang>', 'zh, en or auto (word level: jieba for Chinese, wink-nlp for English)', choiceOption('lang', ['zh', 'en', 'auto'] as const), 'auto')
     .option('--seed <n>', 'seed for the initial weights and the batch partitions', intOption('seed', 0), 0)
-    .requiredOption('--out <dir>', 'model directory to write (config.json, weights.safetensors)')
+    .requiredOption('--out <path>', 'model directory to write (config.json, weights-<id>.safetensors), or one model file when the path ends in .safetensors')
     .option('--json', 'print one JSON object on stdout')
     .option('-q, --quiet', 'no progress bar and no per-epoch lines')
     .action((file: string, o: TrainFlags) => trainCommand(file, o, io));
