@@ -20,7 +20,7 @@ import { checkReportDir, readTextFile, REPORT_FORMAT, checkOutputFile, writeFile
 import { choiceOption, countOrFraction, floatOption, intOption, listOption, nonNegative } from './options.js';
 import { progressBar } from './progress.js';
 import { downsampleNote, downsampleSeries, lttb, type ChartSeries } from '../plot/lttb.js';
-import { runStreamTrain, STREAM_BYTES, wantsStream } from './train-stream.js';
+import { runStreamTrain, SHUFFLE_BUFFER, STREAM_BYTES, wantsStream } from './train-stream.js';
 import { dataFiles, isPanelRun, runPanelForecast, runPanelTrain, type PanelForecastFlags, type PanelTrainFlags } from './global.js';
 
 type Out = (s: string) => void;
@@ -356,8 +356,9 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
     .option('--save <dir>', 'write the trained model directory here')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
-    .option('--stream', `read the CSV row by row in two passes, in memory that does not grow with the file (--model ar, one column; the default for such a run on a file of ${STREAM_BYTES / 2 ** 20} MiB or more)`)
-    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: TrainModel; fill?: data.FillMode; save?: string; out: string; stream?: boolean }) => {
+    .option('--stream', `read the CSV row by row, in memory that does not grow with the file (ar, rnn, lstm, gru, mlp; one column; the default for an ar run on a file of ${STREAM_BYTES / 2 ** 20} MiB or more); a neural model reads the file once per epoch, shuffling its windows through a buffer`)
+    .option('--shuffle-buffer <n>', `--stream, neural models: training windows held for shuffling (default ${SHUFFLE_BUFFER}; 0 keeps the time order)`, intOption('shuffle-buffer', 0))
+    .action(async (o: ModelFlags & { data: string; column?: string[]; target?: string; model: TrainModel; fill?: data.FillMode; save?: string; out: string; stream?: boolean; shuffleBuffer?: number }) => {
       // several series or known-future covariates: one global model (src/cli/global.ts)
       if (isPanelRun(o as unknown as PanelTrainFlags)) return runPanelTrain(o as unknown as PanelTrainFlags, io);
       // a file too large to hold, or --stream: src/cli/train-stream.ts (issue 14)

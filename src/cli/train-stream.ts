@@ -18,7 +18,8 @@ import { LttbSampler, type ChartSeries } from '../plot/lttb.js';
 import { ARLeastSquares, type ARForecaster } from '../models/ar.js';
 import { CliError } from './errors.js';
 import { checkReportDir } from './fs.js';
-import { CHART_POINTS, checkProbabilistic, makeModel, printHuman, REPORT_FILES, summarize, transformSpecs, writeReport, type CliIO, type ModelFlags } from './forecast.js';
+import { progressBar } from './progress.js';
+import { CHART_POINTS, checkModelSize, checkProbabilistic, makeModel, type ModelName, printHuman, REPORT_FILES, summarize, transformSpecs, writeReport, type CliIO, type ModelFlags } from './forecast.js';
 
 /** Files this large take the streamed path without --stream (when the run is one it does). */
 export const STREAM_BYTES = 16 * 2 ** 20;
@@ -32,25 +33,32 @@ export interface StreamTrainFlags extends ModelFlags {
   save?: string;
   out: string;
   stream?: boolean;
+  shuffleBuffer?: number;
 }
 
 /** Why this run cannot be streamed, or null when it can. */
 function cannotStream(o: StreamTrainFlags): string | null {
-  if (o.model !== 'ar') return `--model ${o.model} trains from memory; --stream does --model ar (a streamed neural run is not implemented yet)`;
+  if (!STREAM_MODELS.has(o.model)) return `--model ${o.model} trains from memory; --stream does ar, rnn, lstm, gru and mlp`;
+  if (o.model !== 'ar' && (o.quantiles || o.likelihood || (o.outputSteps ?? 1) > 1)) return `--stream trains a point ${o.model} only (no --quantiles, --likelihood or --output-steps yet)`;
   if (typeof o.data !== 'string') return '--stream reads one --data file';
   if (o.column && o.column.length > 1) return '--stream reads one column (ar uses the target only): give one --column';
   if (transformSpecs(o).length > 0) return '--stream does not apply --log, --detrend or differences yet';
   return null;
 }
 
-/** Whether `train` takes the streamed path: --stream, or a large file for a run it can do. */
+const STREAM_MODELS = new Set(['ar', 'rnn', 'lstm', 'gru', 'mlp']);
+/** Training windows a streamed neural run holds for shuffling (--shuffle-buffer; 0: time order). */
+export const SHUFFLE_BUFFER = 10_000;
+
+/** Whether `train` takes the streamed path: --stream, or a large file for an AR run (a neural run streams only with --stream: its shuffle order differs from the in-memory run's). */
 export function wantsStream(o: StreamTrainFlags): boolean {
+  if (o.shuffleBuffer !== undefined && !o.stream) throw new CliError('--shuffle-buffer applies to a streamed neural run: add --stream');
   if (o.stream) {
     const why = cannotStream(o);
     if (why) throw new CliError(why);
     return true;
   }
-  if (cannotStream(o) !== null) return false;
+  if (cannotStream(o) !== null || o.model !== 'ar') return false;
   return fileSize(o.data as string, '--data') >= STREAM_BYTES;
 }
 
@@ -78,11 +86,16 @@ function sparse<T>(n: number): T[] {
   });
 }
 
+/** Test windows predicted per forward pass by a streamed neural run. */
+const PREDICT_CHUNK = 4096;
+type NeuralFitStream = (train: () => Iterable<number>, val: (() => Iterable<number>) | null, opts: { trainValues: number; shuffleBuffer?: number }) => forecast.EpochRecord[];
+
 export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<void> {
   const file = o.data as string;
   if (o.save) checkModelTarget(o.save, '--save');
   checkReportDir(resolve(o.out), REPORT_FILES, '--out');
   checkProbabilistic(o.model, o, false);
+  if (o.model !== 'ar') checkModelSize(o.model as ModelName, o, 1);
   const readOpts = { columns: o.column, target: o.target ?? o.column?.[0], fill: o.fill };
   const rows = () => seriesFileRows(file, readOpts);
 
@@ -97,14 +110,20 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
   const info = r1.value;
   const target = info.target;
   const col = info.columns.indexOf(target);
-  const f: ModelFlags = { ...o, val: 0, scaler: 'none' };
+  // AR is fitted unscaled on everything before the test span (as in memory); a neural model gets
+  // a validation span and a scaler fitted on its training span
+  const neural = o.model !== 'ar';
+  const f: ModelFlags = neural ? o : { ...o, val: 0, scaler: 'none' };
   const p = f.seqLen;
-  const split = data.timeSplit(n, { test: f.test, val: 0, minTrain: p + 1 });
-  const valEnd = split.val[1];
+  const split = data.timeSplit(n, { test: f.test, val: f.val, minTrain: p + 1 });
+  const trainEnd = split.train[1], valEnd = split.val[1];
   const steps = f.steps;
 
-  // pass 2: fit, keep what the predictions, metrics and report read
-  const ar = makeModel('ar', f, 1) as ARForecaster;
+  // pass 2: fit AR (or the scaler's sums), keep what the predictions, metrics and report read
+  const bar = progressBar(o.model, !o.quiet && !o.json);
+  const model = makeModel(o.model as ModelName, f, 1, bar.onProgress);
+  const ar = model as ARForecaster;
+  let sum = 0, lo = Infinity, hi = -Infinity;
   const persistence = new models.PersistenceForecaster();
   const ls = new ARLeastSquares(p);
   const season = f.season;
@@ -115,12 +134,17 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
   const dates = sparse<string>(n), values = sparse<number>(n);
   const lastDates = 64;
   const sampler = new LttbSampler<string>(n, CHART_POINTS);
-  let i = 0;
+  let i = 0, fitSecondsNeural = 0;
   const t0 = Date.now();
   for (const row of rows()) {
     const v = row.values[col]!;
+    if (neural && i < trainEnd) {
+      sum += v;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
     if (i < valEnd) {
-      ls.push(v);
+      if (!neural) ls.push(v);
       if (i >= season) scaleSum += Math.abs(v - ring[i % season]!);
       ring[i % season] = v;
     }
@@ -139,51 +163,96 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
     dates[sampler.indices[k]!] = sampler.payloads[k]!;
     values[sampler.indices[k]!] = sampler.ys[k]!;
   }
-  const fit = ls.solve();
-  ar.intercept = fit.intercept;
-  ar.coef = fit.coef;
-  ar.sigma2 = fit.sigma2;
-  const fitSeconds = (Date.now() - t0) / 1000;
-  persistence.fit(tail.slice(0, valEnd - keepFrom));
+  // the column's values [from, to) read afresh (a neural run reads the file once per epoch)
+  const column = function* (from: number, to: number, map: (v: number) => number): Generator<number> {
+    let j = 0;
+    for (const row of rows()) {
+      if (j >= to) break;
+      if (j >= from) yield map(row.values[col]!);
+      j++;
+    }
+  };
+  let scaler: data.Scaler;
+  let hist: forecast.EpochRecord[] = [];
+  if (neural) {
+    // the scaler as in memory (StandardScaler/MinMaxScaler.fit, same sums in the same order) on [0, trainEnd)
+    scaler = data.makeScaler(f.scaler);
+    if (scaler instanceof data.StandardScaler) {
+      const mean = sum / trainEnd;
+      let ss = 0;
+      for (const v of column(0, trainEnd, (x) => x)) ss += (v - mean) ** 2;
+      scaler.mean = mean;
+      scaler.std = Math.sqrt(ss / trainEnd);
+    } else if (scaler instanceof data.MinMaxScaler) {
+      scaler.min = lo;
+      scaler.max = hi;
+    }
+    const sc = scaler;
+    const z = (x: number) => sc.transform([x])[0]!;
+    const t1 = Date.now();
+    try {
+      hist = (model as unknown as { fitStream: NeuralFitStream }).fitStream(() => column(0, trainEnd, z), valEnd > trainEnd ? () => column(trainEnd - p, valEnd, z) : null, { trainValues: trainEnd, shuffleBuffer: o.shuffleBuffer ?? SHUFFLE_BUFFER });
+    } finally {
+      bar.stop();
+    }
+    fitSecondsNeural = (Date.now() - t1) / 1000;
+  } else {
+    const fit = ls.solve();
+    ar.intercept = fit.intercept;
+    ar.coef = fit.coef;
+    ar.sigma2 = fit.sigma2;
+    scaler = new data.IdentityScaler().fit(tail);
+  }
+  const fitSeconds = neural ? fitSecondsNeural : (Date.now() - t0) / 1000;
+  // the models read the scaled tail (index j is time keepFrom + j), as in memory; persistence too
+  const zt = scaler.transform(tail);
+  persistence.fit(zt.slice(0, valEnd - keepFrom));
 
-  // predictions over the test span from the kept tail: index j of `tail` is time keepFrom + j
+  // predictions over the test span from the kept tail
   const start = valEnd - keepFrom;
   const testActual = tail.slice(start);
   if (valEnd <= season) throw new CliError(`--season ${season}: the in-sample series has ${valEnd} points; MASE needs more than ${season}`);
   const q = scaleSum / (valEnd - season);
-  const scaler = new data.IdentityScaler().fit(testActual);
   const chain = new forecast.TransformChain([]);
+  // a neural model's one-step predictions in chunks: one batch of all test windows would hold [W, L, hidden] activations
+  const oneStep = (m: forecast.Forecaster): number[] => {
+    if (m !== model || !neural) return m.predictOneStep(zt, start);
+    const outp: number[] = [];
+    for (let k = start; k < zt.length; k += PREDICT_CHUNK) for (const v of m.predictOneStep(zt.slice(k - p, Math.min(zt.length, k + PREDICT_CHUNK)), p)) outp.push(v);
+    return outp;
+  };
   const result = (m: forecast.Forecaster): forecast.ModelResult => {
-    const predictions = m.predictOneStep(tail, start);
-    const fore = steps ? m.forecast(tail, steps) : [];
+    const predictions = scaler.inverseTransform(oneStep(m));
+    const fore = steps ? scaler.inverseTransform(m.forecast(zt, steps)) : [];
     let intervals: forecast.ModelIntervals | null = null;
     if (forecast.isProbabilistic(m) && m.levels) {
       intervals = {
         levels: [...m.levels],
-        predictions: m.predictOneStepQuantiles(tail, start),
-        forecast: steps ? m.forecastQuantiles(tail, steps) : m.levels.map(() => []),
+        predictions: m.predictOneStepQuantiles(zt, start).map((qs) => scaler.inverseTransform(qs)),
+        forecast: steps ? m.forecastQuantiles(zt, steps).map((qs) => scaler.inverseTransform(qs)) : m.levels.map(() => []),
       };
     }
     const pm = forecast.metrics(testActual, predictions);
+    const trained = m === model && neural;
     return {
       name: m.name,
       test: { ...pm, mase: q === 0 ? NaN : pm.mae / q, ...(intervals ? forecast.intervalMetrics(testActual, { levels: intervals.levels, values: intervals.predictions }) : {}) },
-      intervals, history: { train: [], val: [] }, predictions, forecast: fore,
-      fitSeconds: m === ar ? fitSeconds : 0, inputs: [target], message: m.fitMessage ?? null,
-      diverged: false, divergedAtEpoch: null, keptEpoch: null,
+      intervals, history: trained ? { train: hist.map((h) => h.train), val: hist.map((h) => h.val) } : { train: [], val: [] }, predictions, forecast: fore,
+      fitSeconds: m === model ? fitSeconds : 0, inputs: [target], message: m.fitMessage ?? null,
+      diverged: m.fitOutcome?.diverged ?? false, divergedAtEpoch: m.fitOutcome?.divergedAtEpoch ?? null, keptEpoch: m.fitOutcome?.keptEpoch ?? null,
     };
   };
   const out: Record<string, forecast.ModelResult> = Object.create(null);
-  out[ar.name] = result(ar);
+  out[model.name] = result(model);
   out[persistence.name] = result(persistence);
   const res: forecast.ExperimentResult = { split, scaler, scalers: [scaler], columns: [target], transforms: chain, models: out };
 
   const columns = [target];
   let saved: string | null = null;
   if (o.save) {
-    const m = out[ar.name]!;
+    const m = out[model.name]!;
     saveModel(o.save, {
-      kind: 'forecaster', model: ar, columns, target, inputs: m.inputs, scalers: [scaler], fill: o.fill ?? null, transforms: chain.toJSON(),
+      kind: 'forecaster', model, columns, target, inputs: m.inputs, scalers: [scaler], fill: o.fill ?? null, transforms: chain.toJSON(),
       trainedOn: { points: n, first: dates[0]!, last: dates[n - 1]! },
       test: { ...m.test },
       training: { seqLen: o.seqLen, hidden: o.hidden, layers: o.layers, dropout: o.dropout, season: o.season, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, seed: o.seed, diverged: false, divergedAtEpoch: null, keptEpoch: null, message: m.message },

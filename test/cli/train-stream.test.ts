@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { Generator } from '../../src/tensor/random.js';
+import { runExperiment } from '../../src/forecast/experiment.js';
+import { GRUForecaster, LSTMForecaster, MLPForecaster, RNNForecaster } from '../../src/models/neural.js';
+import { PersistenceForecaster } from '../../src/models/persistence.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rnnkit-stream-'));
 async function rnnkit(...args: string[]) {
@@ -62,17 +65,50 @@ describe('train --stream', () => {
     const dir = tmp();
     const data = csv(dir, 50);
     for (const [extra, msg] of [
-      [['--model', 'lstm'], '--model lstm trains from memory; --stream does --model ar (a streamed neural run is not implemented yet)'],
+      [['--model', 'seasonal-naive'], '--model seasonal-naive trains from memory; --stream does ar, rnn, lstm, gru and mlp'],
+      [['--model', 'lstm', '--quantiles', '0.1,0.9'], '--stream trains a point lstm only (no --quantiles, --likelihood or --output-steps yet)'],
       [['--model', 'ar', '--difference', '1'], '--stream does not apply --log, --detrend or differences yet'],
     ] as const) {
       const r = await rnnkit('train', '--data', data, ...extra, '--stream', '--out', join(dir, 'o'), '-q');
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`rnnkit: ${msg}\n`);
     }
+    const nb = await rnnkit('train', '--data', data, '--model', 'rnn', '--shuffle-buffer', '5', '--out', join(dir, 'o'), '-q');
+    expect([nb.code, nb.stderr]).toEqual([2, 'rnnkit: --shuffle-buffer applies to a streamed neural run: add --stream\n']);
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'date,y\n2020-01-01,1\n2020-01-02,"1"2\n');
     const r = await rnnkit('train', '--data', bad, '--model', 'ar', '--stream', '--out', join(dir, 'o'), '-q');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`rnnkit: ${bad}: row 3, column "y": text after the closing quote in "1"2 (inside quotes, write a quote as "")\n`);
   });
+
+  const neural = { rnn: RNNForecaster, lstm: LSTMForecaster, gru: GRUForecaster, mlp: MLPForecaster };
+  for (const [name, Make] of Object.entries(neural)) {
+    it(`${name}: in time order (--shuffle-buffer 0) the streamed run's results equal runExperiment's with shuffle off (predictions, forecast, metrics exactly; losses to 1e-5)`, async () => {
+      const dir = tmp();
+      const data = csv(dir, 160);
+      const opts = { seqLen: 4, hidden: 5, layers: 1, dropout: 0, epochs: 2, lr: 0.01, batchSize: 8, seed: 1 };
+      const r = await rnnkit('train', '--data', data, '--model', name, '--fill', 'ffill', '--seq-len', '4', '--hidden', '5', '--epochs', '2', '--lr', '0.01', '--batch-size', '8', '--seed', '1',
+        '--test', '30', '--val', '20', '--steps', '3', '--season', '7', '--stream', '--shuffle-buffer', '0', '--out', join(dir, 's'), '-q', '--json');
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      const got = JSON.parse(readFileSync(join(dir, 's', 'results.json'), 'utf8'));
+      // the same values in memory: the CSV's rows, row 7 forward-filled
+      const values = readFileSync(data, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[1]!);
+      const ys = values.map((v, i) => (v === '.' ? Number(values[i - 1]) : Number(v)));
+      const want = runExperiment(ys, [new Make({ ...opts, shuffle: false }), new PersistenceForecaster()], { test: 30, val: 20, scaler: 'standard', forecastSteps: 3, minTrain: 5, targetName: 'y', season: 7 });
+      expect(got.streamed).toBe(true);
+      for (const m of [name, 'persistence']) {
+        const a = want.models[m]!, b = got.models[m];
+        // results.json holds 6 significant digits
+        const r6 = (x: number) => Number(x.toPrecision(6));
+        expect(b.predictions).toEqual(a.predictions.map(r6));
+        expect(b.forecast.map((f: { value: number }) => f.value)).toEqual(a.forecast.map(r6));
+        for (const k of ['mae', 'rmse', 'mase'] as const) expect(b.test[k]).toBe(r6(a.test[k]));
+        expect(b.history.train.length).toBe(a.history.train.length);
+        b.history.train.forEach((t: number, i: number) => expect(t).toBeCloseTo(a.history.train[i]!, 5));
+        b.history.val.forEach((t: number, i: number) => expect(t).toBeCloseTo(a.history.val[i]!, 5));
+      }
+      expect(got.models[name].history.train.length).toBe(2);
+    });
+  }
 });
