@@ -123,6 +123,25 @@ describe('rnnkit train --save FILE.safetensors', () => {
   }, 60_000);
 });
 
+describe('temporary files of killed saves', () => {
+  it('are removed by the next save to the same file when their process is gone, and only those', async () => {
+    const d = tmp();
+    const file = join(d, 'm.safetensors');
+    const deadPid = 2 ** 22 + 12345; // above pid_max's default: no such process
+    const stale = join(d, `.m.safetensors.rnnkit-tmp-${deadPid}-abcdef`);
+    writeFileSync(stale, 'partial');
+    const live = join(d, `.m.safetensors.rnnkit-tmp-${process.pid}-abcdef`); // a save still running
+    writeFileSync(live, 'in progress');
+    const other = join(d, `.m.safetensors.rnnkit-tmp-${deadPid}-notes.txt`); // not our name pattern
+    writeFileSync(other, 'mine');
+    expect((await rnnkit('train', '--data', GS10, '--model', 'ar', '--save', file, '--out', join(d, 'o'), '-q')).code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(readFileSync(live, 'utf8')).toBe('in progress');
+    expect(readFileSync(other, 'utf8')).toBe('mine');
+    expect(loadModel(file).kind).toBe('forecaster');
+  });
+});
+
 describe('lm train --out FILE.safetensors and classify train --save FILE.safetensors', () => {
   it('lm: the file generates exactly as the directory form', async () => {
     const d = tmp();
