@@ -354,7 +354,7 @@ export function registerForecastCommands(program: Command, io: CliIO): void {
     .option('--target <name>', 'the column to forecast, one of --column (default: the first); without --column it is used alone')
     .requiredOption('--model <name>', TRAIN_MODELS.join(', '), choiceOption('model', TRAIN_MODELS))
     .option('--fill <mode>', 'repair missing values: ffill, interpolate or drop', choiceOption('fill', ['ffill', 'interpolate', 'drop'] as const))
-    .option('--save <dir>', 'write the trained model directory here')
+    .option('--save <path>', 'write the trained model directory here, or one model file when the path ends in .safetensors')
     .option('--out <dir>', 'report directory', 'rnnkit-out')
     .option('--stream', `read the CSV row by row, in memory that does not grow with the file (ar, rnn, lstm, gru, mlp; one column; the default for an ar run on a file of ${STREAM_BYTES / 2 ** 20} MiB or more); a neural model reads the file once per epoch, shuffling its windows through a buffer`)
     .option('--shuffle-buffer <n>', `--stream, neural models: training windows held for shuffling (default ${SHUFFLE_BUFFER}; 0 keeps the time order)`, intOption('shuffle-buffer', 0))
