@@ -25,6 +25,18 @@ function check(o: AdamOptions, name: string): void {
   checkNonNegative(name, o, ['weightDecay']);
 }
 
+// Math.pow(β, t) for the last (β, t) seen in each slot: every parameter of a step asks for the
+// same two powers, and pow of a large t is not cheap next to a tiny parameter's update.
+const powBase = [NaN, NaN], powExp = [NaN, NaN], powVal = [NaN, NaN];
+function powCached(slot: 0 | 1, b: number, t: number): number {
+  if (powBase[slot] !== b || powExp[slot] !== t) {
+    powBase[slot] = b;
+    powExp[slot] = t;
+    powVal[slot] = Math.pow(b, t);
+  }
+  return powVal[slot]!;
+}
+
 function adamStep(theta: Data, grad: Data, state: ParamState, o: AdamOptions, decoupled: boolean, buf: (k: string) => Data): void {
   const { lr, eps, weightDecay: wd, amsgrad, maximize } = o;
   const [b1, b2] = o.betas;
@@ -32,9 +44,20 @@ function adamStep(theta: Data, grad: Data, state: ParamState, o: AdamOptions, de
   state.step = t;
   const m = buf('expAvg'), v = buf('expAvgSq');
   const vmax = amsgrad ? buf('maxExpAvgSq') : null;
-  const stepSize = lr / (1 - Math.pow(b1, t));
-  const bc2Sqrt = Math.sqrt(1 - Math.pow(b2, t));
+  const stepSize = lr / (1 - powCached(0, b1, t));
+  const bc2Sqrt = Math.sqrt(1 - powCached(1, b2, t));
   const decay = decoupled ? 1 - lr * wd : 1;
+  if (!maximize && !vmax && (decoupled ? decay === 1 : wd === 0)) {
+    // the common case, no branches in the loop: the same expressions and roundings as below
+    const c1 = 1 - b1, c2 = 1 - b2;
+    for (let i = 0; i < theta.length; i++) {
+      const g = grad[i]!;
+      m[i] = b1 * m[i]! + c1 * g;
+      v[i] = b2 * v[i]! + c2 * g * g;
+      theta[i] -= (stepSize * m[i]!) / (Math.sqrt(v[i]!) / bc2Sqrt + eps); // m, v read back: stored rounding
+    }
+    return;
+  }
   for (let i = 0; i < theta.length; i++) {
     let g = maximize ? -grad[i]! : grad[i]!;
     if (decoupled) theta[i] *= decay;

@@ -22,6 +22,9 @@ import {
 } from './sequence.js';
 import { ValueError } from '../../errors.js';
 
+/** Below this many dZ values (the JS GEMM's range) the bias gradients are summed directly. */
+const SMALL_ROW_SUM = 1 << 14;
+
 export type Nonlinearity = 'tanh' | 'relu';
 
 export interface RnnSequenceOptions extends SequenceOptions {
@@ -52,10 +55,11 @@ export function rnnSequence(
   const Y = out.data, W = wHh.data, X = x.data, Wi = wIh.data, H0 = h0.data;
 
   // z = x W_ihᵀ + (b_ih + b_hh), all steps at once
-  const Z = workBuffer('rnn.Z', x.dtype, R * H, recorded);
+  // (backward reads only the outputs Y, never Z: Z is scratch even when the op is recorded)
+  const Z = workBuffer('rnn.Z', x.dtype, R * H, false);
   if (R > 0 && (bIh !== null || bHh !== null)) {
     for (let j = 0; j < H; j++) Z[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
-    for (let r = 1; r < R; r++) Z.copyWithin(r * H, 0, H);
+    for (let k = H; k < R * H; k++) Z[k] = Z[k - H]!; // (a loop: copyWithin per row cost more at small H)
   } else Z.fill(0);
   if (R > 0 && I > 0) gemm(R, H, I, X, 0, I, 1, Wi, 0, 1, I, Z, 0, H, true, { b: resident(wIh) });
   const hint = { b: resident(wHh) };
@@ -73,23 +77,27 @@ export function rnnSequence(
 
   if (!recorded) return out;
   return record(out, 'rnnSequence', inputs, (G, acc) => {
-    const dZ = alloc(x.dtype, R * H);
+    // backward scratch (workBuffer: a backward runs to completion before the next one starts).
+    // Every row of dZ is assigned below; carry and next are the two halves of one buffer, zeroed:
     // rows a step has not reached yet (packed, forwards) keep a zero carry
-    let carry = alloc(x.dtype, BH);
-    let next = alloc(x.dtype, BH);
+    const dZ = workBuffer('rnn.dZ', x.dtype, R * H, false);
+    const CN = workBuffer('rnn.carry', x.dtype, 2 * BH, false).fill(0);
+    let carry = 0, next = BH;
     const gh0 = acc(h0);
     for (let s = T - 1; s >= 0; s--) {
       const t = rev ? T - 1 - s : s;
       const zt = rowOf(t) * H, Bt = bt(t);
       // dz_t = (∂L/∂h_t + carry) ⊙ f′, f′ from the saved output
       for (let b = 0; b < Bt; b++) {
-        const k0 = zt + b * rs * H, c0 = b * H;
-        if (relu) for (let j = 0; j < H; j++) dZ[k0 + j] = Y[k0 + j]! > 0 ? G[k0 + j]! + carry[c0 + j]! : 0;
-        else for (let j = 0; j < H; j++) { const y = Y[k0 + j]!; dZ[k0 + j] = (G[k0 + j]! + carry[c0 + j]!) * (1 - y * y); }
+        const k0 = zt + b * rs * H, c0 = carry + b * H;
+        if (relu) for (let j = 0; j < H; j++) dZ[k0 + j] = Y[k0 + j]! > 0 ? G[k0 + j]! + CN[c0 + j]! : 0;
+        else for (let j = 0; j < H; j++) { const y = Y[k0 + j]!; dZ[k0 + j] = (G[k0 + j]! + CN[c0 + j]!) * (1 - y * y); }
       }
-      // carry into the previous step: dz_t W_hh; rows that started from h0 hand it to h0
-      gemm(Bt, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, next, 0, H, false, hint);
-      if (gh0) for (let k = fromPrevious(l, s, t) * H; k < Bt * H; k++) gh0[k] += next[k]!;
+      // carry into the previous step: dz_t W_hh; rows that started from h0 hand it to h0 (at the
+      // first step processed every row did, so without an h0 gradient the product is not needed)
+      if (s === 0 && !gh0) break;
+      gemm(Bt, H, H, dZ, zt, rs * H, 1, W, 0, H, 1, CN, next, H, false, hint);
+      if (gh0) for (let k = fromPrevious(l, s, t) * H; k < Bt * H; k++) gh0[k] += CN[next + k]!;
       const tmp = carry; carry = next; next = tmp;
     }
     const gx = acc(x);
@@ -110,9 +118,20 @@ export function rnnSequence(
         gemm(H, H, B, dZ, rowOf(rev ? T - 1 : 0) * H, 1, rs * H, H0, 0, H, 1, gW, 0, H, true);
       }
     }
-    for (const b of [bIh, bHh]) {
-      const gb = b ? acc(b) : null;
-      if (gb) addRowSum(gb, dZ, R, H, gemm);
+    // db = Σ_rows dZ (the same sum for both biases). Small (below the size the WebAssembly GEMM
+    // takes), the column sums in row order, in doubles, added once: what addRowSum's 1ᵀ·dZ product
+    // computes there, without its ones vector and two calls
+    const gbI = bIh ? acc(bIh) : null, gbH = bHh ? acc(bHh) : null;
+    if (R * H >= SMALL_ROW_SUM) {
+      if (gbI) addRowSum(gbI, dZ, R, H, gemm);
+      if (gbH) addRowSum(gbH, dZ, R, H, gemm);
+    } else if (gbI || gbH) {
+      for (let j = 0; j < H; j++) {
+        let c = 0;
+        for (let k = j; k < R * H; k += H) c += dZ[k]!;
+        if (gbI) gbI[j] += c;
+        if (gbH) gbH[j] += c;
+      }
     }
   });
 }
