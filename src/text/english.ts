@@ -77,12 +77,13 @@ export function englishInto(raw: string, withLemmas: boolean, sink: TokenSink): 
 
 const lexPiece: PieceReader = (piece, attachedStart, out) => lexTokens(piece, attachedStart, out);
 
-// A cut piece, or a text longer than MAX_RUN read whole, goes to the sink only once its lemmas are
-// known to be context-free (else wink reads it). A text of MAX_RUN or less (a line of prose) goes
-// straight to wink, as does a long one with a bare word whose lemma tagging may change (RE_BARE_WORD:
-// 'sat' may be 'sit'), found before anything is lexed; either way the tokens and lemmas are wink's.
+// A cut piece, or a text longer than CHECK_WHOLE read whole, goes to the sink only once its lemmas
+// are known to be context-free (else wink reads it). A shorter text (a line of prose) goes straight
+// to wink, as does a long one with a bare word whose lemma tagging may change (RE_BARE_WORD: 'sat'
+// may be 'sit'), found before anything is lexed; either way the tokens and lemmas are wink's.
+const CHECK_WHOLE = 8 * 128;
 const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
-  if (!cut && (piece.length <= MAX_RUN || hasTaggedBareWord(piece))) return readInto(piece, attachedStart, true, sink);
+  if (!cut && (piece.length <= CHECK_WHOLE || hasTaggedBareWord(piece))) return readInto(piece, attachedStart, true, sink);
   // A cut piece has at most MAX_RUN tokens (a reused buffer); a long uncut text gets its own.
   const out = cut ? pieceTokens : new TokenBuffer();
   out.clear();
@@ -107,11 +108,21 @@ const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
 // word is one token is wink's business; a word that fails here only sends the text to wink.
 const RE_BARE_WORD = /(?<![^ \n\r\t])[A-Za-z]+(?![^ \n\r\t])/g;
 
-/** Whether a bare word of `text` has a lemma some tagging may change (wink must read it). */
+/**
+ * Whether a bare word of `text` has a lower case that some tagging changes (wink must read the
+ * text). No wink document is read here: a word this lets through is checked in full later.
+ */
 function hasTaggedBareWord(text: string): boolean {
   RE_BARE_WORD.lastIndex = 0;
   for (let m = RE_BARE_WORD.exec(text); m !== null; m = RE_BARE_WORD.exec(text)) {
-    if (contextFreeLemma(m[0]) === undefined) return true;
+    const lower = m[0].toLowerCase();
+    let tagged = taggedWords.get(lower);
+    if (tagged === undefined) {
+      tagged = !unchangedByTagging(lower);
+      if (taggedWords.size >= LEMMA_CACHE_SIZE) taggedWords.clear();
+      taggedWords.set(lower, tagged);
+    }
+    if (tagged) return true;
   }
   return false;
 }
@@ -134,11 +145,14 @@ function tokenObjects(): TokenSink & { tokens: WinkToken[] } {
 // its lower case: that is then its lemma, with no need to ask wink.
 const LEMMA_CACHE_SIZE = 1 << 16;
 const lemmaCache = new Map<string, string | null>();
+/** Lower-case words: whether some tagging changes them (hasTaggedBareWord). */
+const taggedWords = new Map<string, boolean>();
 const sayYes = { hasSamePOS: () => true };
 
 /** Forget the lemmas found so far (benchmarks time first reads with it). */
 export function clearLemmaCache(): void {
   lemmaCache.clear();
+  taggedWords.clear();
 }
 
 /** The token's lemma if no context can change it (see above), else undefined. Cached. */
