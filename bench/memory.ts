@@ -5,6 +5,11 @@
 //
 //   npm run bench:memory                 # 1M and 10M rows
 //   npm run bench:memory -- --rows 1000000 --no-build
+//   npm run bench:memory -- --neural     # an RNN from the 10M-row CSV (275 MB) under a 128 MB heap
+//
+// --neural: `train --model rnn --stream` (1 epoch, batch 256) under `node --max-old-space-size=128`,
+// and the in-memory run under the same cap, which must fail (a heap OOM): the file is larger
+// than the heap the streamed run trains in.
 //
 // Results are recorded in bench/RESULTS.md ("Memory (issue 14)").
 import { spawnSync } from 'node:child_process';
@@ -19,7 +24,8 @@ const opt = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const rowsList = (opt('--rows') ?? '1000000,10000000').split(',').map(Number);
+const neural = args.includes('--neural');
+const rowsList = (opt('--rows') ?? (neural ? '10000000' : '1000000,10000000')).split(',').map(Number);
 const build = !args.includes('--no-build');
 
 function generate(n: number): string {
@@ -57,13 +63,42 @@ copyFileSync(join(ROOT, 'package.json'), join(TMP, 'package.json'));
 const preload = join(TMP, 'maxrss.cjs');
 writeFileSync(preload, "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write(`MAXRSS_KB ${u.maxRSS} CPU_S ${((u.userCPUTime + u.systemCPUTime) / 1e6).toFixed(1)}\\n`); });\n");
 
+const usage = (stderr: string) => /MAXRSS_KB (\d+) CPU_S ([\d.]+)/.exec(stderr);
+if (neural) {
+  const HEAP_MB = 128;
+  const lines: string[] = [];
+  for (const n of rowsList) {
+    const file = generate(n);
+    const mb = statSync(file).size / 2 ** 20;
+    for (const stream of [true, false]) {
+      const out = join(TMP, `out-rnn-${n}-${stream ? 's' : 'm'}`);
+      rmSync(out, { recursive: true, force: true });
+      const r = spawnSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '--require', preload, join(dist, 'cli', 'main.js'), 'train', '--data', file, '--model', 'rnn', ...(stream ? ['--stream'] : []), '--epochs', '1', '--batch-size', '256', '--out', out, '--json', '-q'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const m = usage(r.stderr);
+      const oom = /heap out of memory|Allocation failed/.test(r.stderr);
+      if (stream && r.status !== 0) {
+        console.error(r.stderr.slice(-2000));
+        throw new Error(`streamed rnn on ${n} rows failed (exit ${r.status})`);
+      }
+      const res = r.status === 0 ? JSON.parse(r.stdout) : null;
+      const outcome = res ? `trained; test RMSE ${res.models.rnn.test.rmse}, train loss ${res.models.rnn.history?.train?.[0] ?? '?'}` : `failed (exit ${r.status}${oom ? ', heap out of memory' : ''})`;
+      const line = `| ${n.toLocaleString('en-US')} | ${mb.toFixed(0)} MiB | ${HEAP_MB} MB | ${stream ? 'streamed' : 'in memory'} | ${m ? `${Math.round(Number(m[1]) / 1024)} MB` : '—'} | ${m ? m[2] : '—'} | ${outcome} |`;
+      console.log(line);
+      lines.push(line);
+    }
+  }
+  console.log(`\nmachine: ${cpus()[0]?.model ?? '?'} ×${cpus().length}, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+  console.log('| rows | file | --max-old-space-size | path | peak RSS | CPU s | outcome |\n|---:|---:|---:|---|---:|---:|---|\n' + lines.join('\n'));
+  process.exit(0);
+}
+
 const rows: string[] = [];
 for (const n of rowsList) {
   const file = generate(n);
   const out = join(TMP, `out-${n}`);
   rmSync(out, { recursive: true, force: true });
   const r = spawnSync(process.execPath, ['--require', preload, join(dist, 'cli', 'main.js'), 'train', '--data', file, '--model', 'ar', '--out', out, '--json', '-q'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const m = /MAXRSS_KB (\d+) CPU_S ([\d.]+)/.exec(r.stderr);
+  const m = usage(r.stderr);
   if (r.status !== 0 || !m) {
     console.error(r.stderr.slice(-2000));
     throw new Error(`rnnkit train on ${n} rows failed (exit ${r.status})`);

@@ -11,6 +11,8 @@
 // Taken when --stream is given, or by default for a file of STREAM_BYTES or more when the run is
 // one this path does (AR, one column, no transforms); --stream on any other run is a one-line error.
 import { resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { data, forecast, models } from '../node.js';
 import { saveModel, checkModelTarget } from '../io/model-files.js';
 import { fileSize, seriesFileRows } from '../io/csv-stream.js';
@@ -86,6 +88,23 @@ function sparse<T>(n: number): T[] {
   });
 }
 
+/**
+ * A full garbage collection, to call between passes, every COLLECT_ROWS rows and before the report:
+ * V8 otherwise grows its old space with the allocation rate of a long pass (the rows' garbage) and
+ * holds those pages through the report's rendering, so the peak RSS grew with the file (465 MB at
+ * 1M rows, 616 MB at 10M; bench/RESULTS.md). A no-op where the runtime refuses --expose-gc.
+ */
+const collect: () => void = (() => {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? () => (gc as () => void)() : () => {};
+  } catch {
+    return () => {};
+  }
+})();
+const COLLECT_ROWS = 1 << 20;
+
 /** Test windows predicted per forward pass by a streamed neural run. */
 const PREDICT_CHUNK = 4096;
 type NeuralFitStream = (train: () => Iterable<number>, val: (() => Iterable<number>) | null, opts: { trainValues: number; shuffleBuffer?: number }) => forecast.EpochRecord[];
@@ -105,9 +124,11 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
   let r1 = it1.next();
   while (!r1.done) {
     n++;
+    if (n % COLLECT_ROWS === 0) collect();
     r1 = it1.next();
   }
   const info = r1.value;
+  collect();
   const target = info.target;
   const col = info.columns.indexOf(target);
   // AR is fitted unscaled on everything before the test span (as in memory); a neural model gets
@@ -155,9 +176,11 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
     }
     sampler.push(i, v, row.date);
     i++;
+    if (i % COLLECT_ROWS === 0) collect();
   }
   if (i !== n) throw new CliError(`--data ${file}: the file changed while it was read (${n} rows, then ${i})`);
   sampler.finish();
+  collect();
   for (let k = 0; k < sampler.indices.length; k++) {
     sampler.payloads[k] = own(sampler.payloads[k]!);
     dates[sampler.indices[k]!] = sampler.payloads[k]!;
@@ -261,6 +284,7 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
   }
   const summary = { dataset: file, column: target, columns, target, streamed: true, ...summarize(res, dates, steps) };
   const chart: ChartSeries = { dates: sampler.payloads, values: sampler.ys, total: n, downsampled: !sampler.passthrough };
+  collect();
   const { files } = await writeReport(resolve(o.out), target, dates, values, res, steps, summary, chart);
   const allFiles = saved ? { ...files, model: saved } : files;
   if (o.json) io.stdout(JSON.stringify({ ...summary, files: allFiles }) + '\n');
