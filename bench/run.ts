@@ -27,7 +27,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsKernels, kernels } from '../dist/node.js';
+import { jsKernels, kernels, setNumThreads } from '../dist/node.js';
 import { charLmWeights, checkMatmul, makeInit, rnnkitCharLm, rnnkitGemm, rnnkitGenerator, rnnkitMatmul, rnnkitTrainer } from './rnnkit-workloads.js';
 import { type Plan, type Timing, gflops, median, relDiff, setProcStatReader, startLoadProbe, timeSteps, waitForQuiet } from './timing.js';
 import { CHARLM, GENERATE, MATMUL_N, RNN_SPECS, type RnnSpec, TUTORIAL, WORKLOADS, type WorkloadName, charCorpus } from './workloads.js';
@@ -38,7 +38,7 @@ import { CHARLM, GENERATE, MATMUL_N, RNN_SPECS, type RnnSpec, TUTORIAL, WORKLOAD
 type Unit = 'ms/step' | 'ms/token' | 'ms/epoch' | 'GFLOP/s';
 /** measured: in this run, on this machine; stored: PyTorch figures from a file (other machine or date); quoted: from a document. */
 type Source = 'measured' | 'stored' | 'quoted';
-type Framework = 'rnnkit' | 'rnnkit-gemm' | 'tfjs-cpu' | 'tfjs-wasm' | 'pytorch' | 'pytorch-2t' | 'brainjs';
+type Framework = 'rnnkit' | 'rnnkit-2t' | 'rnnkit-gemm' | 'tfjs-cpu' | 'tfjs-wasm' | 'pytorch' | 'pytorch-2t' | 'brainjs';
 const UNITS: Record<WorkloadName, Unit> = {
   tutorial: 'ms/step', medium: 'ms/step', 'medium-lstm': 'ms/step', 'medium-gru': 'ms/step', large: 'ms/step',
   generate: 'ms/token', charlm: 'ms/epoch', matmul: 'GFLOP/s',
@@ -99,6 +99,8 @@ interface Report {
     torchFile: string | null;
     /** Largest relative error of rnnkit's `matmul` and raw gemm against a plain loop (37×29×41). */
     matmulCheckRelErr: { op: number; gemm: number };
+    /** rnnkit-2t: whether 2 threads gave the bits of 1 (first-step losses, a split product); null: not run. */
+    rnnkit2tSameBits?: boolean | null;
   };
   checks: LossCheck[];
   rows: Row[];
@@ -171,11 +173,12 @@ const log = (msg: string) => process.stderr.write(`${msg}\n`);
 // few iterations; per-step times that long are stable. tfjs-cpu does not run the large RNN or the
 // char-LM epoch (minutes per figure).
 
-type Runner = 'rnnkit' | 'rnnkit-gemm' | 'tfjs-cpu' | 'tfjs-wasm';
+type Runner = 'rnnkit' | 'rnnkit-2t' | 'rnnkit-gemm' | 'tfjs-cpu' | 'tfjs-wasm';
 
 function planFor(w: WorkloadName, fw: Runner, quick: boolean): Plan | null {
   const p = (warmup: number, timed: number, repeats: number): Plan => ({ warmup, timed, repeats });
   if (fw === 'rnnkit-gemm' && w !== 'matmul') return null;
+  if (fw === 'rnnkit-2t' && w !== 'large' && w !== 'matmul') return null;
   if (fw === 'tfjs-cpu' && (w === 'large' || w === 'charlm')) return null;
   if (quick) {
     const q: Record<WorkloadName, Plan> = {
@@ -198,6 +201,14 @@ function planFor(w: WorkloadName, fw: Runner, quick: boolean): Plan | null {
 }
 
 const SEED = 2026;
+
+/** A product big enough to be split over threads (≥ 2²¹ multiply-adds), into c [64,300]. */
+function productProbe(c: Float32Array): void {
+  const M = 64, N = 300, K = 500;
+  const a = Float32Array.from({ length: M * K }, (_, i) => Math.sin(i * 0.37));
+  const b = Float32Array.from({ length: K * N }, (_, i) => Math.cos(i * 0.11));
+  kernels().gemm(M, N, K, a, 0, K, 1, b, 0, N, 1, c, 0, N, false);
+}
 /** Adam steps whose losses are compared before timing (the large RNN: none, tfjs takes seconds a step). */
 const CHECK_STEPS: Partial<Record<SpecName, number>> = { tutorial: 5, medium: 1, 'medium-lstm': 1, 'medium-gru': 1 };
 /** Generated tokens compared between rnnkit and tfjs from the same weights. */
@@ -401,6 +412,33 @@ async function measure(o: Options): Promise<Report> {
     const gemm = rnnkitGemm(MATMUL_N, SEED);
     if (gemmOk) await record('matmul', 'rnnkit-gemm', gemm, 'kernels().gemm into a preallocated C');
   }
+  // rnnkit on two threads (setNumThreads(2): large GEMMs split over a worker), for the workloads
+  // big enough to split; its results must be the bits of one thread's, checked before timing
+  const twoThreadChecks: Record<string, boolean> = {};
+  const twoT = workloads.filter((w) => planFor(w, 'rnnkit-2t', o.quick) !== null);
+  if (twoT.length > 0) {
+    const before = (kernels() as { threads?: () => number }).threads?.() ?? 1;
+    const oneLoss = (spec: RnnSpec) => rnnkitTrainer(spec, inits.get(spec.name)!).stepWithLoss();
+    const oneProduct = () => { const c = new Float32Array(64 * 300); productProbe(c); return c; };
+    const want = { losses: rnnSpecs.filter((s) => twoT.includes(s.name)).map(oneLoss), product: oneProduct() };
+    setNumThreads(2);
+    kernels();
+    for (let i = 0; i < 500 && ((kernels() as { threads?: () => number }).threads?.() ?? 1) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    const started = (kernels() as { threads?: () => number }).threads?.() ?? 1;
+    if (started < 2) log(`bench: WARNING setNumThreads(2) started ${started} thread(s) (no worker spawner?); rnnkit-2t rows are 1 thread`);
+    log(`rnnkit, ${started} threads`);
+    const got = { losses: rnnSpecs.filter((s) => twoT.includes(s.name)).map(oneLoss), product: oneProduct() };
+    const same = got.losses.every((l, i) => Object.is(l, want.losses[i])) && got.product.every((v, i) => Object.is(v, want.product[i]));
+    twoThreadChecks.sameBitsAsOneThread = same;
+    if (!same) log('bench: WARNING rnnkit on 2 threads does not give the bits of 1 thread (first-step losses or a 64×300×500 product)');
+    for (const spec of rnnSpecs) {
+      if (!twoT.includes(spec.name)) continue;
+      const tr = rnnkitTrainer(spec, inits.get(spec.name)!);
+      await record(spec.name, 'rnnkit-2t', tr.step, `setNumThreads(${started})`);
+    }
+    if (twoT.includes('matmul')) await record('matmul', 'rnnkit-2t', rnnkitMatmul(MATMUL_N, SEED), `matmul(a, b) on tensors, setNumThreads(${started})`);
+    setNumThreads(before);
+  }
 
   // 3. tfjs, cpu then wasm.
   for (const backend of ['cpu', 'wasm'] as const) {
@@ -475,7 +513,7 @@ async function measure(o: Options): Promise<Report> {
       node: process.version,
       cpu: cpuModel(),
       nproc: os.availableParallelism(),
-      threads: { rnnkit: String((kernels() as { threads?: () => number }).threads?.() ?? 1), tfjs: 1, pytorch: torchThreads },
+      threads: { rnnkit: String((kernels() as { threads?: () => number }).threads?.() ?? 1) + (rows.some((r) => r.framework === 'rnnkit-2t') ? ' (rnnkit-2t rows: 2)' : ''), tfjs: 1, pytorch: torchThreads },
       pytorch,
       tfjs: tfjs.tfjsVersion,
       tfjsWasmBackend: wasmLabel,
@@ -484,6 +522,7 @@ async function measure(o: Options): Promise<Report> {
       foreignCores: runProbe.foreignCores(),
       torchFile: torchVersion ? null : existsSync(o.torch) ? o.torch : null,
       matmulCheckRelErr: matmulCheck,
+      rnnkit2tSameBits: twoThreadChecks.sameBitsAsOneThread ?? null,
     },
     checks,
     rows,
@@ -571,8 +610,8 @@ function speedup(rnnkit: Row, peer: Row): number {
 
 /** Targets of issue 11 ("Speed: at or past PyTorch"), against PyTorch measured in the same run only. */
 function evaluateTargets(r: Report): TargetResult[] {
-  const vs = (workload: WorkloadName, peer: Framework, need: number, label: string, best?: Framework): TargetResult => {
-    const a = find(r, workload, 'rnnkit');
+  const vs = (workload: WorkloadName, peer: Framework, need: number, label: string, best?: Framework, ours: Framework = 'rnnkit'): TargetResult => {
+    const a = find(r, workload, ours);
     const peers = [find(r, workload, peer), ...(best ? [find(r, workload, best)] : [])].filter((x): x is Row => !!x);
     // the peer's best figure (of 1 and 2 threads where asked)
     const b = peers.sort((x, y) => (x.unit === 'GFLOP/s' ? y.value - x.value : x.value - y.value))[0];
@@ -582,6 +621,12 @@ function evaluateTargets(r: Report): TargetResult[] {
     const bound = a.unit === 'GFLOP/s' ? `needs rnnkit ≥ ${fmtValue(b.value * need, a.unit)}` : `needs rnnkit ≤ ${fmtValue(b.value / need, a.unit)}`;
     return { label, need, got, status: got >= need ? 'PASS' : 'MISS', note: bound };
   };
+  /** An absolute GFLOP/s floor for one framework's measured figure. */
+  const gflopsTarget = (workload: WorkloadName, fw: Framework, need: number, label: string): TargetResult => {
+    const a = find(r, workload, fw);
+    if (!a) return { label, need, got: null, status: 'n/a', note: `no ${fw} figure` };
+    return { label, need, got: a.value, status: a.value >= need ? 'PASS' : 'MISS', note: `needs ≥ ${fmtValue(need, a.unit)}` };
+  };
   return [
     vs('tutorial', 'pytorch', 30, 'tutorial step ≥ 30× faster than PyTorch'),
     vs('generate', 'pytorch', 1, 'LSTM generation per token ≤ PyTorch'),
@@ -590,6 +635,8 @@ function evaluateTargets(r: Report): TargetResult[] {
     vs('medium-gru', 'pytorch', 1, 'medium GRU step ≤ PyTorch'),
     vs('large', 'pytorch', 0.5, 'large RNN step, one thread, within 2× of PyTorch (1 thread)'),
     vs('large', 'pytorch', 1 / 1.5, 'large RNN step within 1.5× of PyTorch\'s best of 1 and 2 threads', 'pytorch-2t'),
+    vs('large', 'pytorch', 1 / 1.5, 'large RNN step, rnnkit 2 threads, within 1.5× of PyTorch\'s best of 1 and 2 threads', 'pytorch-2t', 'rnnkit-2t'),
+    gflopsTarget('matmul', 'rnnkit-2t', 35, 'matmul (sgemm 512³) ≥ 35 GFLOP/s on two threads'),
     vs('matmul', 'tfjs-wasm', 1.5, 'sgemm 512³ ≥ 1.5× tfjs-wasm'),
   ];
 }
@@ -599,6 +646,7 @@ function evaluateTargets(r: Report): TargetResult[] {
 
 const LABELS: Record<Framework, string> = {
   rnnkit: 'rnnkit',
+  'rnnkit-2t': 'rnnkit 2 threads',
   'rnnkit-gemm': 'rnnkit raw `kernels().gemm`',
   'tfjs-cpu': 'tfjs-cpu',
   'tfjs-wasm': 'tfjs-wasm',
@@ -631,7 +679,7 @@ function tableRows(r: Report): string[][] {
   const out: string[][] = [];
   for (const w of r.meta.workloads) {
     const base = find(r, w, 'rnnkit');
-    for (const fw of ['rnnkit', 'rnnkit-gemm', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'pytorch-2t', 'brainjs'] as Framework[]) {
+    for (const fw of ['rnnkit', 'rnnkit-2t', 'rnnkit-gemm', 'tfjs-cpu', 'tfjs-wasm', 'pytorch', 'pytorch-2t', 'brainjs'] as Framework[]) {
       const row = find(r, w, fw);
       if (!row) continue;
       // a stored figure comes from another machine or date: never a same-machine ratio
