@@ -83,9 +83,22 @@ const lexPiece: PieceReader = (piece, attachedStart, out) => lexTokens(piece, at
 // may be 'sit'), found before anything is lexed; either way the tokens and lemmas are wink's.
 const CHECK_WHOLE = 8 * 128;
 const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
-  if (!cut && (piece.length <= CHECK_WHOLE || hasTaggedBareWord(piece))) return readInto(piece, attachedStart, true, sink);
-  // A cut piece has at most MAX_RUN tokens (a reused buffer); a long uncut text gets its own.
-  const out = cut ? pieceTokens : new TokenBuffer();
+  if (!cut && (piece.length <= CHECK_WHOLE || needsTagger(piece.slice(0, 4 * CHECK_WHOLE)))) return readInto(piece, attachedStart, true, sink);
+  if (!cut) {
+    // A long text: checked as it is lexed, stopped at the first token that needs the tagger.
+    const checked = new CheckedTokens();
+    try {
+      lexTokens(piece, attachedStart, checked, checked.seen);
+    } catch (e) {
+      if (e !== NEEDS_TAGGER) throw e;
+      return readInto(piece, attachedStart, true, sink);
+    }
+    const out = checked.tokens;
+    for (let k = 0; k < out.length; k++) sink.push(out.texts[k], out.attached[k], out.lemmas[k]);
+    return;
+  }
+  // A cut piece has at most MAX_RUN tokens: a reused buffer.
+  const out = pieceTokens;
   out.clear();
   const seen = { expansion: false };
   lexTokens(piece, attachedStart, out, seen);
@@ -103,6 +116,40 @@ const lemmaPiece: PieceReader = (piece, attachedStart, sink, cut) => {
   }
   readInto(piece, attachedStart, true, sink);
 };
+
+const NEEDS_TAGGER = new Error('a lemma needs the tagger');
+
+/** Tokens with their context-free lemmas; throws NEEDS_TAGGER at the first token without one. */
+class CheckedTokens implements TokenSink {
+  readonly tokens = new TokenBuffer();
+  readonly seen = { expansion: false };
+
+  push(text: string, attached: boolean): void {
+    // lexTokens sets `seen` before it pushes a run's tokens, and pushes only after caching them.
+    if (this.seen.expansion) throw NEEDS_TAGGER;
+    const lemma = contextFreeLemma(text);
+    if (lemma === undefined) throw NEEDS_TAGGER;
+    this.tokens.push(text, attached, lemma);
+  }
+}
+
+/**
+ * A hint read from the start of a long text (a prefix, cut anywhere: it decides only whether to try
+ * the whole-text check, which then decides alone): a bare word or a token that needs the tagger.
+ * Without it, text whose lemmas need the tagger would pay a scan and a split of its whole length
+ * before going to wink ('many short lines': ~0.3 CPU s/MB).
+ */
+function needsTagger(prefix: string): boolean {
+  if (hasTaggedBareWord(prefix)) return true;
+  try {
+    const checked = new CheckedTokens();
+    lexTokens(prefix, false, checked, checked.seen);
+  } catch (e) {
+    if (e !== NEEDS_TAGGER) throw e;
+    return true;
+  }
+  return false;
+}
 
 // A word of ASCII letters between whitespace (or the text's ends). Only a hint: whether such a
 // word is one token is wink's business; a word that fails here only sends the text to wink.

@@ -79,10 +79,10 @@ describe('fast paths give what tokenize gave before them', () => {
 
   // A text past 1,024 code units without long runs is checked whole in lemma mode (english.ts lemmaPiece):
   // every token context-free, or one that is not at the very end, hidden from the bare-word scan
-  // ('x<running', 'can't'), or a bare word that is not ('sat').
+  // ('x<running', 'can't'), or a bare word that is not ('sat'); past the 4,096-unit prefix probed first too.
   it('lemma mode, long texts of short runs: the whole-text check and its ways out', () => {
     const base = '<style a'.repeat(130);
-    for (const s of [base, base + ' x<running', base + " can't", base + ' sat', 'sat ' + base, base + ' Cats<', base.replace(/ /g, '\n') + '\nthe cat sat.']) {
+    for (const s of [base, base + ' x<running', base + " can't", base + ' sat', 'sat ' + base, base + ' Cats<', base.replace(/ /g, '\n') + '\nthe cat sat.', base.repeat(5) + ' x<running', base.repeat(5) + " a<can't"]) {
       for (const [name, o] of MODES) expect(tokenize(s, o), `${name}: ${s.slice(-12)}`).toEqual(legacyTokenize(s, o));
     }
   });
