@@ -174,7 +174,8 @@ export async function runStreamTrain(o: StreamTrainFlags, io: CliIO): Promise<vo
       dates[i] = own(row.date);
       values[i] = v;
     }
-    sampler.push(i, v, row.date);
+    // own(): a chunk-sliced date would keep its 64 KiB chunk alive while the sampler holds it (2,000 buckets × 64 KiB at 10M rows)
+    sampler.push(i, v, own(row.date));
     i++;
     if (i % COLLECT_ROWS === 0) collect();
   }
