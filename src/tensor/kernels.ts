@@ -26,14 +26,6 @@ export interface Resident {
  * plan[4s+2] = n take their previous state from the previous step processed (whose first row is
  * plan[4s+3]) and rows n … Bt−1 from row b of h0 (c0). Gate buffers are [rows, G], states [rows, H].
  */
-/** A forward walk's buffers kept in the kernels' memory for its backward (see Kernels.lstmSequence). */
-export interface SavedWalk {
-  /** Byte offset of the kept block while resident; -1 once spilled or released. */
-  readonly off: number;
-  /** After a spill, the saved buffers as arrays (LSTM: A, C, TC; GRU: A, VN); else null. */
-  readonly spilled: Data[] | null;
-}
-
 export interface StepPlan {
   T: number;
   B: number;
@@ -129,34 +121,23 @@ export interface Kernels {
   // own loop. Arrays are the ops' whole-sequence buffers in the layout of `steps` (see StepPlan);
   // W is W_hh [G,H] with `w` its Resident.
 
-  //
-  // Saved walks: a forward given `done` (a recorded forward) may keep the buffers its backward
-  // reads (LSTM: A, C, TC; GRU: A, VN) in the kernels' memory instead of copying them out (its
-  // A, TC / VN arrays are then left stale; C, Y are written) and return a SavedWalk; pass it to
-  // the backward, which reads them there. `done()` says the backward can no longer run (its graph
-  // was freed or dropped); the kernels release such walks when they next keep one. Past a memory
-  // cap they spill the oldest into fresh arrays (SavedWalk.spilled), which the op then passes to
-  // the backward instead.
-
   /** The LSTM forward walk: A [rows,4H] pre-activations in, activations out; C, TC, Y written. */
   lstmSequence?(
     steps: StepPlan, A: Data, W: Data, w: Resident, H0: Data, C0: Data, C: Data, TC: Data, Y: Data,
-    done?: () => boolean,
-  ): boolean | SavedWalk;
+  ): boolean;
   /** The LSTM backward walk: DA [rows,4H] written, DC [B,H] carried in place, GH0/GC0 accumulated. */
   lstmSequenceBackward?(
     steps: StepPlan, A: Data, TC: Data, C: Data, C0: Data, GY: Data, W: Data, w: Resident,
-    DC: Data, DA: Data, GH0: Data | null, GC0: Data | null, saved?: SavedWalk | null,
+    DC: Data, DA: Data, GH0: Data | null, GC0: Data | null,
   ): boolean;
   /** The GRU forward walk: A [rows,3H] u in, r z n out; VN, Y written; BHH is b_hh (null: none). */
   gruSequence?(
     steps: StepPlan, A: Data, W: Data, w: Resident, BHH: Data | null, H0: Data, VN: Data, Y: Data,
-    done?: () => boolean,
-  ): boolean | SavedWalk;
+  ): boolean;
   /** The GRU backward walk: DU, DV [rows,3H] written, GH0 accumulated. */
   gruSequenceBackward?(
     steps: StepPlan, A: Data, Y: Data, H0: Data, VN: Data, GY: Data, W: Data, w: Resident,
-    DU: Data, DV: Data, GH0: Data | null, saved?: SavedWalk | null,
+    DU: Data, DV: Data, GH0: Data | null,
   ): boolean;
   /** tanh RNN backward: DZ ← (GY + DH)·(1 − Y²) for a rows×cols block, Y the saved tanh output. */
   tanhBackward(

@@ -11,7 +11,7 @@
 // buffer, so typed-array views are re-derived from memory.buffer after anything that may grow it.
 import type { Data } from './dtype.js';
 import { jsKernels } from './js-kernels.js';
-import type { Kernels, Resident, SavedWalk, StepPlan } from './kernels.js';
+import type { Kernels, Resident, StepPlan } from './kernels.js';
 import { GEMM_WASM_BASE64, GEMM_WASM_RELAXED_BASE64, GEMM_WASM_SHARED_BASE64, GEMM_WASM_SHARED_RELAXED_BASE64 } from './wasm-gemm.js';
 import { THREAD_MIN_WORK, ThreadPool, type ThreadOptions } from './wasm-threads.js';
 
@@ -53,11 +53,7 @@ export interface WasmKernels extends Kernels {
   /** GEMM cache blocking: K slice, row panel, column panel (for tuning; defaults 256, 72, 512). */
   setBlocking(kc: number, mc: number, nc: number): void;
   /** Resident cache statistics: entries, bytes, packs (misses), hits, evictions. */
-  residentStats(): {
-    entries: number; bytes: number; packs: number; hits: number; evictions: number;
-    /** Saved walks held now, their bytes, and how many were spilled past the cap. */
-    savedWalks: number; savedBytes: number; spills: number; memoryBytes: number;
-  };
+  residentStats(): { entries: number; bytes: number; packs: number; hits: number; evictions: number };
 }
 
 interface Exports {
@@ -344,7 +340,6 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     return floats.map((n) => { const q = p; p += roundUp(4 * n); return q; });
   }
   const put = (src: Data, p: number, n: number): void => { view().set((src as Float32Array).subarray(0, n), p >> 2); };
-  const copyOut = (p: number, n: number): Float32Array => view().slice(p >> 2, (p >> 2) + n);
   const get = (dst: Data, p: number, n: number): void => { (dst as Float32Array).set(view().subarray(p >> 2, (p >> 2) + n)); };
   /** C (+)= rows of A (row stride ars floats) · packed B, via pack_a into scratch. */
   function stepGemm(M: number, N: number, K: number, pa: number, ars: number, pb: number, pc: number, ldc: number, acc: number, scratch: number): void {
@@ -358,95 +353,47 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     const m = view(), q = p >> 2;
     for (let i = n * H; i < Bt * H; i++) Gd[i] += m[q + i]!;
   }
-  // ---- saved walks (see Kernels.lstmSequence): blocks of their own, outside the arena, so no
-  // other call reuses them between a forward and its backward. Released once their `done()`
-  // says the backward can no longer run (checked whenever another walk is kept); past the cap the
-  // oldest are spilled into their op's arrays first. A spilled walk has off = -1.
-  interface Saved extends SavedWalk {
-    off: number; bytes: number; done: () => boolean; spilled: Data[] | null; spill: (() => Data[]) | null;
-  }
-  const savedCap = options.residentBytes ?? 64 << 20;
-  const savedWalks = new Set<Saved>();
-  let savedBytes = 0, spills = 0;
-  function freeSaved(w: Saved): void {
-    if (w.off < 0) return;
-    release(w.off, w.bytes);
-    savedBytes -= w.bytes;
-    w.off = -1;
-    w.spill = null;
-    savedWalks.delete(w);
-  }
-  /** A block of `floats` for a walk's saved buffers, or null when it would not fit the cap. */
-  function keepWalk(bytes: number, done: () => boolean): Saved | null {
-    for (const w of [...savedWalks]) if (w.done()) freeSaved(w);
-    bytes = roundUp(bytes);
-    if (bytes > savedCap) return null;
-    for (const w of [...savedWalks]) {
-      if (savedBytes + bytes <= savedCap) break;
-      w.spilled = w.spill?.() ?? null;
-      spills++;
-      freeSaved(w);
-    }
-    const w: Saved = { off: malloc(bytes), bytes, done, spilled: null, spill: null };
-    savedWalks.add(w);
-    savedBytes += bytes;
-    return w;
-  }
-  /** The saved walk's block offset when `saved` is one of ours and still resident, else -1. */
-  const residentWalk = (saved: SavedWalk | null | undefined): number =>
-    saved && savedWalks.has(saved as Saved) ? (saved as Saved).off : -1;
-
   /** W_hh [G,H] packed as the B operand of h·W_hhᵀ (transposed) or of da·W_hh, or null (too big to keep). */
   function packedW(W: Data, w: Resident, G: number, H: number, transposed: boolean): Entry | null {
     return transposed ? residentPacked(w, false, W as Float32Array, 0, 1, H, H, G, null)
       : residentPacked(w, false, W as Float32Array, 0, H, 1, G, H, null);
   }
 
-  function lstmSequence(
-    sp: StepPlan, A: Data, W: Data, w: Resident, H0: Data, C0: Data, C: Data, TC: Data, Y: Data, done?: () => boolean,
-  ): boolean | SavedWalk {
+  function lstmSequence(sp: StepPlan, A: Data, W: Data, w: Resident, H0: Data, C0: Data, C: Data, TC: Data, Y: Data): boolean {
     if (!allF32(A, W, H0, C0, C, TC, Y)) return false;
     const { T, B, H, rs, plan } = sp, G = 4 * H, R = A.length / G;
     const eb = packedW(W, w, G, H, true);
     if (eb === null) return false;
-    // saved (A, C, TC in a block of their own, read there by the backward) or all in the arena
-    const kept = done ? keepWalk(4 * (R * G + 2 * R * H) + 2 * ALIGN, done) : null;
-    const [pY, pH0, pC0, scr, ...rest] = layout(R * H, B * H, B * H, ex.packed_a_floats(B, H), ...(kept ? [] : [R * G, R * H, R * H]));
-    const pA = kept ? kept.off : rest[0]!, pC = kept ? pA + roundUp(4 * R * G) : rest[1]!, pTC = kept ? pC + roundUp(4 * R * H) : rest[2]!;
-    put(A, pA, R * G); put(H0, pH0!, B * H); put(C0, pC0!, B * H);
+    const [pA, pC, pTC, pY, pH0, pC0, scr] = layout(R * G, R * H, R * H, R * H, B * H, B * H, ex.packed_a_floats(B, H));
+    put(A, pA!, R * G); put(H0, pH0!, B * H); put(C0, pC0!, B * H);
     for (let s = 0; s < T; s++) {
       const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
       if (n > 0) {
-        stepGemm(n, G, H, pY! + 4 * pr * H, rs * H, eb.off, pA + 4 * r0 * G, rs * G, 1, scr!);
-        ex.lstm_cell(n, H, pA + 4 * r0 * G, rs * G, pC + 4 * pr * H, rs * H, pC + 4 * r0 * H, rs * H,
-          pTC + 4 * r0 * H, rs * H, pY! + 4 * r0 * H, rs * H);
+        stepGemm(n, G, H, pY! + 4 * pr * H, rs * H, eb.off, pA! + 4 * r0 * G, rs * G, 1, scr!);
+        ex.lstm_cell(n, H, pA! + 4 * r0 * G, rs * G, pC! + 4 * pr * H, rs * H, pC! + 4 * r0 * H, rs * H,
+          pTC! + 4 * r0 * H, rs * H, pY! + 4 * r0 * H, rs * H);
       }
       if (Bt > n) {
-        stepGemm(Bt - n, G, H, pH0! + 4 * n * H, H, eb.off, pA + 4 * r1 * G, rs * G, 1, scr!);
-        ex.lstm_cell(Bt - n, H, pA + 4 * r1 * G, rs * G, pC0! + 4 * n * H, H, pC + 4 * r1 * H, rs * H,
-          pTC + 4 * r1 * H, rs * H, pY! + 4 * r1 * H, rs * H);
+        stepGemm(Bt - n, G, H, pH0! + 4 * n * H, H, eb.off, pA! + 4 * r1 * G, rs * G, 1, scr!);
+        ex.lstm_cell(Bt - n, H, pA! + 4 * r1 * G, rs * G, pC0! + 4 * n * H, H, pC! + 4 * r1 * H, rs * H,
+          pTC! + 4 * r1 * H, rs * H, pY! + 4 * r1 * H, rs * H);
       }
     }
-    get(C, pC, R * H); get(Y, pY!, R * H);
-    if (kept === null) { get(A, pA, R * G); get(TC, pTC, R * H); return true; }
-    kept.spill = () => [copyOut(pA, R * G), copyOut(pC, R * H), copyOut(pTC, R * H)];
-    return kept;
+    get(A, pA!, R * G); get(C, pC!, R * H); get(TC, pTC!, R * H); get(Y, pY!, R * H);
+    return true;
   }
 
   function lstmSequenceBackward(
     sp: StepPlan, A: Data, TC: Data, C: Data, C0: Data, GY: Data, W: Data, w: Resident,
-    DC: Data, DA: Data, GH0: Data | null, GC0: Data | null, saved?: SavedWalk | null,
+    DC: Data, DA: Data, GH0: Data | null, GC0: Data | null,
   ): boolean {
     if (!allF32(A, TC, C, C0, GY, W, DC, DA)) return false;
     const { T, B, H, rs, plan } = sp, G = 4 * H, R = A.length / G;
     const eb = packedW(W, w, G, H, false);
     if (eb === null) return false;
-    const ko = residentWalk(saved);
-    const [pC0, pGY, pDA, pDC, pdh, pnext, scr, ...rest] =
-      layout(B * H, R * H, R * G, B * H, B * H, B * H, ex.packed_a_floats(B, G), ...(ko < 0 ? [R * G, R * H, R * H] : []));
-    const pA = ko >= 0 ? ko : rest[0]!, pC = ko >= 0 ? pA + roundUp(4 * R * G) : rest[1]!, pTC = ko >= 0 ? pC + roundUp(4 * R * H) : rest[2]!;
-    if (ko < 0) { put(A, pA, R * G); put(TC, pTC, R * H); put(C, pC, R * H); }
-    put(C0, pC0!, B * H); put(GY, pGY!, R * H);
+    const [pA, pTC, pC, pC0, pGY, pDA, pDC, pdh, pnext, scr] =
+      layout(R * G, R * H, R * H, B * H, R * H, R * G, B * H, B * H, B * H, ex.packed_a_floats(B, G));
+    put(A, pA!, R * G); put(TC, pTC!, R * H); put(C, pC!, R * H); put(C0, pC0!, B * H); put(GY, pGY!, R * H);
     put(DC, pDC!, B * H);
     // both carries start at zero: rows a packed walk has not reached yet are read as zero carries
     view().fill(0, pdh! >> 2, (pdh! >> 2) + B * H);
@@ -455,11 +402,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     for (let s = T - 1; s >= 0; s--) {
       const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
       if (n > 0) {
-        ex.lstm_cell_backward(n, H, pA + 4 * r0 * G, rs * G, pTC + 4 * r0 * H, rs * H, pC + 4 * pr * H, rs * H,
+        ex.lstm_cell_backward(n, H, pA! + 4 * r0 * G, rs * G, pTC! + 4 * r0 * H, rs * H, pC! + 4 * pr * H, rs * H,
           pGY! + 4 * r0 * H, rs * H, dh, H, pDC!, H, pDA! + 4 * r0 * G, rs * G);
       }
       if (Bt > n) {
-        ex.lstm_cell_backward(Bt - n, H, pA + 4 * r1 * G, rs * G, pTC + 4 * r1 * H, rs * H, pC0! + 4 * n * H, H,
+        ex.lstm_cell_backward(Bt - n, H, pA! + 4 * r1 * G, rs * G, pTC! + 4 * r1 * H, rs * H, pC0! + 4 * n * H, H,
           pGY! + 4 * r1 * H, rs * H, dh + 4 * n * H, H, pDC! + 4 * n * H, H, pDA! + 4 * r1 * G, rs * G);
       }
       stepGemm(Bt, H, G, pDA! + 4 * r0 * G, rs * G, eb.off, next, H, 0, scr!);
@@ -471,19 +418,13 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     return true;
   }
 
-  function gruSequence(
-    sp: StepPlan, A: Data, W: Data, w: Resident, BHH: Data | null, H0: Data, VN: Data, Y: Data, done?: () => boolean,
-  ): boolean | SavedWalk {
+  function gruSequence(sp: StepPlan, A: Data, W: Data, w: Resident, BHH: Data | null, H0: Data, VN: Data, Y: Data): boolean {
     if (!allF32(A, W, H0, VN, Y) || (BHH !== null && !allF32(BHH))) return false;
     const { T, B, H, rs, plan } = sp, G = 3 * H, R = A.length / G;
     const eb = packedW(W, w, G, H, true);
     if (eb === null) return false;
-    // saved (A, VN in a block of their own, read there by the backward) or all in the arena
-    const kept = done ? keepWalk(4 * (R * G + R * H) + ALIGN, done) : null;
-    const [pY, pH0, pV, pBias, scr, ...rest] =
-      layout(R * H, B * H, B * G, BHH ? B * G : 0, ex.packed_a_floats(B, H), ...(kept ? [] : [R * G, R * H]));
-    const pA = kept ? kept.off : rest[0]!, pVN = kept ? pA + roundUp(4 * R * G) : rest[1]!;
-    put(A, pA, R * G); put(H0, pH0!, B * H);
+    const [pA, pVN, pY, pH0, pV, pBias, scr] = layout(R * G, R * H, R * H, B * H, B * G, BHH ? B * G : 0, ex.packed_a_floats(B, H));
+    put(A, pA!, R * G); put(H0, pH0!, B * H);
     if (BHH) { const m = view(); for (let b = 0; b < B; b++) m.set(BHH as Float32Array, (pBias! >> 2) + b * G); }
     const acc = BHH ? 1 : 0;
     for (let s = 0; s < T; s++) {
@@ -491,35 +432,30 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       if (BHH) view().copyWithin(pV! >> 2, pBias! >> 2, (pBias! >> 2) + Bt * G);
       if (n > 0) {
         stepGemm(n, G, H, pY! + 4 * pr * H, rs * H, eb.off, pV!, G, acc, scr!);
-        ex.gru_cell(n, H, pA + 4 * r0 * G, rs * G, pV!, G, pY! + 4 * pr * H, rs * H, pVN + 4 * r0 * H, rs * H,
+        ex.gru_cell(n, H, pA! + 4 * r0 * G, rs * G, pV!, G, pY! + 4 * pr * H, rs * H, pVN! + 4 * r0 * H, rs * H,
           pY! + 4 * r0 * H, rs * H);
       }
       if (Bt > n) {
         stepGemm(Bt - n, G, H, pH0! + 4 * n * H, H, eb.off, pV! + 4 * n * G, G, acc, scr!);
-        ex.gru_cell(Bt - n, H, pA + 4 * r1 * G, rs * G, pV! + 4 * n * G, G, pH0! + 4 * n * H, H, pVN + 4 * r1 * H, rs * H,
+        ex.gru_cell(Bt - n, H, pA! + 4 * r1 * G, rs * G, pV! + 4 * n * G, G, pH0! + 4 * n * H, H, pVN! + 4 * r1 * H, rs * H,
           pY! + 4 * r1 * H, rs * H);
       }
     }
-    get(Y, pY!, R * H);
-    if (kept === null) { get(A, pA, R * G); get(VN, pVN, R * H); return true; }
-    kept.spill = () => [copyOut(pA, R * G), copyOut(pVN, R * H)];
-    return kept;
+    get(A, pA!, R * G); get(VN, pVN!, R * H); get(Y, pY!, R * H);
+    return true;
   }
 
   function gruSequenceBackward(
     sp: StepPlan, A: Data, Y: Data, H0: Data, VN: Data, GY: Data, W: Data, w: Resident,
-    DU: Data, DV: Data, GH0: Data | null, saved?: SavedWalk | null,
+    DU: Data, DV: Data, GH0: Data | null,
   ): boolean {
     if (!allF32(A, Y, H0, VN, GY, W, DU, DV)) return false;
     const { T, B, H, rs, plan } = sp, G = 3 * H, R = A.length / G;
     const eb = packedW(W, w, G, H, false);
     if (eb === null) return false;
-    const ko = residentWalk(saved);
-    const [pY, pH0, pGY, pDU, pDV, pdh, pnext, scr, ...rest] =
-      layout(R * H, B * H, R * H, R * G, R * G, B * H, B * H, ex.packed_a_floats(B, G), ...(ko < 0 ? [R * G, R * H] : []));
-    const pA = ko >= 0 ? ko : rest[0]!, pVN = ko >= 0 ? pA + roundUp(4 * R * G) : rest[1]!;
-    if (ko < 0) { put(A, pA, R * G); put(VN, pVN, R * H); }
-    put(Y, pY!, R * H); put(H0, pH0!, B * H); put(GY, pGY!, R * H);
+    const [pA, pY, pH0, pVN, pGY, pDU, pDV, pdh, pnext, scr] =
+      layout(R * G, R * H, B * H, R * H, R * H, R * G, R * G, B * H, B * H, ex.packed_a_floats(B, G));
+    put(A, pA!, R * G); put(Y, pY!, R * H); put(H0, pH0!, B * H); put(VN, pVN!, R * H); put(GY, pGY!, R * H);
     // both carries start at zero: rows a packed walk has not reached yet are read as zero carries
     view().fill(0, pdh! >> 2, (pdh! >> 2) + B * H);
     view().fill(0, pnext! >> 2, (pnext! >> 2) + B * H);
@@ -527,11 +463,11 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     for (let s = T - 1; s >= 0; s--) {
       const r0 = plan[4 * s]!, Bt = plan[4 * s + 1]!, n = plan[4 * s + 2]!, pr = plan[4 * s + 3]!, r1 = r0 + n * rs;
       if (n > 0) {
-        ex.gru_cell_backward(n, H, pA + 4 * r0 * G, rs * G, pY! + 4 * pr * H, rs * H, pVN + 4 * r0 * H, rs * H,
+        ex.gru_cell_backward(n, H, pA! + 4 * r0 * G, rs * G, pY! + 4 * pr * H, rs * H, pVN! + 4 * r0 * H, rs * H,
           pGY! + 4 * r0 * H, rs * H, dh, H, pDU! + 4 * r0 * G, rs * G, pDV! + 4 * r0 * G, rs * G, next, H);
       }
       if (Bt > n) {
-        ex.gru_cell_backward(Bt - n, H, pA + 4 * r1 * G, rs * G, pH0! + 4 * n * H, H, pVN + 4 * r1 * H, rs * H,
+        ex.gru_cell_backward(Bt - n, H, pA! + 4 * r1 * G, rs * G, pH0! + 4 * n * H, H, pVN! + 4 * r1 * H, rs * H,
           pGY! + 4 * r1 * H, rs * H, dh + 4 * n * H, H, pDU! + 4 * r1 * G, rs * G, pDV! + 4 * r1 * G, rs * G, next + 4 * n * H, H);
       }
       stepGemm(Bt, H, G, pDV! + 4 * r0 * G, rs * G, eb.off, next, H, 1, scr!);
@@ -593,7 +529,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     gruSequence,
     gruSequenceBackward,
     setBlocking(kc, mc, nc) { ex.set_blocking(kc, mc, nc); },
-    residentStats() { return { entries: lru.size, bytes: residentBytes, packs, hits, evictions, savedWalks: savedWalks.size, savedBytes, spills, memoryBytes: memory.buffer.byteLength }; },
+    residentStats() { return { entries: lru.size, bytes: residentBytes, packs, hits, evictions }; },
   };
   return kernels;
 }

@@ -22,7 +22,7 @@ import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { FREED, needsGrad, record } from '../engine.js';
+import { needsGrad, record } from '../engine.js';
 import {
   type SequenceOptions, addProjectionGrads, addRowSum, gruSteps, gruStepsBackward, resident, sequenceLayout, stepPlan,
   workBuffer,
@@ -54,11 +54,7 @@ export function gruSequence(
   const Y = out.data, X = x.data, Wi = wIh.data, W = wHh.data, H0 = h0.data;
 
   // A [T·B,G]: u = x W_ihᵀ + b_ih for all steps at once, overwritten step by step with r, z, n
-  // When the kernels can keep the walk's buffers for the backward (saved, see Kernels.gruSequence),
-  // A and VN are scratch too: the backward reads the kernels' copy (or the arrays of a spill).
-  const keep = recorded && k.gruSequence !== undefined && X instanceof Float32Array;
-  const own = recorded && !keep;
-  let A = workBuffer('gru.A', dt, TB * G, own);
+  const A = workBuffer('gru.A', dt, TB * G, recorded);
   if (TB > 0 && bIh !== null) {
     A.set(bIh.data);
     for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
@@ -66,27 +62,16 @@ export function gruSequence(
   if (TB > 0 && I > 0) gemm(TB, G, I, X, 0, I, 1, Wi, 0, 1, I, A, 0, G, true, { b: resident(wIh) });
   // v_n = W_hn h_{t−1} + b_hn, same row layout as the output (every row is written); each step
   // computes v = h_{t−1} W_hhᵀ + b_hh (one product) and one cell kernel overwrites A's rows with r, z, n
-  let VN = workBuffer('gru.VN', dt, TB * H, own);
+  const VN = workBuffer('gru.VN', dt, TB * H, recorded);
   const steps = stepPlan(l, H), w = resident(wHh), bhh = bHh ? bHh.data : null;
-  // recorded, the kernels may keep A and VN in their memory for the backward (saved); `done` tells
-  // them when it can no longer run: the graph was freed by a backward, or dropped
-  const ref = keep ? new WeakRef(out) : null;
-  const done = ref ? () => { const o = ref.deref(); return o === undefined || o._backward === FREED; } : undefined;
-  const ran = k.gruSequence?.(steps, A, W, w, bhh, H0, VN, Y, done) ?? false;
-  if (ran === false) gruSteps(k, steps, A, W, w, bhh, H0, VN, Y);
-  const saved = typeof ran === 'object' ? ran : null;
-  // not kept after all: the scratch must become the backward's own
-  if (keep && saved === null) { A = A.slice(); VN = VN.slice(); }
+  if (!k.gruSequence?.(steps, A, W, w, bhh, H0, VN, Y)) gruSteps(k, steps, A, W, w, bhh, H0, VN, Y);
 
   if (!recorded) return out;
   return record(out, 'gruSequence', inputs, (gY, acc) => {
     // reused scratch: every row is assigned by the walk and neither outlives this backward
     const dU = workBuffer('gru.dU', dt, TB * G, false), dV = workBuffer('gru.dV', dt, TB * G, false);
     const gh0 = acc(h0);
-    // a saved walk is read where the kernels keep it, or from the arrays they spilled it to
-    const [sA, sVN] = saved?.spilled ?? [A, VN];
-    if (!k.gruSequenceBackward?.(steps, sA!, Y, H0, sVN!, gY, W, w, dU, dV, gh0, saved)) {
-      if (saved !== null) throw new Error('gruSequence: internal error: the kernels kept the walk but did not run its backward');
+    if (!k.gruSequenceBackward?.(steps, A, Y, H0, VN, gY, W, w, dU, dV, gh0)) {
       gruStepsBackward(k, steps, A, Y, H0, VN, gY, W, w, dU, dV, gh0);
     }
     addProjectionGrads({ x: acc(x), wIh: acc(wIh), wHh: acc(wHh) }, dU, dV, X, Wi, I, H, G, l, Y, H0, dt, gemm);

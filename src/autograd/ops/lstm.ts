@@ -22,7 +22,7 @@ import { alloc } from '../../tensor/dtype.js';
 import { kernels } from '../../tensor/kernels.js';
 import { fmtShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { FREED, needsGrad, recordMulti } from '../engine.js';
+import { needsGrad, recordMulti } from '../engine.js';
 import {
   type SequenceOptions, addProjectionGrads, addRowSum, finalRows, lstmSteps, lstmStepsBackward, resident, sequenceLayout,
   stepPlan, workBuffer,
@@ -60,11 +60,7 @@ export function lstmSequence(
 
   // A [T·B,G]: gate pre-activations x W_ihᵀ + (b_ih + b_hh) for all steps at once; each step adds
   // its recurrent term and then overwrites the row with the activations i, f, g, o for backward.
-  // When the kernels can keep the walk's buffers for the backward (saved, see Kernels.lstmSequence),
-  // A, C and TC are scratch too: the backward reads the kernels' copy (or the arrays of a spill).
-  const keep = recorded && k.lstmSequence !== undefined && X instanceof Float32Array;
-  const own = recorded && !keep;
-  let A = workBuffer('lstm.A', dt, TB * G, own);
+  const A = workBuffer('lstm.A', dt, TB * G, recorded);
   if (TB > 0 && (bIh !== null || bHh !== null)) {
     for (let j = 0; j < G; j++) A[j] = (bIh ? bIh.data[j]! : 0) + (bHh ? bHh.data[j]! : 0);
     for (let r = 1; r < TB; r++) A.copyWithin(r * G, 0, G);
@@ -73,17 +69,9 @@ export function lstmSequence(
   // cell states c_t and tanh(c_t), same row layout as the output (every row is written); then
   // each step adds its recurrent term to A's rows and one cell kernel overwrites them with the
   // activations i, f, g, o (what backward needs)
-  let C = workBuffer('lstm.C', dt, TB * H, own), TC = workBuffer('lstm.TC', dt, TB * H, own);
+  const C = workBuffer('lstm.C', dt, TB * H, recorded), TC = workBuffer('lstm.TC', dt, TB * H, recorded);
   const steps = stepPlan(l, H), w = resident(wHh);
-  // recorded, the kernels may keep A and TC in their memory for the backward (saved); `done` tells
-  // them when it can no longer run: the graph was freed by a backward, or dropped
-  const ref = keep ? new WeakRef(out) : null;
-  const done = ref ? () => { const o = ref.deref(); return o === undefined || o._backward === FREED; } : undefined;
-  const ran = k.lstmSequence?.(steps, A, W, w, H0, C0, C, TC, Y, done) ?? false;
-  if (ran === false) lstmSteps(k, steps, A, W, w, H0, C0, C, TC, Y);
-  const saved = typeof ran === 'object' ? ran : null;
-  // not kept after all: the scratch must become the backward's own
-  if (keep && saved === null) { A = A.slice(); C = C.slice(); TC = TC.slice(); }
+  if (!k.lstmSequence?.(steps, A, W, w, H0, C0, C, TC, Y)) lstmSteps(k, steps, A, W, w, H0, C0, C, TC, Y);
   const cN = new Tensor(alloc(dt, BH), [B, H]);
   if (T === 0) cN.data.set(C0);
   else finalRows(l).forEach((r, b) => cN.data.set(C.subarray(r * H, (r + 1) * H), b * H));
@@ -100,10 +88,7 @@ export function lstmSequence(
     const dc = alloc(dt, BH);
     if (gCN) dc.set(gCN);
     const gh0 = acc(h0), gc0 = acc(c0);
-    // a saved walk is read where the kernels keep it, or from the arrays they spilled it to
-    const [sA, sC, sTC] = saved?.spilled ?? [A, C, TC];
-    if (!k.lstmSequenceBackward?.(steps, sA!, sTC!, sC!, C0, gY, W, w, dc, dA, gh0, gc0, saved)) {
-      if (saved !== null) throw new Error('lstmSequence: internal error: the kernels kept the walk but did not run its backward');
+    if (!k.lstmSequenceBackward?.(steps, A, TC, C, C0, gY, W, w, dc, dA, gh0, gc0)) {
       lstmStepsBackward(k, steps, A, TC, C, C0, gY, W, w, dc, dA, gh0, gc0);
     }
     // T = 0: cN is c0
