@@ -1,7 +1,7 @@
 // The playground's build: a static site (relative paths, so web/dist works from any folder or
 // static host). `rnnkit` resolves to the library's public surface, src/index.ts.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -13,13 +13,17 @@ const outDir = join(root, 'dist');
  * that names it; a file no script or page mentions is never fetched, so it leaves the build.
  */
 function dropUnreferencedWasm(): Plugin {
+  let out = outDir; // the build's own outDir: a caller (a test) may build elsewhere
   return {
     name: 'rnnkit-drop-unreferenced-wasm',
     apply: 'build',
+    configResolved(config) {
+      out = resolve(config.root, config.build.outDir);
+    },
     closeBundle() {
-      const assets = join(outDir, 'assets');
+      const assets = join(out, 'assets');
       const files = readdirSync(assets);
-      const text = files.filter((f) => /\.(js|css)$/.test(f)).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n') + readFileSync(join(outDir, 'index.html'), 'utf8');
+      const text = files.filter((f) => /\.(js|css)$/.test(f)).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n') + readFileSync(join(out, 'index.html'), 'utf8');
       for (const f of files) if (f.endsWith('.wasm') && !text.includes(f)) rmSync(join(assets, f));
     },
   };
