@@ -90,9 +90,11 @@ function writeExportFolder(out: string, files: ExportFiles): void {
   const parent = dirname(resolve(out));
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const tmp = join(parent, `.${basename(out)}.rnnkit-tmp-${tag}`);
+  let created = false; // the temp folder is removed on failure only if this call made it
   try {
     mkdirSync(parent, { recursive: true });
     mkdirSync(tmp);
+    created = true;
     for (const [name, data] of files) {
       if (name.includes('/')) mkdirSync(join(tmp, dirname(name)), { recursive: true });
       writeFileSync(join(tmp, name), data, { flag: 'wx' });
@@ -111,7 +113,7 @@ function writeExportFolder(out: string, files: ExportFiles): void {
       renameSync(tmp, out); // onto an absent path or an empty folder: one step
     }
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    if (created) rmSync(tmp, { recursive: true, force: true });
     if (e instanceof CliError) throw e;
     throw new CliError(`cannot write --out ${out}: ${describe(e)}`);
   }
